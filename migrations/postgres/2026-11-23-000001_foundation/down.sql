@@ -1,0 +1,10 @@
+DROP TABLE login_attempts;
+DROP TABLE outbox;
+DROP TABLE events;
+DROP TABLE role_assignments;
+DROP TABLE person_units;
+DROP TABLE people;
+DROP TABLE unit_municipalities;
+DROP TABLE units;
+DROP TABLE municipalities;
+DROP TABLE organisation;

@@ -1,0 +1,98 @@
+//! The JSON API under /api/v1: thin handlers over the domain, described by OpenAPI.
+
+mod auth;
+mod health;
+mod org;
+mod people;
+
+use crate::error::AppError;
+use actix_web::{HttpResponse, get, web};
+use utoipa::OpenApi;
+use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+
+pub use health::{healthz, readyz};
+
+/// Registers every API route.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.app_data(json_config())
+        .app_data(query_config())
+        .app_data(path_config())
+        .service(openapi_json);
+    auth::routes(cfg);
+    org::routes(cfg);
+    people::routes(cfg);
+}
+
+/// JSON bodies that do not parse (or name unknown fields) are 400 problems, never 500.
+pub fn json_config() -> web::JsonConfig {
+    web::JsonConfig::default()
+        .limit(256 * 1024)
+        .error_handler(|err, _| AppError::BadRequest(err.to_string()).into())
+}
+
+/// Query strings that do not parse are 400 problems.
+pub fn query_config() -> web::QueryConfig {
+    web::QueryConfig::default().error_handler(|err, _| AppError::BadRequest(err.to_string()).into())
+}
+
+/// A path segment that is not an id names nothing: 404.
+pub fn path_config() -> web::PathConfig {
+    web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into())
+}
+
+struct BearerAuth;
+
+impl utoipa::Modify for BearerAuth {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .bearer_format("JWT")
+                    .build(),
+            ),
+        );
+    }
+}
+
+/// The OpenAPI document, generated from the handlers.
+#[derive(OpenApi)]
+#[openapi(
+    info(title = "Kehittämö API", description = "Kehittäminen kuuluu kaikille — the idea-and-experiment registry."),
+    paths(
+        health::healthz,
+        health::readyz,
+        auth::token,
+        auth::revoke,
+        auth::me,
+        org::units_tree,
+        org::unit_create,
+        org::unit_update,
+        org::municipality_list,
+        org::municipality_create,
+        org::municipality_update,
+        people::people_list,
+        people::person_create,
+        people::person_get,
+        people::person_update,
+        people::role_add,
+        people::role_remove,
+        people::events_list,
+    ),
+    components(schemas(crate::error::Problem, crate::error::ProblemField)),
+    modifiers(&BearerAuth),
+    tags(
+        (name = "auth", description = "Tokens and the caller"),
+        (name = "organisation", description = "Units and municipalities"),
+        (name = "people", description = "People, roles and the audit log"),
+        (name = "health", description = "Liveness and readiness"),
+    )
+)]
+pub struct ApiDoc;
+
+#[get("/api/openapi.json")]
+async fn openapi_json() -> HttpResponse {
+    HttpResponse::Ok().json(ApiDoc::openapi())
+}

@@ -1,0 +1,223 @@
+//! The database layer: one connection type over SQLite and PostgreSQL, pools and migrations.
+
+pub mod backend;
+pub mod schema;
+
+use crate::config::DatabaseSettings;
+use crate::error::{AppError, AppResult};
+use diesel::connection::SimpleConnection;
+use diesel::pg::PgConnection;
+use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
+use diesel::sqlite::SqliteConnection;
+use diesel::{Connection, ConnectionError, RunQueryDsl};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+use std::time::Duration;
+
+/// Migrations for the embedded SQLite backend.
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+/// Migrations for PostgreSQL and its compatible relatives.
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to either backend.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(PgConnection),
+    Sqlite(SqliteConnection),
+}
+
+/// Which engine a database URL names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Postgres,
+    Sqlite,
+}
+
+impl Backend {
+    /// Chooses the backend from the URL scheme; anything else is a SQLite path.
+    pub fn of_url(url: &str) -> Backend {
+        if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Backend::Postgres
+        } else {
+            Backend::Sqlite
+        }
+    }
+}
+
+/// Opens connections for the pool, choosing the backend itself so the real error is shown.
+#[derive(Debug, Clone)]
+pub struct ConnectionManager {
+    url: String,
+    backend: Backend,
+}
+
+impl ConnectionManager {
+    /// A manager for `url`.
+    pub fn new(url: &str) -> Self {
+        ConnectionManager {
+            url: url.to_string(),
+            backend: Backend::of_url(url),
+        }
+    }
+
+    /// Opens one connection, with SQLite's per-connection settings applied.
+    pub fn establish(&self) -> Result<AnyConnection, ConnectionError> {
+        match self.backend {
+            Backend::Postgres => PgConnection::establish(&self.url).map(AnyConnection::Postgresql),
+            Backend::Sqlite => {
+                let path = self.url.strip_prefix("sqlite://").unwrap_or(&self.url);
+                let mut conn = SqliteConnection::establish(path)?;
+                conn.batch_execute(
+                    "PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;",
+                )
+                .map_err(ConnectionError::CouldntSetupConfiguration)?;
+                Ok(AnyConnection::Sqlite(conn))
+            }
+        }
+    }
+}
+
+impl ManageConnection for ConnectionManager {
+    type Connection = AnyConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+        self.establish().map_err(r2d2::Error::ConnectionError)
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        diesel::sql_query("SELECT 1")
+            .execute(conn)
+            .map(|_| ())
+            .map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
+        false
+    }
+}
+
+type AnyPool = Pool<ConnectionManager>;
+/// A connection borrowed from a pool.
+pub type Conn = PooledConnection<ConnectionManager>;
+
+/// The application's database: a read pool, and a write pool (one connection on SQLite).
+#[derive(Clone)]
+pub struct Db {
+    read: AnyPool,
+    write: AnyPool,
+    backend: Backend,
+}
+
+/// Why the database could not be opened.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[from] ConnectionError),
+    #[error("cannot create the database folder {0}: {1}")]
+    Folder(String, std::io::Error),
+    #[error("database pool: {0}")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("migrations failed: {0}")]
+    Migrations(String),
+    #[error("database setup failed: {0}")]
+    Setup(#[from] diesel::result::Error),
+}
+
+impl Db {
+    /// Connects (creating the SQLite file and folder if needed), migrates, and builds the pools.
+    pub fn open(settings: &DatabaseSettings) -> Result<Db, DbError> {
+        let manager = ConnectionManager::new(&settings.url);
+        let backend = manager.backend;
+        if backend == Backend::Sqlite {
+            let path = std::path::Path::new(settings.url.strip_prefix("sqlite://").unwrap_or(&settings.url));
+            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                std::fs::create_dir_all(dir).map_err(|e| DbError::Folder(dir.display().to_string(), e))?;
+            }
+        }
+        // A first direct connection shows the real cause of a failure and runs migrations.
+        let mut first = manager.establish()?;
+        if let AnyConnection::Sqlite(c) = &mut first {
+            c.batch_execute("PRAGMA journal_mode = WAL;")?;
+        }
+        run_migrations(&mut first)?;
+        drop(first);
+
+        let timeout = Duration::from_secs(settings.connect_timeout_seconds.max(1));
+        let build = |size: u32| {
+            Pool::builder()
+                .max_size(size)
+                .min_idle(Some(1))
+                .test_on_check_out(false)
+                .connection_timeout(timeout)
+                .build(manager.clone())
+        };
+        let read = build(settings.pool_size)?;
+        let write = match backend {
+            Backend::Sqlite => build(1)?,
+            Backend::Postgres => read.clone(),
+        };
+        Ok(Db { read, write, backend })
+    }
+
+    /// The backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// A connection for reading.
+    pub fn read(&self) -> AppResult<Conn> {
+        self.read.get().map_err(AppError::from)
+    }
+
+    /// The connection for writing (the single writer on SQLite).
+    pub fn write(&self) -> AppResult<Conn> {
+        self.write.get().map_err(AppError::from)
+    }
+
+    /// Runs `f` in a write transaction.
+    pub fn transaction<T>(&self, f: impl FnOnce(&mut AnyConnection) -> AppResult<T>) -> AppResult<T> {
+        let mut pooled = self.write()?;
+        let conn: &mut AnyConnection = &mut pooled;
+        conn.transaction(f)
+    }
+
+    /// Whether the database answers a trivial query.
+    pub fn ping(&self) -> bool {
+        self.read()
+            .ok()
+            .is_some_and(|mut c| diesel::sql_query("SELECT 1").execute(&mut *c).is_ok())
+    }
+}
+
+/// Applies pending migrations of the connection's backend.
+pub fn run_migrations(conn: &mut AnyConnection) -> Result<(), DbError> {
+    let result = match conn {
+        AnyConnection::Sqlite(c) => c.run_pending_migrations(SQLITE_MIGRATIONS).map(|_| ()),
+        AnyConnection::Postgresql(c) => c.run_pending_migrations(POSTGRES_MIGRATIONS).map(|_| ()),
+    };
+    result.map_err(|e| DbError::Migrations(e.to_string()))
+}
+
+/// Reverts every migration and applies them again: proves each down step undoes its up step.
+pub fn redo_all_migrations(url: &str) -> Result<usize, DbError> {
+    let mut conn = ConnectionManager::new(url).establish()?;
+    fn redo<C: MigrationHarness<B>, B: diesel::backend::Backend>(
+        c: &mut C,
+        source: impl Fn() -> EmbeddedMigrations,
+    ) -> Result<usize, String> {
+        c.run_pending_migrations(source()).map_err(|e| e.to_string())?;
+        let reverted = c.revert_all_migrations(source()).map_err(|e| e.to_string())?.len();
+        c.run_pending_migrations(source()).map_err(|e| e.to_string())?;
+        Ok(reverted)
+    }
+    match &mut conn {
+        AnyConnection::Sqlite(c) => redo(c, || SQLITE_MIGRATIONS),
+        AnyConnection::Postgresql(c) => redo(c, || POSTGRES_MIGRATIONS),
+    }
+    .map_err(DbError::Migrations)
+}
+
+/// Current UTC time without time zone, as stored in the database.
+pub fn now() -> chrono::NaiveDateTime {
+    chrono::Utc::now().naive_utc()
+}

@@ -1,0 +1,151 @@
+//! The mail outbox: mail is queued in the transaction of the change that causes it, and a
+//! background task sends it, retrying with backoff; a request never waits on SMTP.
+
+use super::Context;
+use crate::db::schema::outbox;
+use crate::db::{AnyConnection, backend, now};
+use crate::error::AppResult;
+use crate::i18n::Locale;
+use crate::mail::Mailer;
+use chrono::Duration;
+use diesel::prelude::*;
+
+/// Queues a plain-text message to be sent after the transaction commits.
+pub fn enqueue(conn: &mut AnyConnection, to: &str, subject: &str, body: &str) -> AppResult<()> {
+    let at = now();
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::recipient.eq(to),
+            outbox::subject.eq(subject),
+            outbox::body.eq(body),
+            outbox::created_at.eq(at),
+            outbox::next_attempt_at.eq(at),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Queues the message `email.<name>` in `locale`, filling `{placeholders}` from `args`.
+pub fn enqueue_template(
+    conn: &mut AnyConnection,
+    to: &str,
+    locale: Locale,
+    name: &str,
+    args: &[(&str, &str)],
+) -> AppResult<()> {
+    let subject = locale.tf(&format!("email.{name}.subject"), args);
+    let mut body = locale.tf(&format!("email.{name}.body"), args);
+    body.push_str("\n\n-- \n");
+    body.push_str(locale.t("email.signature"));
+    enqueue(conn, to, &subject, &body)
+}
+
+/// The backoff before attempt `attempts + 1`: base · 2^(attempts−1), at most an hour.
+pub fn backoff_seconds(base: i64, attempts: i32) -> i64 {
+    let exp = (attempts.max(1) - 1).min(16) as u32;
+    base.max(1).saturating_mul(1i64 << exp).min(3600)
+}
+
+/// Where the outbox stands, for operators and tests.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutboxEntry {
+    pub id: i64,
+    pub recipient: String,
+    pub subject: String,
+    pub attempts: i32,
+    pub sent: bool,
+    pub failed: bool,
+    pub last_error: Option<String>,
+}
+
+/// Every outbox message, oldest first.
+pub fn outbox_entries(ctx: &Context) -> AppResult<Vec<OutboxEntry>> {
+    let mut conn = ctx.db.read()?;
+    let rows = outbox::table
+        .order(outbox::id)
+        .select((
+            outbox::id,
+            outbox::recipient,
+            outbox::subject,
+            outbox::attempts,
+            outbox::sent_at.is_not_null(),
+            outbox::failed_at.is_not_null(),
+            outbox::last_error,
+        ))
+        .load::<(i64, String, String, i32, bool, bool, Option<String>)>(&mut conn)?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, recipient, subject, attempts, sent, failed, last_error)| OutboxEntry {
+                id,
+                recipient,
+                subject,
+                attempts,
+                sent,
+                failed,
+                last_error,
+            },
+        )
+        .collect())
+}
+
+/// Sends what is due; returns how many were sent. Safe to run on several instances at once.
+pub fn send_due(ctx: &Context, mailer: &Mailer) -> AppResult<usize> {
+    let settings = &ctx.settings.mail;
+    let at = now();
+    let claimed = {
+        let mut conn = ctx.db.write()?;
+        backend::claim_due_outbox(&mut conn, at, at + Duration::seconds(300), 20)?
+    };
+    let mut sent = 0;
+    for id in claimed {
+        let (to, subject, body, attempts) = {
+            let mut conn = ctx.db.read()?;
+            outbox::table
+                .find(id)
+                .select((outbox::recipient, outbox::subject, outbox::body, outbox::attempts))
+                .first::<(String, String, String, i32)>(&mut conn)?
+        };
+        let result = mailer.send(&to, &subject, &body);
+        let mut conn = ctx.db.write()?;
+        match result {
+            Ok(()) => {
+                diesel::update(outbox::table.find(id))
+                    .set((
+                        outbox::sent_at.eq(Some(now())),
+                        outbox::attempts.eq(attempts + 1),
+                        outbox::locked_until.eq(None::<chrono::NaiveDateTime>),
+                    ))
+                    .execute(&mut conn)?;
+                sent += 1;
+            }
+            Err(e) => {
+                let attempts = attempts + 1;
+                let give_up = attempts >= settings.max_attempts;
+                let next = now() + Duration::seconds(backoff_seconds(settings.retry_base_seconds, attempts));
+                tracing::warn!(outbox_id = id, attempts, give_up, error = %e, "sending mail failed");
+                diesel::update(outbox::table.find(id))
+                    .set((
+                        outbox::attempts.eq(attempts),
+                        outbox::last_error.eq(Some(e.to_string())),
+                        outbox::next_attempt_at.eq(next),
+                        outbox::locked_until.eq(None::<chrono::NaiveDateTime>),
+                        outbox::failed_at.eq(give_up.then(now)),
+                    ))
+                    .execute(&mut conn)?;
+            }
+        }
+    }
+    Ok(sent)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn backoff_doubles_up_to_an_hour() {
+        assert_eq!(super::backoff_seconds(30, 1), 30);
+        assert_eq!(super::backoff_seconds(30, 2), 60);
+        assert_eq!(super::backoff_seconds(30, 3), 120);
+        assert_eq!(super::backoff_seconds(30, 12), 3600);
+    }
+}

@@ -1,0 +1,90 @@
+//! The domain: every rule, permission check and lifecycle, independent of HTTP and templates.
+
+pub mod access;
+pub mod accounts;
+pub mod events;
+pub mod mail;
+pub mod municipalities;
+pub mod organisation;
+pub mod people;
+pub mod units;
+pub mod validate;
+
+use crate::auth::tokens::Tokens;
+use crate::config::Settings;
+use crate::db::Db;
+use std::sync::Arc;
+
+/// What every domain operation may need: the database, token keys and settings.
+#[derive(Clone)]
+pub struct Context {
+    pub db: Db,
+    pub tokens: Arc<Tokens>,
+    pub settings: Arc<Settings>,
+}
+
+impl Context {
+    /// A context over an open database.
+    pub fn new(db: Db, settings: Settings) -> Self {
+        let tokens = Arc::new(Tokens::new(&settings.auth));
+        Context {
+            db,
+            tokens,
+            settings: Arc::new(settings),
+        }
+    }
+
+    /// An absolute link to `path` for emails.
+    pub fn link(&self, path: &str) -> String {
+        format!("{}{}", self.settings.base_url(), path)
+    }
+}
+
+/// The largest page any list returns.
+pub const MAX_PAGE_SIZE: i64 = 100;
+
+/// Keyset pagination: the id after which to continue, and how many to return.
+#[derive(Debug, Clone, Copy, Default, serde::Deserialize, utoipa::IntoParams)]
+pub struct PageRequest {
+    /// Continue after this id (from `next_after` of the previous page).
+    pub after: Option<i64>,
+    /// How many items (1–100, default 50).
+    pub limit: Option<i64>,
+}
+
+impl PageRequest {
+    /// The bounded page size.
+    pub fn limit(&self) -> i64 {
+        self.limit.unwrap_or(50).clamp(1, MAX_PAGE_SIZE)
+    }
+}
+
+/// One page of a list, with the cursor of the next page.
+#[derive(Debug, serde::Serialize, utoipa::ToSchema)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    /// Pass as `after` to get the next page; absent on the last page.
+    pub next_after: Option<i64>,
+}
+
+impl<T> Page<T> {
+    /// Builds a page from up to `limit + 1` rows: the extra row only tells that more exist.
+    pub fn from_rows(mut rows: Vec<T>, limit: i64, id_of: impl Fn(&T) -> i64) -> Self {
+        let more = rows.len() as i64 > limit;
+        rows.truncate(limit as usize);
+        let next_after = if more { rows.last().map(&id_of) } else { None };
+        Page {
+            items: rows,
+            next_after,
+        }
+    }
+}
+
+/// Deserialises a field that may be absent (None), null (Some(None)) or a value.
+pub fn double_option<'de, T, D>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    T: serde::Deserialize<'de>,
+    D: serde::Deserializer<'de>,
+{
+    <Option<T> as serde::Deserialize>::deserialize(d).map(Some)
+}

@@ -1,0 +1,210 @@
+//! The one domain error type, and its mapping to HTTP.
+
+use crate::i18n::Locale;
+use actix_web::{HttpResponse, ResponseError, http::StatusCode};
+use serde::Serialize;
+
+/// A problem with one input field; `code` is a translation key under `field_error.`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FieldError {
+    pub field: String,
+    pub code: &'static str,
+}
+
+impl FieldError {
+    /// A field error for `field` with the message `code`.
+    pub fn new(field: impl Into<String>, code: &'static str) -> Self {
+        FieldError {
+            field: field.into(),
+            code,
+        }
+    }
+}
+
+/// Every error the domain and the handlers can produce.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("sign-in required")]
+    Unauthenticated,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("cross-site request refused")]
+    Csrf,
+    #[error("invalid input: {0:?}")]
+    Validation(Vec<FieldError>),
+    #[error("malformed request: {0}")]
+    BadRequest(String),
+    /// An action that the object's state does not allow; `code` is a translation key under `conflict.`.
+    #[error("conflict: {code}")]
+    Conflict { code: &'static str, detail: String },
+    #[error("too many attempts")]
+    RateLimited,
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error("database error")]
+    Database(#[source] diesel::result::Error),
+    #[error("database pool error")]
+    Pool(#[from] diesel::r2d2::PoolError),
+    #[error("template error")]
+    Render(#[from] askama::Error),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+/// Shorthand for domain results.
+pub type AppResult<T> = Result<T, AppError>;
+
+impl From<diesel::result::Error> for AppError {
+    fn from(e: diesel::result::Error) -> Self {
+        match e {
+            diesel::result::Error::NotFound => AppError::NotFound,
+            other => AppError::Database(other),
+        }
+    }
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        AppError::Internal(e.to_string())
+    }
+}
+
+impl AppError {
+    /// A single-field validation error.
+    pub fn field(field: impl Into<String>, code: &'static str) -> Self {
+        AppError::Validation(vec![FieldError::new(field, code)])
+    }
+
+    /// A conflict with a translation key and a detail for logs and API clients.
+    pub fn conflict(code: &'static str, detail: impl Into<String>) -> Self {
+        AppError::Conflict {
+            code,
+            detail: detail.into(),
+        }
+    }
+
+    /// The stable snake_case code, also the translation key under `error.`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound => "not_found",
+            AppError::Unauthenticated => "unauthenticated",
+            AppError::Forbidden => "forbidden",
+            AppError::Csrf => "csrf",
+            AppError::Validation(_) => "validation",
+            AppError::BadRequest(_) => "bad_request",
+            AppError::Conflict { .. } => "conflict",
+            AppError::RateLimited => "rate_limited",
+            AppError::Unavailable(_) => "unavailable",
+            AppError::Database(_) | AppError::Pool(_) | AppError::Render(_) | AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// Whether this is a server-side failure (logged with its cause).
+    pub fn is_internal(&self) -> bool {
+        self.status_code().is_server_error()
+    }
+
+    /// The RFC 9457 problem document in the reader's language.
+    pub fn problem(&self, locale: Locale) -> Problem {
+        let status = self.status_code().as_u16();
+        let title = locale.t(&format!("error.{}.title", self.code())).to_string();
+        let detail = match self {
+            AppError::Conflict { code, .. } => locale.t(&format!("conflict.{code}")).to_string(),
+            AppError::BadRequest(msg) => msg.clone(),
+            _ => locale.t(&format!("error.{}.detail", self.code())).to_string(),
+        };
+        let errors = match self {
+            AppError::Validation(fields) => fields
+                .iter()
+                .map(|f| ProblemField {
+                    field: f.field.clone(),
+                    code: f.code,
+                    message: locale.t(&format!("field_error.{}", f.code)).to_string(),
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        Problem {
+            kind: format!("/problems/{}", self.code()),
+            title,
+            status,
+            detail,
+            code: match self {
+                AppError::Conflict { code, .. } => code,
+                _ => self.code(),
+            },
+            errors,
+        }
+    }
+
+    /// Logs internal errors with their whole cause chain; nothing internal reaches the reader.
+    pub fn log(&self) {
+        if self.is_internal() {
+            let mut chain = self.to_string();
+            let mut source = std::error::Error::source(self);
+            while let Some(s) = source {
+                chain.push_str(": ");
+                chain.push_str(&s.to_string());
+                source = s.source();
+            }
+            tracing::error!(error = %chain, "request failed");
+        }
+    }
+}
+
+/// An RFC 9457 problem details document.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Problem {
+    #[serde(rename = "type")]
+    pub kind: String,
+    pub title: String,
+    pub status: u16,
+    pub detail: String,
+    /// Stable snake_case error code.
+    pub code: &'static str,
+    /// Per-field errors of a validation problem.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ProblemField>,
+}
+
+/// One field's error in a problem document.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProblemField {
+    pub field: String,
+    pub code: &'static str,
+    pub message: String,
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        match self {
+            AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
+            AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The fallback rendering (Finnish problem+json); the error middleware localises it or
+    /// renders an HTML page, using the request.
+    fn error_response(&self) -> HttpResponse {
+        problem_response(self, Locale::default())
+    }
+}
+
+/// A problem+json response for `err` in `locale`.
+pub fn problem_response(err: &AppError, locale: Locale) -> HttpResponse {
+    let mut res = HttpResponse::build(err.status_code());
+    res.content_type("application/problem+json");
+    if matches!(err, AppError::Unauthenticated) {
+        res.insert_header(("WWW-Authenticate", "Bearer"));
+    }
+    res.json(err.problem(locale))
+}

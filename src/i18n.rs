@@ -1,0 +1,172 @@
+//! Translations (fi default, sv, en) and locale-aware formatting.
+
+use actix_web::{FromRequest, HttpRequest, dev::Payload};
+use chrono::NaiveDateTime;
+use std::collections::HashMap;
+use std::future::{Ready, ready};
+use std::sync::LazyLock;
+
+/// The cookie that remembers the reader's language.
+pub const LOCALE_COOKIE: &str = "kehittamo_lang";
+
+/// A supported user-interface language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Locale {
+    #[default]
+    Fi,
+    Sv,
+    En,
+}
+
+/// The translation files, embedded at compile time.
+pub const SOURCES: [(Locale, &str); 3] = [
+    (Locale::Fi, include_str!("../locales/fi.toml")),
+    (Locale::Sv, include_str!("../locales/sv.toml")),
+    (Locale::En, include_str!("../locales/en.toml")),
+];
+
+static CATALOGS: LazyLock<[HashMap<String, String>; 3]> = LazyLock::new(|| {
+    SOURCES.map(|(locale, text)| flatten(text).unwrap_or_else(|e| panic!("locales/{}.toml: {e}", locale.code())))
+});
+
+/// Parses one translation file into dotted keys ("nav.home" → "Etusivu").
+pub fn flatten(text: &str) -> Result<HashMap<String, String>, String> {
+    fn walk(prefix: &str, table: &toml::Table, out: &mut HashMap<String, String>) -> Result<(), String> {
+        for (key, value) in table {
+            let full = if prefix.is_empty() {
+                key.clone()
+            } else {
+                format!("{prefix}.{key}")
+            };
+            match value {
+                toml::Value::String(s) => {
+                    out.insert(full, s.clone());
+                }
+                toml::Value::Table(t) => walk(&full, t, out)?,
+                other => return Err(format!("{full}: expected text, found {}", other.type_str())),
+            }
+        }
+        Ok(())
+    }
+    let table: toml::Table = text.parse().map_err(|e: toml::de::Error| e.to_string())?;
+    let mut out = HashMap::new();
+    walk("", &table, &mut out)?;
+    Ok(out)
+}
+
+impl Locale {
+    /// All locales, in the order the language switcher shows them.
+    pub const ALL: [Locale; 3] = [Locale::Fi, Locale::Sv, Locale::En];
+
+    /// The BCP 47 code used in `lang` attributes and settings.
+    pub fn code(self) -> &'static str {
+        match self {
+            Locale::Fi => "fi",
+            Locale::Sv => "sv",
+            Locale::En => "en",
+        }
+    }
+
+    /// The language's own name, for the language switcher.
+    pub fn native_name(self) -> &'static str {
+        match self {
+            Locale::Fi => "Suomi",
+            Locale::Sv => "Svenska",
+            Locale::En => "English",
+        }
+    }
+
+    /// Parses a code such as "sv" or "sv-FI".
+    pub fn parse(code: &str) -> Option<Locale> {
+        let primary = code.trim().split(['-', '_']).next()?.to_ascii_lowercase();
+        match primary.as_str() {
+            "fi" => Some(Locale::Fi),
+            "sv" => Some(Locale::Sv),
+            "en" => Some(Locale::En),
+            _ => None,
+        }
+    }
+
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The translation of `key`; the key itself when missing (a test keeps the files complete).
+    pub fn t<'a>(self, key: &'a str) -> &'a str {
+        CATALOGS[self.index()].get(key).map(String::as_str).unwrap_or(key)
+    }
+
+    /// The translation of `key` with `{name}` placeholders filled in.
+    pub fn tf(self, key: &str, args: &[(&str, &str)]) -> String {
+        let mut text = self.t(key).to_string();
+        for (name, value) in args {
+            text = text.replace(&format!("{{{name}}}"), value);
+        }
+        text
+    }
+
+    /// A date in the reader's convention (22.11.2026 in Finnish).
+    pub fn date(self, at: NaiveDateTime) -> String {
+        match self {
+            Locale::Fi => at.format("%-d.%-m.%Y").to_string(),
+            Locale::Sv => at.format("%Y-%m-%d").to_string(),
+            Locale::En => at.format("%-d/%-m/%Y").to_string(),
+        }
+    }
+
+    /// A date and time in the reader's convention, in UTC.
+    pub fn datetime(self, at: NaiveDateTime) -> String {
+        match self {
+            Locale::Fi => at.format("%-d.%-m.%Y klo %H.%M").to_string(),
+            Locale::Sv => at.format("%Y-%m-%d kl. %H.%M").to_string(),
+            Locale::En => at.format("%-d/%-m/%Y %H:%M").to_string(),
+        }
+    }
+
+    /// The reader's locale: language cookie, then Accept-Language, then Finnish.
+    pub fn of_request(req: &HttpRequest) -> Locale {
+        if let Some(l) = req.cookie(LOCALE_COOKIE).and_then(|c| Locale::parse(c.value())) {
+            return l;
+        }
+        req.headers()
+            .get(actix_web::http::header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| {
+                v.split(',')
+                    .filter_map(|part| Locale::parse(part.split(';').next().unwrap_or("")))
+                    .next()
+            })
+            .unwrap_or_default()
+    }
+}
+
+impl FromRequest for Locale {
+    type Error = actix_web::Error;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(Locale::of_request(req)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accept_language_prefers_first_known() {
+        assert_eq!(Locale::parse("sv-FI"), Some(Locale::Sv));
+        assert_eq!(Locale::parse("de"), None);
+    }
+
+    #[test]
+    fn finnish_dates_use_dots() {
+        let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 22)
+            .unwrap()
+            .and_hms_opt(8, 5, 0)
+            .unwrap();
+        assert_eq!(Locale::Fi.date(at), "22.11.2026");
+        assert_eq!(Locale::Sv.date(at), "2026-11-22");
+    }
+}

@@ -1,0 +1,15 @@
+//! Kehittämö — "Kehittäminen kuuluu kaikille": the idea-and-experiment registry of a
+//! Finnish joint municipal authority.
+
+pub mod api;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod domain;
+pub mod error;
+pub mod i18n;
+pub mod mail;
+pub mod startup;
+pub mod telemetry;
+pub mod web;

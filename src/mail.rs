@@ -1,0 +1,110 @@
+//! Mail transports (lettre): SMTP, .eml files for development, or memory for tests.
+
+use crate::config::{MailBackend, MailSettings, SmtpTls};
+use lettre::message::{Mailbox, header::ContentType};
+use lettre::transport::smtp::authentication::Credentials;
+use lettre::transport::smtp::client::{Tls, TlsParameters};
+use lettre::{FileTransport, Message, SmtpTransport, Transport};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// A message the memory transport kept.
+#[derive(Debug, Clone)]
+pub struct SentMail {
+    pub to: String,
+    pub subject: String,
+    pub body: String,
+}
+
+/// The shared mailbox of the memory transport.
+pub type MemoryMailbox = Arc<Mutex<Vec<SentMail>>>;
+
+/// Sends composed mail with the configured backend.
+#[derive(Clone)]
+pub enum Mailer {
+    Smtp(Box<SmtpTransport>, Mailbox),
+    File(Arc<FileTransport>, Mailbox),
+    Memory(MemoryMailbox, Mailbox),
+}
+
+/// Why a mail could not be sent.
+#[derive(Debug, thiserror::Error)]
+pub enum MailError {
+    #[error("mail configuration: {0}")]
+    Config(String),
+    #[error("{0}")]
+    Send(String),
+}
+
+impl Mailer {
+    /// The transport the settings ask for.
+    pub fn from_settings(settings: &MailSettings) -> Result<Mailer, MailError> {
+        let from: Mailbox = settings
+            .from
+            .parse()
+            .map_err(|e| MailError::Config(format!("mail.from: {e}")))?;
+        Ok(match settings.backend {
+            MailBackend::Memory => Mailer::Memory(Arc::default(), from),
+            MailBackend::File => {
+                std::fs::create_dir_all(&settings.file_dir)
+                    .map_err(|e| MailError::Config(format!("mail.file_dir {}: {e}", settings.file_dir.display())))?;
+                Mailer::File(Arc::new(FileTransport::new(&settings.file_dir)), from)
+            }
+            MailBackend::Smtp => {
+                let smtp = &settings.smtp;
+                let mut builder = SmtpTransport::builder_dangerous(&smtp.host)
+                    .port(smtp.port)
+                    .timeout(Some(Duration::from_secs(20)));
+                let params = || {
+                    TlsParameters::new(smtp.host.clone()).map_err(|e| MailError::Config(format!("mail.smtp.tls: {e}")))
+                };
+                builder = match smtp.tls {
+                    SmtpTls::None => builder.tls(Tls::None),
+                    SmtpTls::Starttls => builder.tls(Tls::Required(params()?)),
+                    SmtpTls::Tls => builder.tls(Tls::Wrapper(params()?)),
+                };
+                if !smtp.username.is_empty() {
+                    builder = builder.credentials(Credentials::new(smtp.username.clone(), smtp.password.clone()));
+                }
+                Mailer::Smtp(Box::new(builder.build()), from)
+            }
+        })
+    }
+
+    /// The memory mailbox, when this is the memory transport.
+    pub fn memory(&self) -> Option<MemoryMailbox> {
+        match self {
+            Mailer::Memory(m, _) => Some(m.clone()),
+            _ => None,
+        }
+    }
+
+    /// Sends one plain-text message (blocking: call from a worker thread).
+    pub fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), MailError> {
+        let from = match self {
+            Mailer::Smtp(_, f) | Mailer::File(_, f) | Mailer::Memory(_, f) => f.clone(),
+        };
+        let to_box: Mailbox = to
+            .parse()
+            .map_err(|e| MailError::Send(format!("recipient {to}: {e}")))?;
+        let message = Message::builder()
+            .from(from)
+            .to(to_box)
+            .subject(subject)
+            .header(ContentType::TEXT_PLAIN)
+            .body(body.to_string())
+            .map_err(|e| MailError::Send(e.to_string()))?;
+        match self {
+            Mailer::Smtp(t, _) => t.send(&message).map(|_| ()).map_err(|e| MailError::Send(e.to_string())),
+            Mailer::File(t, _) => t.send(&message).map(|_| ()).map_err(|e| MailError::Send(e.to_string())),
+            Mailer::Memory(m, _) => {
+                m.lock().unwrap_or_else(|p| p.into_inner()).push(SentMail {
+                    to: to.to_string(),
+                    subject: subject.to_string(),
+                    body: body.to_string(),
+                });
+                Ok(())
+            }
+        }
+    }
+}

@@ -1,0 +1,165 @@
+//! Builds the application from settings: database, mailer, HTTP server and background work.
+
+use crate::auth::csrf;
+use crate::config::Settings;
+use crate::db::{Db, DbError};
+use crate::domain::{Context, accounts, mail as outbox};
+use crate::mail::{MailError, Mailer};
+use crate::{api, web as pages};
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
+use actix_web::middleware::{DefaultHeaders, Next, from_fn};
+use actix_web::{App, HttpServer, web};
+use std::net::TcpListener;
+use std::time::Duration;
+
+/// Why the application could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error(transparent)]
+    Mail(#[from] MailError),
+    #[error("cannot listen on {0}: {1}")]
+    Listen(String, std::io::Error),
+}
+
+/// A built application, ready to run.
+pub struct Application {
+    port: u16,
+    server: Server,
+    ctx: Context,
+    mailer: Mailer,
+}
+
+impl Application {
+    /// Opens and migrates the database, prepares the mailer and binds the listener.
+    /// Call inside an actix/tokio runtime.
+    pub fn build(settings: Settings) -> Result<Application, StartupError> {
+        let db = Db::open(&settings.database)?;
+        let mailer = Mailer::from_settings(&settings.mail)?;
+        let address = format!("{}:{}", settings.server.host, settings.server.port);
+        let listener = TcpListener::bind(&address).map_err(|e| StartupError::Listen(address.clone(), e))?;
+        let port = listener
+            .local_addr()
+            .map_err(|e| StartupError::Listen(address.clone(), e))?
+            .port();
+        let workers = match settings.server.workers {
+            0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            n => n,
+        };
+        let ctx = Context::new(db, settings);
+        let app_ctx = web::Data::new(ctx.clone());
+        let secure = ctx.settings.secure_cookies();
+        let server = HttpServer::new(move || {
+            let mut headers = DefaultHeaders::new()
+                .add((
+                    "Content-Security-Policy",
+                    "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; \
+                     form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+                ))
+                .add(("X-Content-Type-Options", "nosniff"))
+                .add(("Referrer-Policy", "same-origin"))
+                .add(("X-Frame-Options", "DENY"))
+                .add(("Permissions-Policy", "camera=(), microphone=(), geolocation=()"));
+            if secure {
+                headers = headers.add(("Strict-Transport-Security", "max-age=31536000"));
+            }
+            App::new()
+                .app_data(app_ctx.clone())
+                .app_data(api::json_config())
+                .app_data(api::query_config())
+                .app_data(api::path_config())
+                .service(api::healthz)
+                .service(api::readyz)
+                .configure(api::routes)
+                .configure(pages::routes)
+                .default_service(web::to(pages::errors_not_found))
+                .wrap(from_fn(page_guard))
+                .wrap(from_fn(pages::render_errors))
+                .wrap(from_fn(log_request))
+                .wrap(headers)
+        })
+        .workers(workers)
+        .listen(listener)
+        .map_err(|e| StartupError::Listen(address.clone(), e))?
+        .run();
+        Ok(Application {
+            port,
+            server,
+            ctx,
+            mailer,
+        })
+    }
+
+    /// The port actually bound (useful with port 0).
+    pub fn port(&self) -> u16 {
+        self.port
+    }
+
+    /// The domain context (tests read the database through it).
+    pub fn context(&self) -> Context {
+        self.ctx.clone()
+    }
+
+    /// The mailer (tests read the memory mailbox through it).
+    pub fn mailer(&self) -> Mailer {
+        self.mailer.clone()
+    }
+
+    /// Starts the background work and serves until stopped.
+    pub async fn run_until_stopped(self) -> std::io::Result<()> {
+        let ctx = self.ctx.clone();
+        let mailer = self.mailer.clone();
+        actix_web::rt::spawn(background(ctx, mailer));
+        self.server.await
+    }
+}
+
+/// The outbox sender and housekeeping; safe to run on several instances at once.
+async fn background(ctx: Context, mailer: Mailer) {
+    let mut tick = actix_web::rt::time::interval(Duration::from_millis(ctx.settings.mail.poll_interval_ms.max(10)));
+    let mut rounds: u64 = 0;
+    loop {
+        tick.tick().await;
+        rounds += 1;
+        let (c, m) = (ctx.clone(), mailer.clone());
+        let prune = rounds % 600 == 0;
+        let result = web::block(move || {
+            outbox::send_due(&c, &m)?;
+            if prune {
+                accounts::prune_login_attempts(&c)?;
+            }
+            Ok::<_, crate::error::AppError>(())
+        })
+        .await;
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => tracing::warn!(error = %e, "background work failed"),
+            Err(e) => tracing::warn!(error = %e, "background work could not run"),
+        }
+    }
+}
+
+/// Page routes get CSRF protection; the API (bearer tokens, no cookies) does not need it.
+async fn page_guard(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if req.path().starts_with("/api/") || req.path() == "/healthz" || req.path() == "/readyz" {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    csrf::guard(req, next).await
+}
+
+/// Logs each request at debug level with its status and duration.
+async fn log_request(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = std::time::Instant::now();
+    let (method, path) = (req.method().clone(), req.path().to_string());
+    let res = next.call(req).await?;
+    tracing::debug!(%method, %path, status = res.status().as_u16(), micros = started.elapsed().as_micros() as u64, "request");
+    Ok(res)
+}

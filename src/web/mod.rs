@@ -1,0 +1,312 @@
+//! HTML pages: thin handlers that parse forms, call the domain and render askama templates.
+
+mod account;
+mod admin_org;
+mod admin_people;
+mod errors;
+mod home;
+
+pub use errors::{not_found as errors_not_found, render_errors};
+
+use crate::auth::csrf;
+use crate::auth::extract::{SESSION_COOKIE, SessionUser, context};
+use crate::domain::Context;
+use crate::domain::access::Actor;
+use crate::domain::accounts::SignedIn;
+use crate::error::{AppError, FieldError};
+use crate::i18n::{LOCALE_COOKIE, Locale};
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::http::header;
+use actix_web::{FromRequest, HttpRequest, HttpResponse, dev::Payload, web};
+use askama::Template;
+use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
+
+/// Registers every page route.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    home::routes(cfg);
+    account::routes(cfg);
+    admin_org::routes(cfg);
+    admin_people::routes(cfg);
+}
+
+/// What every page template needs: language, the signed-in person, CSRF token, organisation.
+pub struct PageCtx {
+    pub locale: Locale,
+    pub user: Option<Actor>,
+    pub csrf: String,
+    pub org_name: String,
+    /// The current path and query, for the language switcher's return.
+    pub path: String,
+    /// A one-off confirmation shown at the top of the page.
+    pub notice: Option<String>,
+}
+
+impl PageCtx {
+    /// The translation of `key`.
+    pub fn t<'a>(&self, key: &'a str) -> &'a str {
+        self.locale.t(key)
+    }
+
+    /// The translation of `prefix.key`, for labels of stored values such as kinds and roles.
+    pub fn tk(&self, prefix: &str, key: &str) -> String {
+        self.locale.t(&format!("{prefix}.{key}")).to_string()
+    }
+
+    /// The translation of `key` with one placeholder filled in.
+    pub fn t1(&self, key: &str, name: &str, value: &dyn std::fmt::Display) -> String {
+        self.locale.tf(key, &[(name, &value.to_string())])
+    }
+
+    /// A date in the reader's convention.
+    pub fn date(&self, at: &chrono::NaiveDateTime) -> String {
+        self.locale.date(*at)
+    }
+
+    /// A date and time in the reader's convention.
+    pub fn datetime(&self, at: &chrono::NaiveDateTime) -> String {
+        self.locale.datetime(*at)
+    }
+
+    /// Whether the signed-in person is an administrator.
+    pub fn is_admin(&self) -> bool {
+        self.user.as_ref().is_some_and(Actor::is_admin)
+    }
+
+    /// Whether `l` is the page's language.
+    pub fn is_current(&self, l: &Locale) -> bool {
+        *l == self.locale
+    }
+
+    /// The languages for the switcher.
+    pub fn locales(&self) -> [Locale; 3] {
+        Locale::ALL
+    }
+
+    /// The actor, or 401 (pages turn that into a redirect to sign-in).
+    pub fn actor(&self) -> Result<&Actor, AppError> {
+        self.user.as_ref().ok_or(AppError::Unauthenticated)
+    }
+
+    /// The actor if an administrator, else 403.
+    pub fn admin(&self) -> Result<&Actor, AppError> {
+        let actor = self.actor()?;
+        actor.require_admin()?;
+        Ok(actor)
+    }
+}
+
+impl FromRequest for PageCtx {
+    type Error = AppError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        let req = req.clone();
+        Box::pin(async move { PageCtx::of(&req).await })
+    }
+}
+
+impl PageCtx {
+    /// Builds the page context of a request.
+    pub async fn of(req: &HttpRequest) -> Result<PageCtx, AppError> {
+        let user = SessionUser::of(req).await?;
+        let ctx = context(req)?;
+        let org_name = blocking(move || crate::domain::organisation::name(&ctx))
+            .await?
+            .unwrap_or_default();
+        let locale = user
+            .as_ref()
+            .map(|u| u.locale)
+            .unwrap_or_else(|| Locale::of_request(req));
+        let notice = web::Query::<HashMap<String, String>>::from_query(req.query_string())
+            .ok()
+            .and_then(|q| q.get("done").cloned())
+            .map(|key| format!("notice.{key}"))
+            .filter(|key| locale.t(key) != key.as_str())
+            .map(|key| locale.t(&key).to_string());
+        let path = match req.query_string() {
+            "" => req.path().to_string(),
+            q => format!("{}?{q}", req.path()),
+        };
+        Ok(PageCtx {
+            locale,
+            user,
+            csrf: csrf::token_of(req),
+            org_name,
+            path,
+            notice,
+        })
+    }
+}
+
+/// The pseudo-field of errors that concern the whole form.
+pub const FORM_FIELD: &str = "_form";
+
+fn message(locale: &Locale, e: &FieldError) -> String {
+    if e.field == FORM_FIELD {
+        locale.t(&format!("conflict.{}", e.code)).to_string()
+    } else {
+        locale.t(&format!("field_error.{}", e.code)).to_string()
+    }
+}
+
+/// Submitted values and their errors, for re-showing a form.
+#[derive(Default)]
+pub struct FormState {
+    pub values: HashMap<String, String>,
+    pub errors: Vec<FieldError>,
+}
+
+impl FormState {
+    /// A form with the given values and no errors.
+    pub fn with(values: &[(&str, &str)]) -> Self {
+        FormState {
+            values: values.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            errors: Vec::new(),
+        }
+    }
+
+    /// The value of a field ("" when absent).
+    pub fn value(&self, name: &str) -> &str {
+        self.values.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    /// Whether a field has an error.
+    pub fn has_error(&self, name: &str) -> bool {
+        self.errors.iter().any(|e| e.field == name)
+    }
+
+    /// The translated error message of a field.
+    pub fn error(&self, locale: &Locale, name: &str) -> Option<String> {
+        self.errors.iter().find(|e| e.field == name).map(|e| message(locale, e))
+    }
+
+    /// Every error with its field and translated message, for the summary above the form.
+    pub fn summary(&self, locale: &Locale) -> Vec<(String, String)> {
+        self.errors
+            .iter()
+            .map(|e| (e.field.clone(), message(locale, e)))
+            .collect()
+    }
+
+    /// Like `absorb`, but also keeps a conflict (an action the state refuses) as a form error.
+    pub fn absorb_all<T>(&mut self, result: Result<T, AppError>) -> Result<Option<T>, AppError> {
+        match result {
+            Err(AppError::Conflict { code, .. }) => {
+                self.errors = vec![FieldError::new(FORM_FIELD, code)];
+                Ok(None)
+            }
+            other => self.absorb(other),
+        }
+    }
+
+    /// Turns a domain result into this form's errors: validation errors are kept for re-showing,
+    /// anything else is returned as the error.
+    pub fn absorb<T>(&mut self, result: Result<T, AppError>) -> Result<Option<T>, AppError> {
+        match result {
+            Ok(v) => Ok(Some(v)),
+            Err(AppError::Validation(errors)) => {
+                self.errors = errors;
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// Runs blocking domain code off the async workers.
+pub async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    web::block(f).await?
+}
+
+/// Runs a domain call with the context off the async workers.
+pub async fn with_ctx<T: Send + 'static>(
+    ctx: &web::Data<Context>,
+    f: impl FnOnce(&Context) -> Result<T, AppError> + Send + 'static,
+) -> Result<T, AppError> {
+    let ctx = ctx.clone();
+    blocking(move || f(&ctx)).await
+}
+
+/// Renders a template as an HTML response with `status`.
+pub fn render_status<T: Template>(status: actix_web::http::StatusCode, page: &T) -> Result<HttpResponse, AppError> {
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(page.render()?))
+}
+
+/// Renders a template as a 200 HTML response.
+pub fn render<T: Template>(page: &T) -> Result<HttpResponse, AppError> {
+    render_status(actix_web::http::StatusCode::OK, page)
+}
+
+/// Re-shows a form with its field errors (422).
+pub fn render_invalid<T: Template>(page: &T) -> Result<HttpResponse, AppError> {
+    render_status(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, page)
+}
+
+/// A 303 redirect after a successful form post.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+/// Keeps only local return paths (no open redirects).
+pub fn safe_return(next: &str) -> &str {
+    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
+        next
+    } else {
+        "/"
+    }
+}
+
+/// The session cookie for a fresh sign-in.
+pub fn session_cookie(ctx: &Context, signed_in: &SignedIn) -> Cookie<'static> {
+    let (token, lifetime) = ctx.tokens.issue(
+        crate::auth::tokens::Purpose::Session,
+        signed_in.person_id,
+        signed_in.token_generation,
+    );
+    Cookie::build(SESSION_COOKIE, token)
+        .path("/")
+        .http_only(true)
+        .secure(ctx.settings.secure_cookies())
+        .same_site(SameSite::Lax)
+        .max_age(CookieDuration::seconds(lifetime))
+        .finish()
+}
+
+/// A cookie that remembers the language for a year.
+pub fn locale_cookie(ctx: &Context, locale: Locale) -> Cookie<'static> {
+    Cookie::build(LOCALE_COOKIE, locale.code())
+        .path("/")
+        .http_only(true)
+        .secure(ctx.settings.secure_cookies())
+        .same_site(SameSite::Lax)
+        .max_age(CookieDuration::days(365))
+        .finish()
+}
+
+/// Signs the browser in and redirects.
+pub fn sign_in_redirect(ctx: &Context, signed_in: &SignedIn, location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .cookie(session_cookie(ctx, signed_in))
+        .cookie(locale_cookie(ctx, signed_in.locale))
+        .finish()
+}
+
+/// Parses a select's value as an optional id ("" → None).
+pub fn opt_id(value: &str) -> Result<Option<i64>, AppError> {
+    match value.trim() {
+        "" => Ok(None),
+        v => v
+            .parse()
+            .map(Some)
+            .map_err(|_| AppError::BadRequest(format!("not an id: {v}"))),
+    }
+}
