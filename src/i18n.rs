@@ -93,7 +93,7 @@ impl Locale {
     }
 
     /// The translation of `key`; the key itself when missing (a test keeps the files complete).
-    pub fn t<'a>(self, key: &'a str) -> &'a str {
+    pub fn t(self, key: &str) -> &str {
         CATALOGS[self.index()].get(key).map(String::as_str).unwrap_or(key)
     }
 

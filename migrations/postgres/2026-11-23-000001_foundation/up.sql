@@ -19,7 +19,7 @@ CREATE TABLE units (
     name TEXT NOT NULL,
     kind TEXT NOT NULL,
     active BOOLEAN NOT NULL DEFAULT TRUE,
-    required_approvals INTEGER NOT NULL DEFAULT TRUE,
+    required_approvals INTEGER NOT NULL DEFAULT 1,
     created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX units_parent_id_idx ON units (parent_id);

@@ -1,0 +1,399 @@
+use crate::helpers::*;
+use kehittamo::auth::tokens::Purpose;
+use serde_json::json;
+
+#[test]
+fn sign_in_shows_the_person_and_sign_out_ends_the_session() {
+    let app = TestApp::with_demo();
+    let mut b = app.signed_in(EMPLOYEE);
+    let home = b.get("/");
+    assert_eq!(home.status, 200);
+    assert!(home.body.contains("Pekka Työntekijä"));
+    assert!(home.body.contains("Kotihoito Ii"));
+    let res = b.post_form("/logout", &[]);
+    assert_eq!(res.status, 303);
+    assert!(!b.cookies.contains_key("kehittamo_session"));
+    let home = b.get("/");
+    assert!(!home.body.contains("Pekka Työntekijä"));
+    assert_eq!(b.get("/profile").status, 303);
+}
+
+#[test]
+fn wrong_password_and_unknown_email_get_the_same_answer() {
+    let app = TestApp::with_demo();
+    let wrong = app.api(
+        "POST",
+        "/api/v1/auth/token",
+        None,
+        Some(json!({"email": EMPLOYEE, "password": "wrong password!!"})),
+    );
+    let unknown = app.api(
+        "POST",
+        "/api/v1/auth/token",
+        None,
+        Some(json!({"email": "nobody@demo.kehittamo.fi", "password": "wrong password!!"})),
+    );
+    assert_eq!(wrong.status, 422);
+    assert_eq!(wrong.status, unknown.status);
+    assert_eq!(wrong.body, unknown.body);
+    assert_eq!(wrong.error_fields(), vec!["email"]);
+    let mut b = app.browser();
+    let page = b.post_form("/login", &[("email", EMPLOYEE), ("password", "wrong password!!")]);
+    assert_eq!(page.status, 422);
+    assert!(page.body.contains("Sähköposti tai salasana on väärin"));
+    assert!(!b.cookies.contains_key("kehittamo_session"));
+}
+
+#[test]
+fn repeated_failures_are_rate_limited_per_account() {
+    let app = TestApp::with_demo();
+    for _ in 0..10 {
+        let res = app.api(
+            "POST",
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"email": TRUSTEE, "password": "guess guess guess"})),
+        );
+        assert_eq!(res.status, 422);
+    }
+    let blocked = app.api(
+        "POST",
+        "/api/v1/auth/token",
+        None,
+        Some(json!({"email": TRUSTEE, "password": DEMO_PASSWORD})),
+    );
+    assert_eq!(blocked.status, 429);
+    assert_eq!(blocked.json()["code"], "rate_limited");
+    // Another account from the same address still works.
+    let other = app.api(
+        "POST",
+        "/api/v1/auth/token",
+        None,
+        Some(json!({"email": EMPLOYEE, "password": DEMO_PASSWORD})),
+    );
+    assert_eq!(other.status, 200);
+}
+
+#[test]
+fn api_token_opens_me_and_revoke_closes_every_token() {
+    let app = TestApp::with_demo();
+    let res = app.api(
+        "POST",
+        "/api/v1/auth/token",
+        None,
+        Some(json!({"email": KEY_EXPERT, "password": DEMO_PASSWORD})),
+    );
+    assert_eq!(res.status, 200);
+    let body = res.json();
+    assert_eq!(body["token_type"], "Bearer");
+    assert!(body["expires_in"].as_i64().unwrap() > 0);
+    let token = body["access_token"].as_str().unwrap().to_string();
+    let second = app.token(KEY_EXPERT);
+    let mut web = app.signed_in(KEY_EXPERT);
+
+    let me = app.api("GET", "/api/v1/me", Some(&token), None);
+    assert_eq!(me.status, 200);
+    let me = me.json();
+    assert_eq!(me["email"], KEY_EXPERT);
+    assert_eq!(me["roles"][0]["role"], "key_expert");
+    assert_eq!(me["roles"][0]["unit_name"], "Kotihoito");
+
+    assert_eq!(app.api("POST", "/api/v1/auth/revoke", Some(&token), None).status, 204);
+    for t in [&token, &second] {
+        let after = app.api("GET", "/api/v1/me", Some(t), None);
+        assert_eq!(after.status, 401);
+        assert_eq!(after.header("content-type"), Some("application/problem+json"));
+    }
+    // The web session ended too.
+    assert_eq!(web.get("/profile").status, 303);
+}
+
+#[test]
+fn tokens_are_checked_for_signature_purpose_expiry_and_issue_time() {
+    let app = TestApp::with_demo();
+    let admin = app.token(ADMIN);
+    let id = app.person_id(&admin, EMPLOYEE);
+    let now = chrono::Utc::now().timestamp();
+    let tokens = &app.ctx.tokens;
+    let future = tokens.issue_at(Purpose::Api, id, 0, now + 3600, 7200).0;
+    let expired = tokens.issue_at(Purpose::Api, id, 0, now - 7200, 3600).0;
+    let session = tokens.issue(Purpose::Session, id, 0).0;
+    let good = tokens.issue(Purpose::Api, id, 0).0;
+    let tampered = format!("{}x", &good[..good.len() - 1]);
+    for (name, token) in [
+        ("future iat", &future),
+        ("expired", &expired),
+        ("session cookie", &session),
+        ("tampered", &tampered),
+    ] {
+        assert_eq!(app.api("GET", "/api/v1/me", Some(token), None).status, 401, "{name}");
+    }
+    assert_eq!(app.api("GET", "/api/v1/me", Some(&good), None).status, 200);
+    assert_eq!(app.api("GET", "/api/v1/me", None, None).status, 401);
+}
+
+#[test]
+fn password_change_revokes_tokens_but_keeps_this_browser_signed_in() {
+    let app = TestApp::with_demo();
+    let token = app.token(CUSTOMER);
+    let mut other_browser = app.signed_in(CUSTOMER);
+    let mut b = app.signed_in(CUSTOMER);
+
+    let bad = b.post_form(
+        "/profile/password",
+        &[("current_password", "not it at all"), ("new_password", "short")],
+    );
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("Nykyinen salasana on väärin."));
+    assert!(bad.body.contains("Salasanassa pitää olla vähintään 12 merkkiä."));
+    assert_eq!(
+        app.api("GET", "/api/v1/me", Some(&token), None).status,
+        200,
+        "a failed change revokes nothing"
+    );
+
+    let ok = b.post_form(
+        "/profile/password",
+        &[
+            ("current_password", DEMO_PASSWORD),
+            ("new_password", "uusi pitkä salasana"),
+        ],
+    );
+    assert_eq!(ok.status, 303, "{}", ok.body);
+    assert_eq!(b.get("/profile").status, 200);
+    assert_eq!(other_browser.get("/profile").status, 303);
+    assert_eq!(app.api("GET", "/api/v1/me", Some(&token), None).status, 401);
+    app.token_for(CUSTOMER, "uusi pitkä salasana");
+}
+
+#[test]
+fn role_change_and_deactivation_revoke_at_once() {
+    let app = TestApp::with_demo();
+    let admin = app.token(ADMIN);
+    let employee = app.token(EMPLOYEE);
+    let id = app.person_id(&admin, EMPLOYEE);
+    let units = app.api("GET", "/api/v1/units", Some(&admin), None).json();
+    let sector = units[0]["id"].as_i64().unwrap();
+
+    let granted = app.api(
+        "POST",
+        &format!("/api/v1/people/{id}/roles"),
+        Some(&admin),
+        Some(json!({"role": "key_expert", "unit_id": sector})),
+    );
+    assert_eq!(granted.status, 201, "{}", granted.body);
+    assert_eq!(
+        app.api("GET", "/api/v1/me", Some(&employee), None).status,
+        401,
+        "role change revokes"
+    );
+    let fresh = app.token(EMPLOYEE);
+    assert_eq!(
+        app.api("GET", "/api/v1/me", Some(&fresh), None).json()["roles"][0]["role"],
+        "key_expert"
+    );
+
+    let mut web = app.signed_in(EMPLOYEE);
+    let off = app.api(
+        "PATCH",
+        &format!("/api/v1/people/{id}"),
+        Some(&admin),
+        Some(json!({"active": false})),
+    );
+    assert_eq!(off.status, 200, "{}", off.body);
+    assert_eq!(
+        app.api("GET", "/api/v1/me", Some(&fresh), None).status,
+        401,
+        "deactivation revokes"
+    );
+    assert_eq!(web.get("/profile").status, 303);
+    let refused = app.api(
+        "POST",
+        "/api/v1/auth/token",
+        None,
+        Some(json!({"email": EMPLOYEE, "password": DEMO_PASSWORD})),
+    );
+    assert_eq!(refused.status, 422, "a deactivated person cannot sign in");
+}
+
+#[test]
+fn password_reset_by_mail_works_once() {
+    let app = TestApp::with_demo();
+    let mut b = app.browser();
+    let res = b.post_form("/password/forgot", &[("email", TRUSTEE)]);
+    assert_eq!(res.status, 200);
+    let unknown = b.post_form("/password/forgot", &[("email", "nobody@demo.kehittamo.fi")]);
+    assert_eq!(unknown.status, 200);
+    assert_eq!(
+        res.body.replace(&b.cookies["kehittamo_csrf"], ""),
+        unknown.body.replace(&b.cookies["kehittamo_csrf"], "")
+    );
+
+    let mail = app.wait_for_mail(TRUSTEE);
+    assert!(mail.subject.contains("salasana"), "{}", mail.subject);
+    let link = link_in(&app, &mail);
+    assert!(link.starts_with("/password/reset?token="));
+    let form = b.get(&link);
+    assert_eq!(form.status, 200);
+    let token = link.split("token=").nth(1).unwrap().to_string();
+    let short = b.post_form("/password/reset", &[("token", &token), ("password", "lyhyt")]);
+    assert_eq!(short.status, 422);
+    let done = b.post_form(
+        "/password/reset",
+        &[("token", &token), ("password", "luottamus on hyvä asia")],
+    );
+    assert_eq!(done.status, 303, "{}", done.body);
+    assert!(b.cookies.contains_key("kehittamo_session"));
+    assert_eq!(b.get(&link).status, 410, "the link works once");
+    let again = b.post_form(
+        "/password/reset",
+        &[("token", &token), ("password", "toinen yritys tässä")],
+    );
+    assert_eq!(again.status, 410);
+    app.token_for(TRUSTEE, "luottamus on hyvä asia");
+    assert_eq!(app.mail_count("nobody@demo.kehittamo.fi"), 0);
+}
+
+#[test]
+fn customers_register_and_staff_domains_become_employees_after_verification() {
+    let app = TestApp::spawn_with(|s| s.auth.staff_email_domains = vec!["oulunkaari.fi".into()]);
+    kehittamo::demo::fill(&app.ctx, 0, false).unwrap();
+    let mut b = app.browser();
+    let res = b.post_form(
+        "/register",
+        &[
+            ("name", "Kalle Kuntalainen"),
+            ("email", "kalle@example.fi"),
+            ("password", "kuntalaisen salasana"),
+        ],
+    );
+    assert_eq!(res.status, 200, "{}", res.body);
+    let res = b.post_form(
+        "/register",
+        &[
+            ("name", "Tiina Hoitaja"),
+            ("email", "tiina@oulunkaari.fi"),
+            ("password", "hoitajan salasana!"),
+        ],
+    );
+    assert_eq!(res.status, 200);
+
+    // Before verification nobody signs in, and the answer says why.
+    let early = app.api(
+        "POST",
+        "/api/v1/auth/token",
+        None,
+        Some(json!({"email": "tiina@oulunkaari.fi", "password": "hoitajan salasana!"})),
+    );
+    assert_eq!(early.status, 422);
+    assert_eq!(early.json()["errors"][0]["code"], "email_not_verified");
+
+    for (email, password, kind) in [
+        ("kalle@example.fi", "kuntalaisen salasana", "customer"),
+        ("tiina@oulunkaari.fi", "hoitajan salasana!", "employee"),
+    ] {
+        let mail = app.wait_for_mail(email);
+        let link = link_in(&app, &mail);
+        let mut visitor = app.browser();
+        let verified = visitor.get(&link);
+        assert_eq!(verified.status, 303, "{}", verified.body);
+        assert!(visitor.cookies.contains_key("kehittamo_session"));
+        let token = app.token_for(email, password);
+        assert_eq!(
+            app.api("GET", "/api/v1/me", Some(&token), None).json()["kind"],
+            kind,
+            "{email}"
+        );
+        assert_eq!(visitor.get(&link).status, 410, "verification works once");
+    }
+
+    // Registering an address again sends a notice, not a second account.
+    let again = b.post_form(
+        "/register",
+        &[
+            ("name", "Toinen Kalle"),
+            ("email", "kalle@example.fi"),
+            ("password", "toinen salasana tässä"),
+        ],
+    );
+    assert_eq!(again.status, 200);
+    let started = std::time::Instant::now();
+    while app.mail_count("kalle@example.fi") < 2 && started.elapsed().as_secs() < 10 {
+        std::thread::sleep(std::time::Duration::from_millis(25));
+    }
+    assert!(app.wait_for_mail("kalle@example.fi").subject.contains("jo"));
+    app.token_for("kalle@example.fi", "kuntalaisen salasana");
+}
+
+#[test]
+fn registration_can_be_switched_off() {
+    let app = TestApp::spawn_with(|s| s.auth.self_registration = false);
+    kehittamo::demo::fill(&app.ctx, 0, false).unwrap();
+    let mut b = app.browser();
+    assert_eq!(b.get("/register").status, 404);
+    let res = b.post_form(
+        "/register",
+        &[
+            ("name", "X"),
+            ("email", "x@example.fi"),
+            ("password", "pitkä salasana 1"),
+        ],
+    );
+    assert_eq!(res.status, 404);
+}
+
+#[test]
+fn invited_people_set_their_own_password() {
+    let app = TestApp::with_demo();
+    let admin = app.token(ADMIN);
+    let res = app.api(
+        "POST",
+        "/api/v1/people",
+        Some(&admin),
+        Some(json!({"email": "uusi@demo.kehittamo.fi", "name": "Uusi Työntekijä", "kind": "employee", "locale": "sv"})),
+    );
+    assert_eq!(res.status, 201, "{}", res.body);
+    assert_eq!(res.json()["email_verified"], false);
+    let mail = app.wait_for_mail("uusi@demo.kehittamo.fi");
+    assert!(
+        mail.subject.contains("Inbjudan"),
+        "invitation in the person's language: {}",
+        mail.subject
+    );
+    assert!(mail.body.contains("Aino Ylläpitäjä"));
+    let link = link_in(&app, &mail);
+    let mut b = app.browser();
+    assert_eq!(b.get(&link).status, 200);
+    let token = link.split("token=").nth(1).unwrap().to_string();
+    let done = b.post_form(
+        "/invitation",
+        &[
+            ("token", &token),
+            ("name", "Uusi Työntekijä"),
+            ("password", "oma salasana tähän"),
+        ],
+    );
+    assert_eq!(done.status, 303, "{}", done.body);
+    let home = b.get("/");
+    assert!(home.body.contains("lang=\"sv\""), "the person's language is used");
+    app.token_for("uusi@demo.kehittamo.fi", "oma salasana tähän");
+}
+
+#[test]
+fn language_switch_sets_cookie_and_profile() {
+    let app = TestApp::with_demo();
+    let mut anonymous = app.browser();
+    let res = anonymous.post_form("/language", &[("lang", "en"), ("next", "/login")]);
+    assert_eq!(res.status, 303);
+    assert_eq!(res.header("location"), Some("/login"));
+    assert!(anonymous.get("/login").body.contains("<h1>Sign in</h1>"));
+    let evil = anonymous.post_form("/language", &[("lang", "sv"), ("next", "//evil.example/")]);
+    assert_eq!(evil.header("location"), Some("/"), "no open redirect");
+
+    let mut b = app.signed_in(EMPLOYEE);
+    b.post_form("/language", &[("lang", "sv"), ("next", "/")]);
+    let token = app.token(EMPLOYEE);
+    assert_eq!(app.api("GET", "/api/v1/me", Some(&token), None).json()["locale"], "sv");
+    let mut fresh = app.signed_in(EMPLOYEE);
+    assert!(fresh.get("/profile").body.contains("Mina uppgifter"));
+}

@@ -1,0 +1,100 @@
+use crate::helpers::TestApp;
+
+#[test]
+fn healthz_and_readyz_answer() {
+    let app = TestApp::spawn();
+    let live = app.api("GET", "/healthz", None, None);
+    assert_eq!(live.status, 200);
+    assert_eq!(live.json()["status"], "ok");
+    let ready = app.api("GET", "/readyz", None, None);
+    assert_eq!(ready.status, 200);
+    assert_eq!(ready.json()["status"], "ready");
+}
+
+#[test]
+fn openapi_document_lists_every_api_route() {
+    let app = TestApp::spawn();
+    let res = app.api("GET", "/api/openapi.json", None, None);
+    assert_eq!(res.status, 200);
+    let doc = res.json();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let expected = [
+        ("/healthz", "get"),
+        ("/readyz", "get"),
+        ("/api/v1/auth/token", "post"),
+        ("/api/v1/auth/revoke", "post"),
+        ("/api/v1/me", "get"),
+        ("/api/v1/units", "get"),
+        ("/api/v1/units", "post"),
+        ("/api/v1/units/{id}", "patch"),
+        ("/api/v1/municipalities", "get"),
+        ("/api/v1/municipalities", "post"),
+        ("/api/v1/municipalities/{id}", "patch"),
+        ("/api/v1/people", "get"),
+        ("/api/v1/people", "post"),
+        ("/api/v1/people/{id}", "get"),
+        ("/api/v1/people/{id}", "patch"),
+        ("/api/v1/people/{id}/roles", "post"),
+        ("/api/v1/people/{id}/roles/{role_id}", "delete"),
+        ("/api/v1/events", "get"),
+    ];
+    for (path, method) in expected {
+        assert!(
+            doc["paths"][path][method].is_object(),
+            "{method} {path} missing from the OpenAPI document"
+        );
+    }
+    let documented: usize = doc["paths"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_object().unwrap().len())
+        .sum();
+    assert_eq!(
+        documented,
+        expected.len(),
+        "the document has routes this test does not know"
+    );
+    assert!(doc["components"]["securitySchemes"]["bearer"].is_object());
+}
+
+#[test]
+fn pages_carry_security_headers() {
+    let app = TestApp::spawn();
+    let mut b = app.browser();
+    let res = b.get("/accessibility");
+    assert_eq!(res.status, 200);
+    let csp = res.header("content-security-policy").expect("CSP");
+    assert!(csp.contains("frame-ancestors 'none'") && csp.contains("script-src 'self'"));
+    assert!(!csp.contains("unsafe-inline"));
+    assert_eq!(res.header("x-content-type-options"), Some("nosniff"));
+    assert!(res.header("referrer-policy").is_some());
+}
+
+#[test]
+fn unknown_paths_are_404_in_the_readers_language() {
+    let app = TestApp::spawn();
+    let mut b = app.browser();
+    let page = b.get_with("/no/such/page", &[("Accept-Language", "sv-FI,sv;q=0.9")]);
+    assert_eq!(page.status, 404);
+    assert!(page.body.contains("<html lang=\"sv\">"), "{}", page.body);
+    assert!(page.body.contains("Sidan hittades inte"));
+    let api = app.api("GET", "/api/v1/no-such-thing", None, None);
+    assert_eq!(api.status, 404);
+    assert_eq!(api.header("content-type"), Some("application/problem+json"));
+    assert_eq!(api.json()["code"], "not_found");
+}
+
+#[test]
+fn accessibility_statement_and_privacy_notice_are_public() {
+    let app = TestApp::spawn();
+    let mut b = app.browser();
+    let a11y = b.get("/accessibility");
+    assert_eq!(a11y.status, 200);
+    assert!(a11y.body.contains("306/2019"));
+    assert!(a11y.body.contains("saavutettavuusvaatimukset.fi"));
+    assert!(a11y.body.contains("mailto:"));
+    let privacy = b.get_with("/privacy", &[("Accept-Language", "en")]);
+    assert_eq!(privacy.status, 200);
+    assert!(privacy.body.contains("Privacy notice"));
+}

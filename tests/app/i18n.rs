@@ -1,0 +1,76 @@
+use kehittamo::i18n::{SOURCES, flatten};
+use std::collections::BTreeSet;
+
+fn keys(text: &str) -> BTreeSet<String> {
+    flatten(text).expect("valid translation file").into_keys().collect()
+}
+
+#[test]
+fn finnish_swedish_and_english_have_the_same_keys() {
+    let fi = keys(SOURCES[0].1);
+    for (locale, text) in &SOURCES[1..] {
+        let other = keys(text);
+        let missing: Vec<_> = fi.difference(&other).collect();
+        let extra: Vec<_> = other.difference(&fi).collect();
+        assert!(
+            missing.is_empty() && extra.is_empty(),
+            "{locale:?}: missing {missing:?}, extra {extra:?}"
+        );
+    }
+}
+
+#[test]
+fn every_key_the_templates_use_is_translated() {
+    let fi = keys(SOURCES[0].1);
+    let mut missing = Vec::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for pattern in ["p.t(\"", "p.t1(\"", "hint_input(p, form, \""] {
+                for part in text.split(pattern).skip(1) {
+                    let key = part.split('"').next().unwrap();
+                    if pattern.starts_with("hint_input") {
+                        continue;
+                    }
+                    if !fi.contains(key) {
+                        missing.push(format!("{}: {key}", path.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "untranslated keys: {missing:?}");
+}
+
+#[test]
+fn every_error_code_has_a_message() {
+    let fi = keys(SOURCES[0].1);
+    for code in [
+        "not_found",
+        "unauthenticated",
+        "forbidden",
+        "csrf",
+        "validation",
+        "bad_request",
+        "conflict",
+        "rate_limited",
+        "unavailable",
+        "internal",
+    ] {
+        assert!(fi.contains(&format!("error.{code}.title")), "{code}");
+        assert!(fi.contains(&format!("error.{code}.detail")), "{code}");
+    }
+    let src = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/domain/validate.rs"))
+        .unwrap();
+    for part in src.split(".add(field, \"").skip(1) {
+        let code = part.split('"').next().unwrap();
+        assert!(fi.contains(&format!("field_error.{code}")), "field_error.{code}");
+    }
+}

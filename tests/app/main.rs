@@ -1,0 +1,11 @@
+//! Integration tests: the real app over HTTP, on SQLite, or on PostgreSQL with TEST_DATABASE_URL.
+
+mod admin;
+mod auth;
+mod cli;
+mod health;
+mod helpers;
+mod i18n;
+mod mail;
+mod migrations;
+mod setup;
