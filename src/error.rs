@@ -96,8 +96,9 @@ impl AppError {
             AppError::BadRequest(_) => "bad_request",
             AppError::Conflict { .. } => "conflict",
             AppError::RateLimited => "rate_limited",
-            AppError::Unavailable(_) => "unavailable",
-            AppError::Database(_) | AppError::Pool(_) | AppError::Render(_) | AppError::Internal(_) => "internal",
+            // No free connection in time: the database is down or overloaded.
+            AppError::Unavailable(_) | AppError::Pool(_) => "unavailable",
+            AppError::Database(_) | AppError::Render(_) | AppError::Internal(_) => "internal",
         }
     }
 
@@ -187,7 +188,7 @@ impl ResponseError for AppError {
             AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_) | AppError::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -346,9 +346,17 @@ pub fn verify_email(ctx: &Context, token: &str) -> AppResult<SignedIn> {
 
 /// Saves the person's language.
 pub fn set_locale(ctx: &Context, person_id: i64, locale: Locale) -> AppResult<()> {
-    let mut conn = ctx.db.write()?;
-    diesel::update(people_t::table.find(person_id))
-        .set(people_t::locale.eq(locale.code()))
-        .execute(&mut conn)?;
-    Ok(())
+    ctx.db.transaction(|conn| {
+        diesel::update(people_t::table.find(person_id))
+            .set(people_t::locale.eq(locale.code()))
+            .execute(conn)?;
+        events::record(
+            conn,
+            Some(person_id),
+            "locale_changed",
+            "person",
+            person_id,
+            serde_json::json!({ "locale": locale.code() }),
+        )
+    })
 }

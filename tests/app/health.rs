@@ -98,3 +98,56 @@ fn accessibility_statement_and_privacy_notice_are_public() {
     assert_eq!(privacy.status, 200);
     assert!(privacy.body.contains("Privacy notice"));
 }
+
+/// PostgreSQL only: an open SQLite file cannot be made unreachable from outside the process.
+#[test]
+fn readyz_answers_503_and_pages_stay_friendly_when_the_database_goes_away() {
+    let Some(admin_url) = std::env::var("TEST_DATABASE_URL").ok().filter(|u| !u.is_empty()) else {
+        eprintln!("skipped on SQLite: needs TEST_DATABASE_URL");
+        return;
+    };
+    use diesel::{Connection, RunQueryDsl};
+    let app = TestApp::with_demo();
+    assert_eq!(app.api("GET", "/readyz", None, None).status, 200);
+    let name = app.database_url.rsplit('/').next().unwrap().to_string();
+    let mut admin = diesel::pg::PgConnection::establish(&admin_url).unwrap();
+    let sql = |admin: &mut diesel::pg::PgConnection, q: &str| {
+        diesel::sql_query(q)
+            .execute(admin)
+            .unwrap_or_else(|e| panic!("{q}: {e}"));
+    };
+    sql(&mut admin, &format!("ALTER DATABASE {name} ALLOW_CONNECTIONS false"));
+    sql(
+        &mut admin,
+        &format!("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"),
+    );
+
+    let started = std::time::Instant::now();
+    loop {
+        let res = app.api("GET", "/readyz", None, None);
+        if res.status == 503 {
+            assert_eq!(res.json()["code"], "unavailable");
+            break;
+        }
+        assert!(started.elapsed().as_secs() < 20, "readyz stayed {}", res.status);
+    }
+    let mut b = app.browser();
+    let page = b.get("/login");
+    assert!(page.status >= 500, "{}", page.status);
+    assert!(
+        page.body.contains("<html lang=\"fi\">"),
+        "a page, not a bare error: {}",
+        page.body
+    );
+    assert!(
+        !page.body.to_lowercase().contains("diesel"),
+        "nothing internal is shown"
+    );
+
+    sql(&mut admin, &format!("ALTER DATABASE {name} ALLOW_CONNECTIONS true"));
+    let started = std::time::Instant::now();
+    while app.api("GET", "/readyz", None, None).status != 200 {
+        assert!(started.elapsed().as_secs() < 30, "did not recover");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
