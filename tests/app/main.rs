@@ -1,5 +1,6 @@
 //! Integration tests: the real app over HTTP, on SQLite, or on PostgreSQL with TEST_DATABASE_URL.
 
+mod a11y;
 mod admin;
 mod auth;
 mod cli;

@@ -1,0 +1,95 @@
+//! Structural accessibility checks on every page: language, one h1, landmarks, skip link,
+//! a label for every form control, unique ids.
+
+use crate::helpers::*;
+use std::collections::HashSet;
+
+fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let needle = format!(" {name}=\"");
+    let start = tag.find(&needle)? + needle.len();
+    tag[start..].split('"').next()
+}
+
+fn check_page(path: &str, html: &str) {
+    assert!(html.contains("<html lang=\""), "{path}: lang");
+    assert_eq!(html.matches("<h1").count(), 1, "{path}: exactly one h1");
+    for landmark in ["<header", "<nav", "<main id=\"main\"", "<footer"] {
+        assert!(html.contains(landmark), "{path}: {landmark}");
+    }
+    assert!(html.contains("class=\"skip-link\" href=\"#main\""), "{path}: skip link");
+    let mut ids = HashSet::new();
+    for part in html.split(" id=\"").skip(1) {
+        let id = part.split('"').next().unwrap();
+        assert!(ids.insert(id.to_string()), "{path}: duplicate id {id}");
+    }
+    for kind in ["<input", "<select", "<textarea"] {
+        for part in html.split(kind).skip(1) {
+            let tag = part.split('>').next().unwrap();
+            if attr(tag, "type").is_some_and(|t| t == "hidden" || t == "submit") {
+                continue;
+            }
+            let id = attr(tag, "id").unwrap_or_else(|| panic!("{path}: control without id: {kind}{tag}"));
+            assert!(
+                html.contains(&format!("<label for=\"{id}\"")),
+                "{path}: no label for #{id}"
+            );
+        }
+    }
+    for part in html.split("<button").skip(1) {
+        let inner = part.split("</button>").next().unwrap();
+        let text = inner.split_once('>').map(|(_, t)| t.trim()).unwrap_or("");
+        assert!(
+            !text.is_empty() || inner.contains("aria-label"),
+            "{path}: button without a name"
+        );
+    }
+}
+
+#[test]
+fn every_page_has_landmarks_headings_and_labelled_controls() {
+    let app = TestApp::with_demo();
+    let mut anonymous = app.browser();
+    for path in [
+        "/",
+        "/login",
+        "/register",
+        "/password/forgot",
+        "/accessibility",
+        "/privacy",
+        "/no-such-page",
+    ] {
+        let res = anonymous.get(path);
+        check_page(path, &res.body);
+    }
+    let bad = anonymous.post_form("/login", &[("email", "x"), ("password", "")]);
+    check_page("/login (errors)", &bad.body);
+    assert!(bad.body.contains("aria-describedby=\"f-email-error\""));
+
+    let mut admin = app.signed_in(ADMIN);
+    let token = app.token(ADMIN);
+    let person = app.person_id(&token, EMPLOYEE);
+    let unit = app.api("GET", "/api/v1/units", Some(&token), None).json()[0]["id"]
+        .as_i64()
+        .unwrap();
+    for path in [
+        "/".to_string(),
+        "/profile".into(),
+        "/admin".into(),
+        "/admin/municipalities".into(),
+        "/admin/municipalities/1".into(),
+        "/admin/units".into(),
+        format!("/admin/units/{unit}"),
+        "/admin/people".into(),
+        format!("/admin/people/{person}"),
+        "/admin/events".into(),
+    ] {
+        let res = admin.get(&path);
+        assert_eq!(res.status, 200, "{path}");
+        check_page(&path, &res.body);
+    }
+    for lang in ["sv", "en"] {
+        let mut b = app.browser();
+        let res = b.get_with("/login", &[("Accept-Language", lang)]);
+        assert!(res.body.contains(&format!("<html lang=\"{lang}\">")));
+    }
+}
