@@ -119,17 +119,14 @@ async fn municipality_update(
     }
 }
 
-#[derive(Template)]
-#[template(path = "pages/admin/units.html")]
-struct UnitsPage {
-    p: PageCtx,
+/// The options the unit forms offer, and which municipalities are ticked.
+struct UnitChoices {
     tree: Vec<UnitNode>,
     municipalities: Vec<Municipality>,
-    form: FormState,
     selected_municipalities: Vec<i64>,
 }
 
-impl UnitsPage {
+impl UnitChoices {
     fn flat(&self) -> Vec<&UnitNode> {
         units::flatten(&self.tree)
     }
@@ -143,23 +140,30 @@ impl UnitsPage {
     }
 }
 
-/// The options the unit forms need.
-async fn unit_choices(ctx: &web::Data<Context>) -> Result<(Vec<UnitNode>, Vec<Municipality>), AppError> {
-    with_ctx(ctx, |c| Ok((units::tree(c)?, municipalities::list(c)?))).await
+/// Loads the unit tree and municipalities for the unit forms.
+async fn unit_choices(ctx: &web::Data<Context>, selected_municipalities: Vec<i64>) -> Result<UnitChoices, AppError> {
+    let (tree, municipalities) = with_ctx(ctx, |c| Ok((units::tree(c)?, municipalities::list(c)?))).await?;
+    Ok(UnitChoices {
+        tree,
+        municipalities,
+        selected_municipalities,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "pages/admin/units.html")]
+struct UnitsPage {
+    p: PageCtx,
+    choices: UnitChoices,
+    form: FormState,
 }
 
 #[get("/admin/units")]
 async fn unit_list(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
     p.admin()?;
-    let (tree, municipalities) = unit_choices(&ctx).await?;
+    let choices = unit_choices(&ctx, Vec::new()).await?;
     let form = FormState::with(&[("kind", "unit"), ("required_approvals", "1")]);
-    render(&UnitsPage {
-        p,
-        tree,
-        municipalities,
-        form,
-        selected_municipalities: Vec::new(),
-    })
+    render(&UnitsPage { p, choices, form })
 }
 
 #[derive(Deserialize, Default)]
@@ -211,13 +215,11 @@ async fn unit_create(
     match state.absorb(result)? {
         Some(id) => Ok(see_other(&format!("/admin/units/{id}?done=saved"))),
         None => {
-            let (tree, municipalities) = unit_choices(&ctx).await?;
+            let choices = unit_choices(&ctx, municipality_ids).await?;
             render_invalid(&UnitsPage {
                 p,
-                tree,
-                municipalities,
+                choices,
                 form: state,
-                selected_municipalities: municipality_ids,
             })
         }
     }
@@ -228,25 +230,9 @@ async fn unit_create(
 struct UnitPage {
     p: PageCtx,
     unit: Unit,
-    tree: Vec<UnitNode>,
-    municipalities: Vec<Municipality>,
-    selected_municipalities: Vec<i64>,
+    choices: UnitChoices,
     members: Vec<people::PersonSummary>,
     form: FormState,
-}
-
-impl UnitPage {
-    fn flat(&self) -> Vec<&UnitNode> {
-        units::flatten(&self.tree)
-    }
-
-    fn kinds(&self) -> [UnitKind; 3] {
-        UnitKind::ALL
-    }
-
-    fn municipality_selected(&self, id: &i64) -> bool {
-        self.selected_municipalities.contains(id)
-    }
 }
 
 async fn unit_page(
@@ -263,7 +249,6 @@ async fn unit_page(
         ))
     })
     .await?;
-    let (tree, municipalities) = unit_choices(ctx).await?;
     let invalid = form.is_some();
     let (form, selected) = form.unwrap_or_else(|| {
         let parent = unit.parent_id.map(|p| p.to_string()).unwrap_or_default();
@@ -279,12 +264,11 @@ async fn unit_page(
             served,
         )
     });
+    let choices = unit_choices(ctx, selected).await?;
     let page = UnitPage {
         p,
         unit,
-        tree,
-        municipalities,
-        selected_municipalities: selected,
+        choices,
         members,
         form,
     };
