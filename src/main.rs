@@ -189,6 +189,7 @@ fn fill_demo(ctx: &Context, extra_people: usize) -> Result<(), String> {
 #[actix_web::main]
 async fn serve(settings: Settings, with_demo: bool) -> Result<(), String> {
     let base_url = settings.base_url().to_string();
+    let host = settings.server.host.clone();
     let started = std::time::Instant::now();
     let app = Application::build(settings).map_err(|e| e.to_string())?;
     if with_demo {
@@ -198,9 +199,9 @@ async fn serve(settings: Settings, with_demo: bool) -> Result<(), String> {
             .map_err(|e| e.to_string())??;
     }
     tracing::info!(
-        "Kehittämö listening on {base_url} (port {}), ready in {} ms",
-        app.port(),
-        started.elapsed().as_millis()
+        "Kehittämö listening on http://{host}:{port} (public address {base_url}), ready in {} ms",
+        started.elapsed().as_millis(),
+        port = app.port(),
     );
     app.run_until_stopped().await.map_err(|e| e.to_string())
 }
