@@ -105,6 +105,162 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    directions (id) {
+        id -> BigInt,
+        name -> Text,
+        description -> Text,
+        year -> Integer,
+        municipality_id -> Nullable<BigInt>,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    campaigns (id) {
+        id -> BigInt,
+        title -> Text,
+        description -> Text,
+        direction_id -> Nullable<BigInt>,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        audience -> Text,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    personas (id) {
+        id -> BigInt,
+        name -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_paths (id) {
+        id -> BigInt,
+        name -> Text,
+        description -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    service_path_stages (id) {
+        id -> BigInt,
+        service_path_id -> BigInt,
+        position -> Integer,
+        name -> Text,
+    }
+}
+
+diesel::table! {
+    ideas (id) {
+        id -> BigInt,
+        title -> Text,
+        problem -> Text,
+        proposal -> Text,
+        status -> Text,
+        status_reason -> Nullable<Text>,
+        merged_into_id -> Nullable<BigInt>,
+        author_id -> BigInt,
+        author_kind -> Text,
+        campaign_id -> Nullable<BigInt>,
+        persona_id -> Nullable<BigInt>,
+        stage_id -> Nullable<BigInt>,
+        published -> Bool,
+        hidden -> Bool,
+        support_count -> Integer,
+        comment_count -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        last_activity_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idea_units (idea_id, unit_id) {
+        idea_id -> BigInt,
+        unit_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    idea_directions (idea_id, direction_id) {
+        idea_id -> BigInt,
+        direction_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    idea_tags (idea_id, tag) {
+        idea_id -> BigInt,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    idea_supports (idea_id, person_id) {
+        idea_id -> BigInt,
+        person_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    idea_followers (idea_id, person_id) {
+        idea_id -> BigInt,
+        person_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    comments (id) {
+        id -> BigInt,
+        idea_id -> BigInt,
+        parent_id -> Nullable<BigInt>,
+        author_id -> BigInt,
+        body -> Text,
+        deleted -> Bool,
+        hidden -> Bool,
+        created_at -> Timestamp,
+        edited_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    observations (id) {
+        id -> BigInt,
+        author_id -> BigInt,
+        unit_id -> BigInt,
+        observed_on -> Timestamp,
+        situation -> Text,
+        challenge -> Text,
+        resolution -> Text,
+        idea_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    reports (id) {
+        id -> BigInt,
+        object_type -> Text,
+        object_id -> BigInt,
+        reporter_id -> BigInt,
+        reason -> Text,
+        created_at -> Timestamp,
+        resolved_at -> Nullable<Timestamp>,
+        resolved_by -> Nullable<BigInt>,
+        resolution -> Nullable<Text>,
+    }
+}
+
 diesel::joinable!(unit_municipalities -> units (unit_id));
 diesel::joinable!(unit_municipalities -> municipalities (municipality_id));
 diesel::joinable!(person_units -> people (person_id));
@@ -112,6 +268,18 @@ diesel::joinable!(person_units -> units (unit_id));
 diesel::joinable!(role_assignments -> people (person_id));
 diesel::joinable!(role_assignments -> units (unit_id));
 diesel::joinable!(events -> people (actor_id));
+diesel::joinable!(directions -> municipalities (municipality_id));
+diesel::joinable!(ideas -> people (author_id));
+diesel::joinable!(idea_units -> ideas (idea_id));
+diesel::joinable!(idea_units -> units (unit_id));
+diesel::joinable!(idea_directions -> ideas (idea_id));
+diesel::joinable!(idea_directions -> directions (direction_id));
+diesel::joinable!(idea_tags -> ideas (idea_id));
+diesel::joinable!(idea_supports -> ideas (idea_id));
+diesel::joinable!(idea_followers -> ideas (idea_id));
+diesel::joinable!(comments -> ideas (idea_id));
+diesel::joinable!(comments -> people (author_id));
+diesel::joinable!(service_path_stages -> service_paths (service_path_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organisation,
@@ -124,4 +292,18 @@ diesel::allow_tables_to_appear_in_same_query!(
     events,
     outbox,
     login_attempts,
+    directions,
+    campaigns,
+    personas,
+    service_paths,
+    service_path_stages,
+    ideas,
+    idea_units,
+    idea_directions,
+    idea_tags,
+    idea_supports,
+    idea_followers,
+    comments,
+    observations,
+    reports,
 );

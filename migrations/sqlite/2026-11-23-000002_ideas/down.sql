@@ -1,0 +1,15 @@
+DROP TABLE idea_search;
+DROP TABLE reports;
+DROP TABLE observations;
+DROP TABLE comments;
+DROP TABLE idea_followers;
+DROP TABLE idea_supports;
+DROP TABLE idea_tags;
+DROP TABLE idea_directions;
+DROP TABLE idea_units;
+DROP TABLE ideas;
+DROP TABLE service_path_stages;
+DROP TABLE service_paths;
+DROP TABLE personas;
+DROP TABLE campaigns;
+DROP TABLE directions;
