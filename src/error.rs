@@ -112,7 +112,7 @@ impl AppError {
         let status = self.status_code().as_u16();
         let title = locale.t(&format!("error.{}.title", self.code())).to_string();
         let detail = match self {
-            AppError::Conflict { code, .. } => locale.t(&format!("conflict.{code}")).to_string(),
+            AppError::Conflict { code, detail } => conflict_message(locale, code, detail),
             AppError::BadRequest(msg) => msg.clone(),
             _ => locale.t(&format!("error.{}.detail", self.code())).to_string(),
         };
@@ -153,6 +153,25 @@ impl AppError {
             tracing::error!(error = %chain, "request failed");
         }
     }
+}
+
+/// A conflict's message; an illegal lifecycle move names the moves that are possible.
+fn conflict_message(locale: Locale, code: &str, detail: &str) -> String {
+    let message = locale.t(&format!("conflict.{code}")).to_string();
+    if code != "illegal_transition" {
+        return message;
+    }
+    let allowed: Vec<String> = detail
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| locale.t(&format!("idea_status.{s}")).to_string())
+        .collect();
+    let allowed = if allowed.is_empty() {
+        locale.t("conflict.no_moves").to_string()
+    } else {
+        allowed.join(", ")
+    };
+    message.replace("{allowed}", &allowed)
 }
 
 /// An RFC 9457 problem details document.

@@ -1,7 +1,9 @@
 //! The JSON API under /api/v1: thin handlers over the domain, described by OpenAPI.
 
 mod auth;
+mod directions;
 mod health;
+mod ideas;
 mod org;
 mod people;
 
@@ -21,6 +23,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     auth::routes(cfg);
     org::routes(cfg);
     people::routes(cfg);
+    ideas::routes(cfg);
+    directions::routes(cfg);
 }
 
 /// JSON bodies that do not parse (or name unknown fields) are 400 problems, never 500.
@@ -80,6 +84,23 @@ impl utoipa::Modify for BearerAuth {
         people::role_add,
         people::role_remove,
         people::events_list,
+        ideas::idea_list,
+        ideas::idea_create,
+        ideas::idea_get,
+        ideas::idea_update,
+        ideas::support_add,
+        ideas::support_remove,
+        ideas::follow_add,
+        ideas::follow_remove,
+        ideas::comment_list,
+        ideas::comment_create,
+        ideas::comment_update,
+        ideas::comment_delete,
+        ideas::status_change,
+        directions::direction_list,
+        directions::direction_create,
+        directions::direction_get,
+        directions::direction_update,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
@@ -87,6 +108,8 @@ impl utoipa::Modify for BearerAuth {
         (name = "auth", description = "Tokens and the caller"),
         (name = "organisation", description = "Units and municipalities"),
         (name = "people", description = "People, roles and the audit log"),
+        (name = "ideas", description = "Ideas, supports, comments and their lifecycle"),
+        (name = "directions", description = "Development directions"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

@@ -4,7 +4,7 @@ use super::AnyConnection;
 use chrono::NaiveDateTime;
 use diesel::QueryResult;
 use diesel::RunQueryDsl;
-use diesel::sql_types::{BigInt, Timestamp};
+use diesel::sql_types::{BigInt, Text, Timestamp};
 
 #[derive(diesel::QueryableByName)]
 struct IdRow {
@@ -46,5 +46,80 @@ pub fn claim_due_outbox(
         .bind::<Timestamp, _>(now)
         .bind::<BigInt, _>(limit)
         .load(c))?;
+    Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// Rebuilds an idea's search document from its title, texts and visible comments;
+/// a hidden idea leaves the index.
+pub fn index_idea(conn: &mut AnyConnection, idea_id: i64) -> QueryResult<()> {
+    let (delete, insert) = match conn {
+        AnyConnection::Sqlite(_) => (
+            "DELETE FROM idea_search WHERE rowid = $1",
+            "INSERT INTO idea_search (rowid, title, body) \
+             SELECT id, title, problem || ' ' || proposal || ' ' || COALESCE((SELECT group_concat(body, ' ') \
+             FROM comments WHERE comments.idea_id = ideas.id AND deleted = 0 AND hidden = 0), '') \
+             FROM ideas WHERE id = $1 AND hidden = 0",
+        ),
+        AnyConnection::Postgresql(_) => (
+            "DELETE FROM idea_search WHERE idea_id = $1",
+            "INSERT INTO idea_search (idea_id, document) \
+             SELECT id, setweight(to_tsvector('finnish', title), 'A') || to_tsvector('finnish', problem || ' ' || \
+             proposal || ' ' || COALESCE((SELECT string_agg(body, ' ') FROM comments WHERE comments.idea_id = ideas.id \
+             AND NOT deleted AND NOT hidden), '')) FROM ideas WHERE id = $1 AND NOT hidden",
+        ),
+    };
+    on_backend!(conn, c => diesel::sql_query(delete).bind::<BigInt, _>(idea_id).execute(c))?;
+    on_backend!(conn, c => diesel::sql_query(insert).bind::<BigInt, _>(idea_id).execute(c))?;
+    Ok(())
+}
+
+/// The most matches a search considers.
+pub const MAX_SEARCH_HITS: i64 = 2_000;
+
+/// The words of a query, with longer words cut to a prefix so that Finnish inflections
+/// (kotihoidon, kotihoidossa) find the base form (kotihoito): letters and digits only.
+pub fn search_prefixes(query: &str) -> Vec<String> {
+    query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let w = w.to_lowercase();
+            let chars: Vec<char> = w.chars().collect();
+            if chars.len() >= 7 {
+                chars[..chars.len() - 3].iter().collect()
+            } else {
+                w
+            }
+        })
+        .take(8)
+        .collect()
+}
+
+/// Ids of ideas matching a free-text query (every word must match).
+/// SQLite: FTS5 prefix match on the words. PostgreSQL: the Finnish stemmer, then a prefix of
+/// each stem, which also covers consonant gradation (kotihoido- ~ kotihoito).
+pub fn search_ideas(conn: &mut AnyConnection, query: &str) -> QueryResult<Vec<i64>> {
+    let rows: Vec<IdRow> = match conn {
+        AnyConnection::Sqlite(c) => {
+            let words = search_prefixes(query);
+            if words.is_empty() {
+                return Ok(Vec::new());
+            }
+            let expression = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
+            diesel::sql_query("SELECT rowid AS id FROM idea_search WHERE idea_search MATCH $1 LIMIT $2")
+                .bind::<Text, _>(expression)
+                .bind::<BigInt, _>(MAX_SEARCH_HITS)
+                .load(c)?
+        }
+        AnyConnection::Postgresql(c) => diesel::sql_query(
+            "SELECT s.idea_id AS id FROM idea_search s, \
+             (SELECT to_tsquery('simple', string_agg(quote_literal(left(stem, greatest(4, length(stem) - 3))) || ':*', ' & ')) AS q \
+              FROM unnest(tsvector_to_array(to_tsvector('finnish', $1))) AS stem) AS query \
+             WHERE query.q IS NOT NULL AND s.document @@ query.q LIMIT $2",
+        )
+        .bind::<Text, _>(query)
+        .bind::<BigInt, _>(MAX_SEARCH_HITS)
+        .load(c)?,
+    };
     Ok(rows.into_iter().map(|r| r.id).collect())
 }

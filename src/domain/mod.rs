@@ -2,7 +2,9 @@
 
 pub mod access;
 pub mod accounts;
+pub mod directions;
 pub mod events;
+pub mod ideas;
 pub mod mail;
 pub mod municipalities;
 pub mod organisation;

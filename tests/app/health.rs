@@ -37,6 +37,23 @@ fn openapi_document_lists_every_api_route() {
         ("/api/v1/people/{id}/roles", "post"),
         ("/api/v1/people/{id}/roles/{role_id}", "delete"),
         ("/api/v1/events", "get"),
+        ("/api/v1/ideas", "get"),
+        ("/api/v1/ideas", "post"),
+        ("/api/v1/ideas/{id}", "get"),
+        ("/api/v1/ideas/{id}", "patch"),
+        ("/api/v1/ideas/{id}/supports", "post"),
+        ("/api/v1/ideas/{id}/supports", "delete"),
+        ("/api/v1/ideas/{id}/follow", "post"),
+        ("/api/v1/ideas/{id}/follow", "delete"),
+        ("/api/v1/ideas/{id}/comments", "get"),
+        ("/api/v1/ideas/{id}/comments", "post"),
+        ("/api/v1/ideas/{id}/comments/{comment_id}", "patch"),
+        ("/api/v1/ideas/{id}/comments/{comment_id}", "delete"),
+        ("/api/v1/ideas/{id}/status", "post"),
+        ("/api/v1/directions", "get"),
+        ("/api/v1/directions", "post"),
+        ("/api/v1/directions/{id}", "get"),
+        ("/api/v1/directions/{id}", "patch"),
     ];
     for (path, method) in expected {
         assert!(

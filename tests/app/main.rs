@@ -7,6 +7,7 @@ mod cli;
 mod health;
 mod helpers;
 mod i18n;
+mod ideas;
 mod mail;
 mod migrations;
 mod setup;

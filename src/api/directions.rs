@@ -1,0 +1,90 @@
+//! Development directions.
+
+use crate::auth::extract::ApiUser;
+use crate::domain::Context;
+use crate::domain::directions::{self, Direction, DirectionInput};
+use crate::error::{AppError, Problem};
+use crate::web::with_ctx;
+use actix_web::{HttpResponse, get, patch, post, web};
+use serde::Deserialize;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(direction_list)
+        .service(direction_create)
+        .service(direction_get)
+        .service(direction_update);
+}
+
+/// Filter of the directions list.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct YearFilter {
+    /// Only this year's directions.
+    pub year: Option<i32>,
+}
+
+/// Directions, newest year first.
+#[utoipa::path(get, path = "/api/v1/directions", tag = "directions", security(("bearer" = [])), params(YearFilter), responses(
+    (status = 200, body = Vec<Direction>), (status = 401, body = Problem),
+))]
+#[get("/api/v1/directions")]
+pub async fn direction_list(
+    _user: ApiUser,
+    ctx: web::Data<Context>,
+    q: web::Query<YearFilter>,
+) -> Result<HttpResponse, AppError> {
+    let year = q.year;
+    Ok(HttpResponse::Ok().json(with_ctx(&ctx, move |c| directions::list(c, year)).await?))
+}
+
+/// Records a direction (managers and administrators).
+#[utoipa::path(post, path = "/api/v1/directions", tag = "directions", security(("bearer" = [])), request_body = DirectionInput, responses(
+    (status = 201, body = Direction), (status = 403, body = Problem), (status = 422, body = Problem),
+))]
+#[post("/api/v1/directions")]
+pub async fn direction_create(
+    user: ApiUser,
+    ctx: web::Data<Context>,
+    body: web::Json<DirectionInput>,
+) -> Result<HttpResponse, AppError> {
+    let d = with_ctx(&ctx, move |c| {
+        let id = directions::create(c, &user.0, &body)?;
+        directions::get(c, id)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(d))
+}
+
+/// One direction.
+#[utoipa::path(get, path = "/api/v1/directions/{id}", tag = "directions", security(("bearer" = [])), responses(
+    (status = 200, body = Direction), (status = 404, body = Problem),
+))]
+#[get("/api/v1/directions/{id}")]
+pub async fn direction_get(
+    _user: ApiUser,
+    ctx: web::Data<Context>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    Ok(HttpResponse::Ok().json(with_ctx(&ctx, move |c| directions::get(c, id)).await?))
+}
+
+/// Changes a direction (managers and administrators).
+#[utoipa::path(patch, path = "/api/v1/directions/{id}", tag = "directions", security(("bearer" = [])), request_body = DirectionInput, responses(
+    (status = 200, body = Direction), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
+))]
+#[patch("/api/v1/directions/{id}")]
+pub async fn direction_update(
+    user: ApiUser,
+    ctx: web::Data<Context>,
+    id: web::Path<i64>,
+    body: web::Json<DirectionInput>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let d = with_ctx(&ctx, move |c| {
+        directions::update(c, &user.0, id, &body)?;
+        directions::get(c, id)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(d))
+}

@@ -1,0 +1,213 @@
+//! An idea's lifecycle: new → in discussion → selected for experiment → in experiment →
+//! implemented | not pursued (reason required) | merged into another idea.
+
+use super::{IdeaRow, covers_any, load_visible};
+use crate::db::AnyConnection;
+use crate::db::schema::{idea_followers, idea_supports, ideas};
+use crate::domain::access::{Actor, RoleKind};
+use crate::domain::validate::Validator;
+use crate::domain::{Context, events};
+use crate::error::{AppError, AppResult};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+/// Where an idea stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IdeaStatus {
+    New,
+    InDiscussion,
+    SelectedForExperiment,
+    InExperiment,
+    Implemented,
+    NotPursued,
+    Merged,
+}
+
+impl IdeaStatus {
+    /// Every status, in lifecycle order.
+    pub const ALL: [IdeaStatus; 7] = [
+        IdeaStatus::New,
+        IdeaStatus::InDiscussion,
+        IdeaStatus::SelectedForExperiment,
+        IdeaStatus::InExperiment,
+        IdeaStatus::Implemented,
+        IdeaStatus::NotPursued,
+        IdeaStatus::Merged,
+    ];
+
+    /// The stored value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IdeaStatus::New => "new",
+            IdeaStatus::InDiscussion => "in_discussion",
+            IdeaStatus::SelectedForExperiment => "selected_for_experiment",
+            IdeaStatus::InExperiment => "in_experiment",
+            IdeaStatus::Implemented => "implemented",
+            IdeaStatus::NotPursued => "not_pursued",
+            IdeaStatus::Merged => "merged",
+        }
+    }
+
+    /// Parses the stored value.
+    pub fn parse(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.as_str() == s)
+    }
+
+    /// The statuses an idea may move to from this one.
+    pub fn next(self) -> &'static [IdeaStatus] {
+        use IdeaStatus::*;
+        match self {
+            New => &[InDiscussion, NotPursued, Merged],
+            InDiscussion => &[SelectedForExperiment, NotPursued, Merged],
+            SelectedForExperiment => &[InExperiment, InDiscussion, NotPursued, Merged],
+            InExperiment => &[Implemented, NotPursued],
+            NotPursued => &[InDiscussion],
+            Implemented | Merged => &[],
+        }
+    }
+}
+
+/// Key experts of the idea's units (or their ancestors) and managers move ideas.
+pub fn may_move(conn: &mut AnyConnection, actor: &Actor, unit_ids: &[i64]) -> AppResult<bool> {
+    covers_any(conn, actor, &[RoleKind::KeyExpert, RoleKind::Manager], unit_ids)
+}
+
+/// A requested move.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StatusChange {
+    pub status: IdeaStatus,
+    /// Required for not_pursued.
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Required for merged: the idea that absorbs this one.
+    #[serde(default)]
+    pub merged_into_id: Option<i64>,
+}
+
+/// Moves an idea; an illegal move is a conflict naming the possible ones.
+pub fn change_status(ctx: &Context, actor: &Actor, id: i64, change: &StatusChange) -> AppResult<()> {
+    ctx.db.transaction(|conn| {
+        let idea: IdeaRow = load_visible(conn, actor, id)?;
+        let units = super::unit_ids(conn, id)?;
+        if !may_move(conn, actor, &units)? {
+            return Err(AppError::Forbidden);
+        }
+        let current = IdeaStatus::parse(&idea.status).unwrap_or(IdeaStatus::New);
+        if !current.next().contains(&change.status) {
+            let allowed: Vec<&str> = current.next().iter().map(|s| s.as_str()).collect();
+            return Err(AppError::conflict("illegal_transition", allowed.join(",")));
+        }
+        let mut v = Validator::new();
+        let reason = change
+            .reason
+            .as_deref()
+            .map(|r| v.text("reason", r, 0, 2000))
+            .filter(|r| !r.is_empty());
+        if change.status == IdeaStatus::NotPursued && reason.is_none() {
+            v.add("reason", "required");
+        }
+        let target = if change.status == IdeaStatus::Merged {
+            match change.merged_into_id {
+                None => {
+                    v.add("merged_into_id", "required");
+                    None
+                }
+                Some(t) if t == id => {
+                    v.add("merged_into_id", "invalid_value");
+                    None
+                }
+                Some(t) => match load_visible(conn, actor, t) {
+                    Ok(target) if target.status != IdeaStatus::Merged.as_str() => Some(target),
+                    _ => {
+                        v.add("merged_into_id", "unknown");
+                        None
+                    }
+                },
+            }
+        } else {
+            None
+        };
+        v.finish()?;
+        diesel::update(ideas::table.find(id))
+            .set((
+                ideas::status.eq(change.status.as_str()),
+                ideas::status_reason.eq(&reason),
+                ideas::merged_into_id.eq(target.as_ref().map(|t| t.id)),
+                ideas::updated_at.eq(crate::db::now()),
+                ideas::last_activity_at.eq(crate::db::now()),
+            ))
+            .execute(conn)?;
+        if let Some(target) = &target {
+            merge_engagement(conn, id, target.id)?;
+        }
+        events::record(
+            conn,
+            Some(actor.id),
+            "status_changed",
+            "idea",
+            id,
+            serde_json::json!({
+                "from": current.as_str(), "to": change.status.as_str(), "reason": reason,
+                "merged_into_id": target.as_ref().map(|t| t.id),
+            }),
+        )
+    })
+}
+
+/// Moves supports and followers of a merged idea to the idea that absorbed it.
+fn merge_engagement(conn: &mut AnyConnection, from: i64, into: i64) -> AppResult<()> {
+    let supporters: Vec<(i64, chrono::NaiveDateTime)> = idea_supports::table
+        .filter(idea_supports::idea_id.eq(from))
+        .select((idea_supports::person_id, idea_supports::created_at))
+        .load(conn)?;
+    for (person, at) in supporters {
+        let exists = idea_supports::table
+            .find((into, person))
+            .count()
+            .get_result::<i64>(conn)?
+            > 0;
+        if !exists {
+            diesel::insert_into(idea_supports::table)
+                .values((
+                    idea_supports::idea_id.eq(into),
+                    idea_supports::person_id.eq(person),
+                    idea_supports::created_at.eq(at),
+                ))
+                .execute(conn)?;
+        }
+    }
+    let followers: Vec<(i64, chrono::NaiveDateTime)> = idea_followers::table
+        .filter(idea_followers::idea_id.eq(from))
+        .select((idea_followers::person_id, idea_followers::created_at))
+        .load(conn)?;
+    for (person, at) in followers {
+        let exists = idea_followers::table
+            .find((into, person))
+            .count()
+            .get_result::<i64>(conn)?
+            > 0;
+        if !exists {
+            diesel::insert_into(idea_followers::table)
+                .values((
+                    idea_followers::idea_id.eq(into),
+                    idea_followers::person_id.eq(person),
+                    idea_followers::created_at.eq(at),
+                ))
+                .execute(conn)?;
+        }
+    }
+    diesel::delete(idea_supports::table.filter(idea_supports::idea_id.eq(from))).execute(conn)?;
+    diesel::delete(idea_followers::table.filter(idea_followers::idea_id.eq(from))).execute(conn)?;
+    for idea in [from, into] {
+        let n = idea_supports::table
+            .filter(idea_supports::idea_id.eq(idea))
+            .count()
+            .get_result::<i64>(conn)?;
+        diesel::update(ideas::table.find(idea))
+            .set(ideas::support_count.eq(n as i32))
+            .execute(conn)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,303 @@
+//! Browsing ideas: filters, search, four orders, keyset pagination.
+
+use crate::db::backend;
+use crate::db::schema::{idea_directions, idea_tags, idea_units, ideas, people, unit_municipalities};
+use crate::domain::access::{Actor, PersonKind};
+use crate::domain::{Context, MAX_PAGE_SIZE, units};
+use crate::error::{AppError, AppResult};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::IdeaStatus;
+
+/// The orders of the idea list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IdeaSort {
+    #[default]
+    Newest,
+    MostSupported,
+    MostDiscussed,
+    RecentlyActive,
+}
+
+/// Filters, search and paging of the idea list.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct IdeaFilter {
+    /// Free text over title, problem, proposal and comments.
+    pub q: Option<String>,
+    /// A unit, with its sub-units.
+    pub unit: Option<i64>,
+    pub direction: Option<i64>,
+    /// Ideas of units serving this municipality.
+    pub municipality: Option<i64>,
+    pub status: Option<IdeaStatus>,
+    /// A hashtag, with or without '#'.
+    pub tag: Option<String>,
+    pub campaign: Option<i64>,
+    pub persona: Option<i64>,
+    pub stage: Option<i64>,
+    /// employee, customer or trustee.
+    pub author_kind: Option<String>,
+    pub sort: Option<IdeaSort>,
+    /// The cursor from `next_after` of the previous page.
+    pub after: Option<String>,
+    /// 1–100, default 20.
+    pub limit: Option<i64>,
+}
+
+/// An idea in lists.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IdeaSummary {
+    pub id: i64,
+    pub title: String,
+    pub status: IdeaStatus,
+    pub author_name: Option<String>,
+    pub author_kind: String,
+    pub support_count: i32,
+    pub comment_count: i32,
+    pub created_at: NaiveDateTime,
+    pub last_activity_at: NaiveDateTime,
+    pub tags: Vec<String>,
+}
+
+/// One page of ideas with the cursor of the next.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct IdeaPage {
+    pub items: Vec<IdeaSummary>,
+    /// Pass as `after` for the next page; absent on the last page.
+    pub next_after: Option<String>,
+}
+
+type Row = (
+    i64,
+    String,
+    String,
+    i64,
+    String,
+    String,
+    i32,
+    i32,
+    NaiveDateTime,
+    NaiveDateTime,
+);
+
+fn cursor_of(sort: IdeaSort, r: &IdeaSummary) -> String {
+    match sort {
+        IdeaSort::Newest => r.id.to_string(),
+        IdeaSort::MostSupported => format!("{}_{}", r.support_count, r.id),
+        IdeaSort::MostDiscussed => format!("{}_{}", r.comment_count, r.id),
+        IdeaSort::RecentlyActive => format!("{}_{}", r.last_activity_at.and_utc().timestamp_micros(), r.id),
+    }
+}
+
+fn parse_cursor(after: &str) -> AppResult<(i64, i64)> {
+    let bad = || AppError::field("after", "invalid_value");
+    match after.split_once('_') {
+        None => after.parse().map(|id| (0, id)).map_err(|_| bad()),
+        Some((k, id)) => Ok((k.parse().map_err(|_| bad())?, id.parse().map_err(|_| bad())?)),
+    }
+}
+
+/// The ideas the actor may see, filtered, searched and ordered, one page at a time.
+pub fn list(ctx: &Context, actor: &Actor, filter: &IdeaFilter) -> AppResult<IdeaPage> {
+    let limit = filter.limit.unwrap_or(20).clamp(1, MAX_PAGE_SIZE);
+    let sort = filter.sort.unwrap_or_default();
+    let mut conn = ctx.db.read()?;
+    let mut q = ideas::table
+        .inner_join(people::table)
+        .select((
+            ideas::id,
+            ideas::title,
+            ideas::status,
+            ideas::author_id,
+            people::name,
+            ideas::author_kind,
+            ideas::support_count,
+            ideas::comment_count,
+            ideas::created_at,
+            ideas::last_activity_at,
+        ))
+        .filter(ideas::hidden.eq(false))
+        .limit(limit + 1)
+        .into_boxed();
+    if !actor.is_staff() {
+        q = q.filter(ideas::author_id.eq(actor.id).or(ideas::published.eq(true)));
+    }
+    if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let ids = backend::search_ideas(&mut conn, text)?;
+        q = q.filter(ideas::id.eq_any(ids));
+    }
+    if let Some(unit) = filter.unit {
+        let tree = units::tree(ctx)?;
+        let subtree: Vec<i64> = units::flatten(&tree)
+            .into_iter()
+            .find(|n| n.id == unit)
+            .map(|n| {
+                units::flatten(std::slice::from_ref(n))
+                    .into_iter()
+                    .map(|d| d.id)
+                    .collect()
+            })
+            .unwrap_or_default();
+        q = q.filter(
+            ideas::id.eq_any(
+                idea_units::table
+                    .filter(idea_units::unit_id.eq_any(subtree))
+                    .select(idea_units::idea_id),
+            ),
+        );
+    }
+    if let Some(m) = filter.municipality {
+        let serving = unit_municipalities::table
+            .filter(unit_municipalities::municipality_id.eq(m))
+            .select(unit_municipalities::unit_id)
+            .load::<i64>(&mut conn)?;
+        q = q.filter(
+            ideas::id.eq_any(
+                idea_units::table
+                    .filter(idea_units::unit_id.eq_any(serving))
+                    .select(idea_units::idea_id),
+            ),
+        );
+    }
+    if let Some(d) = filter.direction {
+        q = q.filter(
+            ideas::id.eq_any(
+                idea_directions::table
+                    .filter(idea_directions::direction_id.eq(d))
+                    .select(idea_directions::idea_id),
+            ),
+        );
+    }
+    if let Some(tag) = filter
+        .tag
+        .as_deref()
+        .map(|t| t.trim().trim_start_matches('#').to_lowercase())
+        .filter(|t| !t.is_empty())
+    {
+        q = q.filter(
+            ideas::id.eq_any(
+                idea_tags::table
+                    .filter(idea_tags::tag.eq(tag))
+                    .select(idea_tags::idea_id),
+            ),
+        );
+    }
+    if let Some(s) = filter.status {
+        q = q.filter(ideas::status.eq(s.as_str()));
+    }
+    if let Some(c) = filter.campaign {
+        q = q.filter(ideas::campaign_id.eq(c));
+    }
+    if let Some(p) = filter.persona {
+        q = q.filter(ideas::persona_id.eq(p));
+    }
+    if let Some(s) = filter.stage {
+        q = q.filter(ideas::stage_id.eq(s));
+    }
+    if let Some(k) = filter.author_kind.as_deref().filter(|k| !k.is_empty()) {
+        if PersonKind::parse(k).is_none() {
+            return Err(AppError::field("author_kind", "invalid_choice"));
+        }
+        q = q.filter(ideas::author_kind.eq(k.to_string()));
+    }
+    let cursor = filter
+        .after
+        .as_deref()
+        .filter(|a| !a.is_empty())
+        .map(parse_cursor)
+        .transpose()?;
+    q = match sort {
+        IdeaSort::Newest => {
+            if let Some((_, id)) = cursor {
+                q = q.filter(ideas::id.lt(id));
+            }
+            q.order(ideas::id.desc())
+        }
+        IdeaSort::MostSupported => {
+            if let Some((k, id)) = cursor {
+                let k = k as i32;
+                q = q.filter(
+                    ideas::support_count
+                        .lt(k)
+                        .or(ideas::support_count.eq(k).and(ideas::id.lt(id))),
+                );
+            }
+            q.order((ideas::support_count.desc(), ideas::id.desc()))
+        }
+        IdeaSort::MostDiscussed => {
+            if let Some((k, id)) = cursor {
+                let k = k as i32;
+                q = q.filter(
+                    ideas::comment_count
+                        .lt(k)
+                        .or(ideas::comment_count.eq(k).and(ideas::id.lt(id))),
+                );
+            }
+            q.order((ideas::comment_count.desc(), ideas::id.desc()))
+        }
+        IdeaSort::RecentlyActive => {
+            if let Some((k, id)) = cursor {
+                let at = chrono::DateTime::from_timestamp_micros(k)
+                    .map(|t| t.naive_utc())
+                    .unwrap_or_default();
+                q = q.filter(
+                    ideas::last_activity_at
+                        .lt(at)
+                        .or(ideas::last_activity_at.eq(at).and(ideas::id.lt(id))),
+                );
+            }
+            q.order((ideas::last_activity_at.desc(), ideas::id.desc()))
+        }
+    };
+    let rows: Vec<Row> = q.load(&mut conn)?;
+    let more = rows.len() as i64 > limit;
+    let ids: Vec<i64> = rows.iter().take(limit as usize).map(|r| r.0).collect();
+    let tags: Vec<(i64, String)> = idea_tags::table
+        .filter(idea_tags::idea_id.eq_any(&ids))
+        .order(idea_tags::tag)
+        .select((idea_tags::idea_id, idea_tags::tag))
+        .load(&mut conn)?;
+    let items: Vec<IdeaSummary> = rows
+        .into_iter()
+        .take(limit as usize)
+        .map(
+            |(
+                id,
+                title,
+                status,
+                author_id,
+                name,
+                author_kind,
+                support_count,
+                comment_count,
+                created_at,
+                last_activity_at,
+            )| {
+                let show_name =
+                    author_kind != PersonKind::Customer.as_str() || actor.is_staff() || author_id == actor.id;
+                IdeaSummary {
+                    id,
+                    title,
+                    status: IdeaStatus::parse(&status).unwrap_or(IdeaStatus::New),
+                    author_name: show_name.then_some(name),
+                    author_kind,
+                    support_count,
+                    comment_count,
+                    created_at,
+                    last_activity_at,
+                    tags: tags.iter().filter(|(i, _)| *i == id).map(|(_, t)| t.clone()).collect(),
+                }
+            },
+        )
+        .collect();
+    let next_after = if more {
+        items.last().map(|r| cursor_of(sort, r))
+    } else {
+        None
+    };
+    Ok(IdeaPage { items, next_after })
+}

@@ -1,0 +1,472 @@
+//! Ideas: anyone signed in submits; staff see all, customers their own and published ones.
+
+pub mod engagement;
+pub mod lifecycle;
+pub mod list;
+
+use super::access::{Actor, PersonKind, RoleKind};
+use super::people::UnitRef;
+use super::validate::Validator;
+use super::{Context, events, units};
+use crate::db::schema::{
+    campaigns, directions, idea_directions, idea_followers, idea_supports, idea_tags, idea_units, ideas, people,
+    personas, service_path_stages, units as units_t,
+};
+use crate::db::{AnyConnection, backend};
+use crate::error::{AppError, AppResult};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+
+pub use lifecycle::IdeaStatus;
+
+/// The longest title.
+pub const MAX_TITLE: usize = 140;
+/// The shortest title.
+pub const MIN_TITLE: usize = 5;
+/// The longest problem or proposal text.
+pub const MAX_TEXT: usize = 10_000;
+/// At most this many tags per idea.
+pub const MAX_TAGS: usize = 10;
+
+/// An idea as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = ideas)]
+pub struct IdeaRow {
+    pub id: i64,
+    pub title: String,
+    pub problem: String,
+    pub proposal: String,
+    pub status: String,
+    pub status_reason: Option<String>,
+    pub merged_into_id: Option<i64>,
+    pub author_id: i64,
+    pub author_kind: String,
+    pub campaign_id: Option<i64>,
+    pub persona_id: Option<i64>,
+    pub stage_id: Option<i64>,
+    pub published: bool,
+    pub hidden: bool,
+    pub support_count: i32,
+    pub comment_count: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub last_activity_at: NaiveDateTime,
+}
+
+/// A reference to a direction.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DirectionRef {
+    pub id: i64,
+    pub name: String,
+    pub year: i32,
+}
+
+/// An idea with everything its page shows.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IdeaView {
+    pub id: i64,
+    pub title: String,
+    pub problem: String,
+    pub proposal: String,
+    pub status: IdeaStatus,
+    pub status_reason: Option<String>,
+    pub merged_into_id: Option<i64>,
+    /// Shown to staff always; a customer author's name only to staff and the author.
+    pub author_name: Option<String>,
+    pub author_kind: String,
+    pub campaign_id: Option<i64>,
+    pub persona_id: Option<i64>,
+    pub stage_id: Option<i64>,
+    pub published: bool,
+    pub hidden: bool,
+    pub support_count: i32,
+    pub comment_count: i32,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+    pub units: Vec<UnitRef>,
+    pub directions: Vec<DirectionRef>,
+    pub tags: Vec<String>,
+    /// Whether the caller supports it.
+    pub supported: bool,
+    /// Whether the caller follows it.
+    pub following: bool,
+    /// Whether the caller may edit it (the author, while it is new).
+    pub can_edit: bool,
+    /// The statuses the caller may move it to.
+    pub next_statuses: Vec<IdeaStatus>,
+}
+
+/// What an idea's author writes.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IdeaInput {
+    pub title: String,
+    /// What happens now, and for whom.
+    pub problem: String,
+    /// The proposed change.
+    pub proposal: String,
+    /// The units it concerns (at least one).
+    pub unit_ids: Vec<i64>,
+    #[serde(default)]
+    pub direction_ids: Vec<i64>,
+    /// Hashtags, with or without '#'.
+    #[serde(default)]
+    pub tags: Vec<String>,
+    pub persona_id: Option<i64>,
+    pub stage_id: Option<i64>,
+    pub campaign_id: Option<i64>,
+}
+
+/// Normalises hashtags: without '#', lower case, letters, digits, '-' and '_' only.
+pub fn parse_tags(v: &mut Validator, raw: &[String]) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for t in raw.iter().flat_map(|t| t.split([' ', ',', '\n'])) {
+        let tag = t.trim().trim_start_matches('#').to_lowercase();
+        if tag.is_empty() {
+            continue;
+        }
+        let valid = tag.chars().count() <= 40 && tag.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_');
+        if !valid {
+            v.add("tags", "invalid_tag");
+        } else if !tags.contains(&tag) {
+            tags.push(tag);
+        }
+    }
+    if tags.len() > MAX_TAGS {
+        v.add("tags", "too_many");
+    }
+    tags
+}
+
+fn count_existing<T>(conn: &mut AnyConnection, ids: &[i64], query: T) -> AppResult<bool>
+where
+    T: FnOnce(&mut AnyConnection, Vec<i64>) -> QueryResult<i64>,
+{
+    let mut distinct = ids.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let n = distinct.len() as i64;
+    Ok(query(conn, distinct)? == n)
+}
+
+/// Checks an idea's fields against the database; returns the cleaned title, texts and tags.
+fn validate(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    input: &IdeaInput,
+    is_new: bool,
+) -> AppResult<(String, String, String, Vec<String>)> {
+    let mut v = Validator::new();
+    let title = v.text("title", &input.title, MIN_TITLE, MAX_TITLE);
+    if title.contains(['\n', '\r']) && !v.has("title") {
+        v.add("title", "invalid_characters");
+    }
+    let problem = v.text("problem", &input.problem, 1, MAX_TEXT);
+    let proposal = v.text("proposal", &input.proposal, 1, MAX_TEXT);
+    let tags = parse_tags(&mut v, &input.tags);
+    if input.unit_ids.is_empty() {
+        v.add("unit_ids", "required");
+    } else if !count_existing(conn, &input.unit_ids, |c, ids| {
+        units_t::table
+            .filter(units_t::id.eq_any(ids))
+            .filter(units_t::active.eq(true))
+            .count()
+            .get_result(c)
+    })? {
+        v.add("unit_ids", "unknown");
+    }
+    if !count_existing(conn, &input.direction_ids, |c, ids| {
+        directions::table
+            .filter(directions::id.eq_any(ids))
+            .count()
+            .get_result(c)
+    })? {
+        v.add("direction_ids", "unknown");
+    }
+    if let Some(p) = input.persona_id
+        && personas::table.find(p).count().get_result::<i64>(conn)? == 0
+    {
+        v.add("persona_id", "unknown");
+    }
+    if let Some(s) = input.stage_id
+        && service_path_stages::table.find(s).count().get_result::<i64>(conn)? == 0
+    {
+        v.add("stage_id", "unknown");
+    }
+    if let Some(c) = input.campaign_id {
+        let row = campaigns::table
+            .find(c)
+            .select((campaigns::starts_at, campaigns::ends_at, campaigns::audience))
+            .first::<(NaiveDateTime, NaiveDateTime, String)>(conn)
+            .optional()?;
+        match row {
+            None => v.add("campaign_id", "unknown"),
+            Some((starts, ends, audience)) if is_new => {
+                let now = crate::db::now();
+                if now < starts || now > ends {
+                    v.add("campaign_id", "campaign_closed");
+                } else if !audience_includes(&audience, actor.kind) {
+                    v.add("campaign_id", "campaign_audience");
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    v.finish()?;
+    Ok((title, problem, proposal, tags))
+}
+
+/// Whether a campaign's audience (staff, customers, everyone) includes a kind of person.
+pub fn audience_includes(audience: &str, kind: PersonKind) -> bool {
+    match audience {
+        "staff" => kind != PersonKind::Customer,
+        "customers" => kind == PersonKind::Customer,
+        _ => true,
+    }
+}
+
+fn write_links(conn: &mut AnyConnection, id: i64, input: &IdeaInput, tags: &[String]) -> AppResult<()> {
+    diesel::delete(idea_units::table.filter(idea_units::idea_id.eq(id))).execute(conn)?;
+    diesel::delete(idea_directions::table.filter(idea_directions::idea_id.eq(id))).execute(conn)?;
+    diesel::delete(idea_tags::table.filter(idea_tags::idea_id.eq(id))).execute(conn)?;
+    let mut unit_ids = input.unit_ids.clone();
+    unit_ids.sort_unstable();
+    unit_ids.dedup();
+    for u in unit_ids {
+        diesel::insert_into(idea_units::table)
+            .values((idea_units::idea_id.eq(id), idea_units::unit_id.eq(u)))
+            .execute(conn)?;
+    }
+    let mut direction_ids = input.direction_ids.clone();
+    direction_ids.sort_unstable();
+    direction_ids.dedup();
+    for d in direction_ids {
+        diesel::insert_into(idea_directions::table)
+            .values((idea_directions::idea_id.eq(id), idea_directions::direction_id.eq(d)))
+            .execute(conn)?;
+    }
+    for t in tags {
+        diesel::insert_into(idea_tags::table)
+            .values((idea_tags::idea_id.eq(id), idea_tags::tag.eq(t)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Submits an idea; the author follows it from the start.
+pub fn create(ctx: &Context, actor: &Actor, input: &IdeaInput) -> AppResult<i64> {
+    ctx.db.transaction(|conn| {
+        let (title, problem, proposal, tags) = validate(conn, actor, input, true)?;
+        let at = crate::db::now();
+        let id = diesel::insert_into(ideas::table)
+            .values((
+                ideas::title.eq(&title),
+                ideas::problem.eq(&problem),
+                ideas::proposal.eq(&proposal),
+                ideas::author_id.eq(actor.id),
+                ideas::author_kind.eq(actor.kind.as_str()),
+                ideas::campaign_id.eq(input.campaign_id),
+                ideas::persona_id.eq(input.persona_id),
+                ideas::stage_id.eq(input.stage_id),
+                ideas::created_at.eq(at),
+                ideas::updated_at.eq(at),
+                ideas::last_activity_at.eq(at),
+            ))
+            .returning(ideas::id)
+            .get_result::<i64>(conn)?;
+        write_links(conn, id, input, &tags)?;
+        diesel::insert_into(idea_followers::table)
+            .values((
+                idea_followers::idea_id.eq(id),
+                idea_followers::person_id.eq(actor.id),
+                idea_followers::created_at.eq(at),
+            ))
+            .execute(conn)?;
+        backend::index_idea(conn, id)?;
+        events::record(
+            conn,
+            Some(actor.id),
+            "created",
+            "idea",
+            id,
+            serde_json::json!({ "title": title }),
+        )?;
+        Ok(id)
+    })
+}
+
+/// Edits an idea: the author, while it is new.
+pub fn update(ctx: &Context, actor: &Actor, id: i64, input: &IdeaInput) -> AppResult<()> {
+    ctx.db.transaction(|conn| {
+        let idea = load_visible(conn, actor, id)?;
+        if idea.author_id != actor.id {
+            return Err(AppError::Forbidden);
+        }
+        if idea.status != IdeaStatus::New.as_str() {
+            return Err(AppError::conflict("idea_not_editable", "only a new idea can be edited"));
+        }
+        let (title, problem, proposal, tags) = validate(conn, actor, input, input.campaign_id != idea.campaign_id)?;
+        diesel::update(ideas::table.find(id))
+            .set((
+                ideas::title.eq(&title),
+                ideas::problem.eq(&problem),
+                ideas::proposal.eq(&proposal),
+                ideas::campaign_id.eq(input.campaign_id),
+                ideas::persona_id.eq(input.persona_id),
+                ideas::stage_id.eq(input.stage_id),
+                ideas::updated_at.eq(crate::db::now()),
+            ))
+            .execute(conn)?;
+        write_links(conn, id, input, &tags)?;
+        backend::index_idea(conn, id)?;
+        events::record(
+            conn,
+            Some(actor.id),
+            "updated",
+            "idea",
+            id,
+            serde_json::json!({ "title": title }),
+        )
+    })
+}
+
+/// The units of an idea.
+pub fn unit_ids(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<i64>> {
+    Ok(idea_units::table
+        .filter(idea_units::idea_id.eq(id))
+        .select(idea_units::unit_id)
+        .load(conn)?)
+}
+
+/// Whether the actor holds `roles` over any of the units (their subtree roles included).
+pub fn covers_any(conn: &mut AnyConnection, actor: &Actor, roles: &[RoleKind], unit_ids: &[i64]) -> AppResult<bool> {
+    if actor
+        .roles
+        .iter()
+        .any(|r| roles.contains(&r.role) && r.unit_id.is_none() && r.role != RoleKind::KeyExpert)
+    {
+        return Ok(true);
+    }
+    for u in unit_ids {
+        let lineage = units::lineage(conn, *u)?;
+        if roles.iter().any(|role| actor.has_role_over(*role, &lineage)) {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+/// Whether the actor moderates the idea: a key expert of its units, or an administrator.
+pub fn moderates(conn: &mut AnyConnection, actor: &Actor, idea_id: i64) -> AppResult<bool> {
+    if actor.is_admin() {
+        return Ok(true);
+    }
+    let units = unit_ids(conn, idea_id)?;
+    covers_any(conn, actor, &[RoleKind::KeyExpert], &units)
+}
+
+/// Loads an idea the actor may see; anything else is 404, so its existence does not leak.
+pub fn load_visible(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppResult<IdeaRow> {
+    let idea = ideas::table.find(id).select(IdeaRow::as_select()).first(conn)?;
+    let own = idea.author_id == actor.id;
+    let visible = if idea.hidden {
+        own || moderates(conn, actor, id)?
+    } else {
+        own || actor.is_staff() || idea.published
+    };
+    if visible { Ok(idea) } else { Err(AppError::NotFound) }
+}
+
+/// One idea with everything its page shows.
+pub fn get(ctx: &Context, actor: &Actor, id: i64) -> AppResult<IdeaView> {
+    let mut conn = ctx.db.read()?;
+    let idea = load_visible(&mut conn, actor, id)?;
+    view(&mut conn, actor, idea)
+}
+
+fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow) -> AppResult<IdeaView> {
+    let id = idea.id;
+    let author_name = people::table
+        .find(idea.author_id)
+        .select(people::name)
+        .first::<String>(conn)?;
+    let show_name = idea.author_kind != PersonKind::Customer.as_str() || actor.is_staff() || idea.author_id == actor.id;
+    let units = idea_units::table
+        .inner_join(units_t::table)
+        .filter(idea_units::idea_id.eq(id))
+        .order(units_t::name)
+        .select((units_t::id, units_t::name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .map(|(id, name)| UnitRef { id, name })
+        .collect::<Vec<_>>();
+    let directions = idea_directions::table
+        .inner_join(directions::table)
+        .filter(idea_directions::idea_id.eq(id))
+        .order(directions::name)
+        .select((directions::id, directions::name, directions::year))
+        .load::<(i64, String, i32)>(conn)?
+        .into_iter()
+        .map(|(id, name, year)| DirectionRef { id, name, year })
+        .collect();
+    let tags = idea_tags::table
+        .filter(idea_tags::idea_id.eq(id))
+        .order(idea_tags::tag)
+        .select(idea_tags::tag)
+        .load(conn)?;
+    let supported = idea_supports::table
+        .filter(idea_supports::idea_id.eq(id))
+        .filter(idea_supports::person_id.eq(actor.id))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    let following = idea_followers::table
+        .filter(idea_followers::idea_id.eq(id))
+        .filter(idea_followers::person_id.eq(actor.id))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    let status = IdeaStatus::parse(&idea.status).unwrap_or(IdeaStatus::New);
+    let unit_ids: Vec<i64> = units.iter().map(|u| u.id).collect();
+    let next_statuses = if lifecycle::may_move(conn, actor, &unit_ids)? {
+        status.next().to_vec()
+    } else {
+        Vec::new()
+    };
+    Ok(IdeaView {
+        id,
+        title: idea.title,
+        problem: idea.problem,
+        proposal: idea.proposal,
+        status,
+        status_reason: idea.status_reason,
+        merged_into_id: idea.merged_into_id,
+        author_name: show_name.then_some(author_name),
+        author_kind: idea.author_kind,
+        campaign_id: idea.campaign_id,
+        persona_id: idea.persona_id,
+        stage_id: idea.stage_id,
+        published: idea.published,
+        hidden: idea.hidden,
+        support_count: idea.support_count,
+        comment_count: idea.comment_count,
+        created_at: idea.created_at,
+        updated_at: idea.updated_at,
+        can_edit: idea.author_id == actor.id && status == IdeaStatus::New,
+        units,
+        directions,
+        tags,
+        supported,
+        following,
+        next_statuses,
+    })
+}
+
+/// Marks the idea active now (sorting by recent activity).
+pub fn touch(conn: &mut AnyConnection, id: i64) -> AppResult<()> {
+    diesel::update(ideas::table.find(id))
+        .set(ideas::last_activity_at.eq(crate::db::now()))
+        .execute(conn)?;
+    Ok(())
+}
