@@ -4,7 +4,9 @@ mod account;
 mod admin_org;
 mod admin_people;
 mod errors;
+pub mod format;
 mod home;
+mod ideas;
 
 pub use errors::{not_found as errors_not_found, render_errors};
 
@@ -29,6 +31,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     account::routes(cfg);
     admin_org::routes(cfg);
     admin_people::routes(cfg);
+    ideas::routes(cfg);
 }
 
 /// What every page template needs: language, the signed-in person, CSRF token, organisation.

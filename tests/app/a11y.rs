@@ -71,6 +71,18 @@ fn every_page_has_landmarks_headings_and_labelled_controls() {
     let unit = app.api("GET", "/api/v1/units", Some(&token), None).json()[0]["id"]
         .as_i64()
         .unwrap();
+    let employee = app.token(EMPLOYEE);
+    let body = serde_json::json!({"title": "Saavutettava idea", "problem": "p", "proposal": "q", "unit_ids": [unit], "tags": ["a11y"]});
+    let idea = app.api("POST", "/api/v1/ideas", Some(&employee), Some(body)).json()["id"]
+        .as_i64()
+        .unwrap();
+    let comment = serde_json::json!({"body": "Kommentti"});
+    app.api(
+        "POST",
+        &format!("/api/v1/ideas/{idea}/comments"),
+        Some(&token),
+        Some(comment),
+    );
     for path in [
         "/".to_string(),
         "/profile".into(),
@@ -82,6 +94,9 @@ fn every_page_has_landmarks_headings_and_labelled_controls() {
         "/admin/people".into(),
         format!("/admin/people/{person}"),
         "/admin/events".into(),
+        "/ideas".into(),
+        "/ideas/new".into(),
+        format!("/ideas/{idea}"),
     ] {
         let res = admin.get(&path);
         assert_eq!(res.status, 200, "{path}");

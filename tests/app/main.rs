@@ -8,6 +8,7 @@ mod health;
 mod helpers;
 mod i18n;
 mod ideas;
+mod ideas_web;
 mod mail;
 mod migrations;
 mod setup;

@@ -95,6 +95,55 @@ pub struct IdeaView {
     pub can_edit: bool,
     /// The statuses the caller may move it to.
     pub next_statuses: Vec<IdeaStatus>,
+    /// Submission and every status change, oldest first.
+    pub history: Vec<StatusEntry>,
+}
+
+/// One step of an idea's status history.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StatusEntry {
+    pub status: IdeaStatus,
+    pub reason: Option<String>,
+    /// Shown to staff.
+    pub actor_name: Option<String>,
+    pub at: NaiveDateTime,
+}
+
+fn history(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppResult<Vec<StatusEntry>> {
+    use crate::db::schema::events;
+    let rows = events::table
+        .left_join(people::table)
+        .filter(events::object_type.eq("idea"))
+        .filter(events::object_id.eq(id))
+        .filter(events::verb.eq_any(["created", "status_changed"]))
+        .order(events::id)
+        .select((
+            events::verb,
+            events::details,
+            people::name.nullable(),
+            events::created_at,
+        ))
+        .load::<(String, String, Option<String>, NaiveDateTime)>(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(verb, details, name, at)| {
+            let details: serde_json::Value = serde_json::from_str(&details).unwrap_or_default();
+            let status = if verb == "created" {
+                IdeaStatus::New
+            } else {
+                details["to"]
+                    .as_str()
+                    .and_then(IdeaStatus::parse)
+                    .unwrap_or(IdeaStatus::New)
+            };
+            StatusEntry {
+                status,
+                reason: details["reason"].as_str().map(str::to_string),
+                actor_name: name.filter(|_| actor.is_staff()),
+                at,
+            }
+        })
+        .collect())
 }
 
 /// What an idea's author writes.
@@ -460,6 +509,7 @@ fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow) -> AppResult<Ide
         supported,
         following,
         next_statuses,
+        history: history(conn, actor, id)?,
     })
 }
 

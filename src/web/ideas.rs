@@ -1,0 +1,518 @@
+//! Idea pages: the list with filters and search, the submit and edit form, and an idea's page
+//! with supports, following, comments and lifecycle moves.
+
+use super::format::linkify;
+use super::{FormState, PageCtx, opt_id, render, render_invalid, see_other, with_ctx};
+use crate::auth::csrf::{CsrfForm, FormPairs};
+use crate::domain::Context;
+use crate::domain::access::PersonKind;
+use crate::domain::directions::{self, Direction};
+use crate::domain::ideas::engagement::{self, CommentInput, CommentView};
+use crate::domain::ideas::lifecycle::{self, StatusChange};
+use crate::domain::ideas::list::{self, IdeaFilter, IdeaPage, IdeaSort};
+use crate::domain::ideas::{self, IdeaInput, IdeaStatus, IdeaView};
+use crate::domain::units::{self, UnitNode};
+use crate::error::AppError;
+use actix_web::{HttpResponse, get, post, web};
+use askama::Template;
+use serde::Deserialize;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(idea_list)
+        .service(idea_new)
+        .service(idea_create)
+        .service(idea_show)
+        .service(idea_edit)
+        .service(idea_update)
+        .service(support)
+        .service(unsupport)
+        .service(follow)
+        .service(unfollow)
+        .service(comment_create)
+        .service(comment_update)
+        .service(comment_delete)
+        .service(status_change);
+}
+
+/// The list's query string, as typed (empty fields mean "any").
+#[derive(Deserialize, Default, Clone)]
+#[serde(default)]
+struct ListQuery {
+    q: String,
+    unit: String,
+    status: String,
+    tag: String,
+    author_kind: String,
+    direction: String,
+    sort: String,
+    after: String,
+}
+
+#[derive(Template)]
+#[template(path = "pages/ideas/list.html")]
+struct ListPage {
+    p: PageCtx,
+    page: IdeaPage,
+    q: ListQuery,
+    tree: Vec<UnitNode>,
+    directions: Vec<Direction>,
+}
+
+impl ListPage {
+    fn flat(&self) -> Vec<&UnitNode> {
+        units::flatten(&self.tree)
+    }
+
+    fn statuses(&self) -> [IdeaStatus; 7] {
+        IdeaStatus::ALL
+    }
+
+    fn kinds(&self) -> [PersonKind; 3] {
+        PersonKind::ALL
+    }
+
+    fn sorts(&self) -> [&'static str; 4] {
+        ["newest", "most_supported", "most_discussed", "recently_active"]
+    }
+
+    fn next_link(&self, after: &str) -> String {
+        let q = &self.q;
+        let enc = super::errors::urlencode;
+        format!(
+            "/ideas?q={}&unit={}&status={}&tag={}&author_kind={}&direction={}&sort={}&after={}",
+            enc(&q.q),
+            enc(&q.unit),
+            enc(&q.status),
+            enc(&q.tag),
+            enc(&q.author_kind),
+            enc(&q.direction),
+            enc(&q.sort),
+            enc(after)
+        )
+    }
+}
+
+fn parse_sort(s: &str) -> Option<IdeaSort> {
+    match s {
+        "most_supported" => Some(IdeaSort::MostSupported),
+        "most_discussed" => Some(IdeaSort::MostDiscussed),
+        "recently_active" => Some(IdeaSort::RecentlyActive),
+        "newest" => Some(IdeaSort::Newest),
+        _ => None,
+    }
+}
+
+#[get("/ideas")]
+async fn idea_list(p: PageCtx, ctx: web::Data<Context>, q: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let q = q.into_inner();
+    let filter = IdeaFilter {
+        q: Some(q.q.clone()),
+        unit: opt_id(&q.unit)?,
+        direction: opt_id(&q.direction)?,
+        status: IdeaStatus::parse(&q.status),
+        tag: Some(q.tag.clone()),
+        author_kind: Some(q.author_kind.clone()).filter(|k| PersonKind::parse(k).is_some()),
+        sort: parse_sort(&q.sort),
+        after: Some(q.after.clone()),
+        limit: Some(20),
+        ..Default::default()
+    };
+    let (page, tree, directions) = with_ctx(&ctx, move |c| {
+        Ok((
+            list::list(c, &actor, &filter)?,
+            units::tree(c)?,
+            directions::list(c, None)?,
+        ))
+    })
+    .await?;
+    render(&ListPage {
+        p,
+        page,
+        q,
+        tree,
+        directions,
+    })
+}
+
+/// The submit and edit form.
+#[derive(Template)]
+#[template(path = "pages/ideas/form.html")]
+struct FormPage {
+    p: PageCtx,
+    form: FormState,
+    action: String,
+    editing: bool,
+    tree: Vec<UnitNode>,
+    directions: Vec<Direction>,
+    selected_units: Vec<i64>,
+    selected_directions: Vec<i64>,
+}
+
+impl FormPage {
+    fn flat(&self) -> Vec<&UnitNode> {
+        units::flatten(&self.tree)
+    }
+
+    fn unit_selected(&self, id: &i64) -> bool {
+        self.selected_units.contains(id)
+    }
+
+    fn direction_selected(&self, id: &i64) -> bool {
+        self.selected_directions.contains(id)
+    }
+}
+
+async fn form_page(
+    p: PageCtx,
+    ctx: &web::Data<Context>,
+    form: FormState,
+    action: String,
+    editing: bool,
+    selected: (Vec<i64>, Vec<i64>),
+) -> Result<HttpResponse, AppError> {
+    let invalid = !form.errors.is_empty();
+    let (tree, directions) = with_ctx(ctx, |c| Ok((units::tree(c)?, directions::list(c, None)?))).await?;
+    let page = FormPage {
+        p,
+        form,
+        action,
+        editing,
+        tree,
+        directions,
+        selected_units: selected.0,
+        selected_directions: selected.1,
+    };
+    if invalid { render_invalid(&page) } else { render(&page) }
+}
+
+#[get("/ideas/new")]
+async fn idea_new(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
+    p.actor()?;
+    form_page(
+        p,
+        &ctx,
+        FormState::default(),
+        "/ideas".into(),
+        false,
+        (Vec::new(), Vec::new()),
+    )
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct IdeaFields {
+    title: String,
+    problem: String,
+    proposal: String,
+    tags: String,
+}
+
+fn idea_input(f: &IdeaFields, pairs: &FormPairs) -> Result<IdeaInput, AppError> {
+    Ok(IdeaInput {
+        title: f.title.clone(),
+        problem: f.problem.clone(),
+        proposal: f.proposal.clone(),
+        unit_ids: pairs.ids("unit_ids")?,
+        direction_ids: pairs.ids("direction_ids")?,
+        tags: vec![f.tags.clone()],
+        persona_id: None,
+        stage_id: None,
+        campaign_id: None,
+    })
+}
+
+fn typed(f: &IdeaFields) -> FormState {
+    FormState::with(&[
+        ("title", &f.title),
+        ("problem", &f.problem),
+        ("proposal", &f.proposal),
+        ("tags", &f.tags),
+    ])
+}
+
+#[post("/ideas")]
+async fn idea_create(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    form: CsrfForm<IdeaFields>,
+) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let CsrfForm(f, pairs) = form;
+    let input = idea_input(&f, &pairs)?;
+    let selected = (input.unit_ids.clone(), input.direction_ids.clone());
+    let mut state = typed(&f);
+    match state.absorb(with_ctx(&ctx, move |c| ideas::create(c, &actor, &input)).await)? {
+        Some(id) => Ok(see_other(&format!("/ideas/{id}?done=idea_created"))),
+        None => form_page(p, &ctx, state, "/ideas".into(), false, selected).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/ideas/show.html")]
+struct ShowPage {
+    p: PageCtx,
+    idea: IdeaView,
+    comments: Vec<CommentView>,
+    form: FormState,
+    status_form: FormState,
+}
+
+impl ShowPage {
+    fn problem_html(&self) -> String {
+        linkify(&self.idea.problem)
+    }
+
+    fn proposal_html(&self) -> String {
+        linkify(&self.idea.proposal)
+    }
+
+    fn comment_html(&self, c: &CommentView) -> String {
+        linkify(&c.body)
+    }
+
+    fn may_move(&self) -> bool {
+        !self.idea.next_statuses.is_empty()
+    }
+}
+
+async fn show_page(
+    p: PageCtx,
+    ctx: &web::Data<Context>,
+    id: i64,
+    form: FormState,
+    status_form: FormState,
+) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let invalid = !form.errors.is_empty() || !status_form.errors.is_empty();
+    let (idea, comments) = with_ctx(ctx, move |c| {
+        Ok((ideas::get(c, &actor, id)?, engagement::list_comments(c, &actor, id)?))
+    })
+    .await?;
+    let page = ShowPage {
+        p,
+        idea,
+        comments,
+        form,
+        status_form,
+    };
+    if invalid { render_invalid(&page) } else { render(&page) }
+}
+
+#[get("/ideas/{id}")]
+async fn idea_show(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    show_page(p, &ctx, id.into_inner(), FormState::default(), FormState::default()).await
+}
+
+#[get("/ideas/{id}/edit")]
+async fn idea_edit(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let id = id.into_inner();
+    let idea = with_ctx(&ctx, move |c| ideas::get(c, &actor, id)).await?;
+    if !idea.can_edit {
+        return Err(AppError::Forbidden);
+    }
+    let tags = idea.tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" ");
+    let form = FormState::with(&[
+        ("title", &idea.title),
+        ("problem", &idea.problem),
+        ("proposal", &idea.proposal),
+        ("tags", &tags),
+    ]);
+    let selected = (
+        idea.units.iter().map(|u| u.id).collect(),
+        idea.directions.iter().map(|d| d.id).collect(),
+    );
+    form_page(p, &ctx, form, format!("/ideas/{id}/edit"), true, selected).await
+}
+
+#[post("/ideas/{id}/edit")]
+async fn idea_update(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    id: web::Path<i64>,
+    form: CsrfForm<IdeaFields>,
+) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let id = id.into_inner();
+    let CsrfForm(f, pairs) = form;
+    let input = idea_input(&f, &pairs)?;
+    let selected = (input.unit_ids.clone(), input.direction_ids.clone());
+    let mut state = typed(&f);
+    match state.absorb_all(with_ctx(&ctx, move |c| ideas::update(c, &actor, id, &input)).await)? {
+        Some(()) => Ok(see_other(&format!("/ideas/{id}?done=saved"))),
+        None => form_page(p, &ctx, state, format!("/ideas/{id}/edit"), true, selected).await,
+    }
+}
+
+#[derive(Deserialize, Default)]
+struct NoFields {}
+
+/// Runs a one-click action on an idea and returns to its page.
+async fn act(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    id: i64,
+    notice: &str,
+    action: impl FnOnce(&Context, &crate::domain::access::Actor, i64) -> Result<(), AppError> + Send + 'static,
+) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    with_ctx(&ctx, move |c| action(c, &actor, id)).await?;
+    Ok(see_other(&format!("/ideas/{id}?done={notice}")))
+}
+
+#[post("/ideas/{id}/support")]
+async fn support(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    id: web::Path<i64>,
+    _f: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    act(p, ctx, id.into_inner(), "supported", |c, a, id| {
+        engagement::support(c, a, id).map(|_| ())
+    })
+    .await
+}
+
+#[post("/ideas/{id}/unsupport")]
+async fn unsupport(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    id: web::Path<i64>,
+    _f: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    act(p, ctx, id.into_inner(), "support_withdrawn", |c, a, id| {
+        engagement::withdraw_support(c, a, id).map(|_| ())
+    })
+    .await
+}
+
+#[post("/ideas/{id}/follow")]
+async fn follow(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    id: web::Path<i64>,
+    _f: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    act(p, ctx, id.into_inner(), "following", |c, a, id| {
+        engagement::set_following(c, a, id, true)
+    })
+    .await
+}
+
+#[post("/ideas/{id}/unfollow")]
+async fn unfollow(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    id: web::Path<i64>,
+    _f: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    act(p, ctx, id.into_inner(), "not_following", |c, a, id| {
+        engagement::set_following(c, a, id, false)
+    })
+    .await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CommentFields {
+    body: String,
+    parent_id: String,
+}
+
+#[post("/ideas/{id}/comments")]
+async fn comment_create(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    id: web::Path<i64>,
+    form: CsrfForm<CommentFields>,
+) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let id = id.into_inner();
+    let f = form.0;
+    let input = CommentInput {
+        body: f.body.clone(),
+        parent_id: opt_id(&f.parent_id)?,
+    };
+    let mut state = FormState::with(&[("body", &f.body)]);
+    match state.absorb(with_ctx(&ctx, move |c| engagement::add_comment(c, &actor, id, &input)).await)? {
+        Some(comment) => Ok(see_other(&format!("/ideas/{id}?done=commented#comment-{comment}"))),
+        None => show_page(p, &ctx, id, state, FormState::default()).await,
+    }
+}
+
+#[post("/ideas/{id}/comments/{comment_id}/edit")]
+async fn comment_update(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    path: web::Path<(i64, i64)>,
+    form: CsrfForm<CommentFields>,
+) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let (id, comment) = path.into_inner();
+    let body = form.0.body;
+    let mut state = FormState::default();
+    match state.absorb_all(with_ctx(&ctx, move |c| engagement::edit_comment(c, &actor, id, comment, &body)).await)? {
+        Some(()) => Ok(see_other(&format!("/ideas/{id}?done=saved#comment-{comment}"))),
+        None => show_page(p, &ctx, id, state, FormState::default()).await,
+    }
+}
+
+#[post("/ideas/{id}/comments/{comment_id}/delete")]
+async fn comment_delete(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    path: web::Path<(i64, i64)>,
+    _f: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let (id, comment) = path.into_inner();
+    with_ctx(&ctx, move |c| engagement::delete_comment(c, &actor, id, comment)).await?;
+    Ok(see_other(&format!("/ideas/{id}?done=comment_deleted")))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct StatusFields {
+    status: String,
+    reason: String,
+    merged_into_id: String,
+}
+
+#[post("/ideas/{id}/status")]
+async fn status_change(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    id: web::Path<i64>,
+    form: CsrfForm<StatusFields>,
+) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let id = id.into_inner();
+    let f = form.0;
+    let mut state = FormState::with(&[
+        ("status", &f.status),
+        ("reason", &f.reason),
+        ("merged_into_id", &f.merged_into_id),
+    ]);
+    let Some(status) = IdeaStatus::parse(&f.status) else {
+        state.errors = vec![crate::error::FieldError::new("status", "invalid_choice")];
+        return show_page(p, &ctx, id, FormState::default(), state).await;
+    };
+    let merged_into_id = match opt_id(&f.merged_into_id) {
+        Ok(v) => v,
+        Err(_) => {
+            state.errors = vec![crate::error::FieldError::new("merged_into_id", "invalid_value")];
+            return show_page(p, &ctx, id, FormState::default(), state).await;
+        }
+    };
+    let change = StatusChange {
+        status,
+        reason: Some(f.reason),
+        merged_into_id,
+    };
+    match state.absorb_all(with_ctx(&ctx, move |c| lifecycle::change_status(c, &actor, id, &change)).await)? {
+        Some(()) => Ok(see_other(&format!("/ideas/{id}?done=status_changed"))),
+        None => show_page(p, &ctx, id, FormState::default(), state).await,
+    }
+}

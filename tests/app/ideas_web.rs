@@ -1,0 +1,122 @@
+use crate::helpers::*;
+
+fn unit_id(app: &TestApp, name: &str) -> String {
+    let token = app.token(ADMIN);
+    let tree = app.api("GET", "/api/v1/units", Some(&token), None).json();
+    fn find(nodes: &serde_json::Value, name: &str) -> Option<i64> {
+        nodes.as_array()?.iter().find_map(|n| {
+            if n["name"] == name {
+                n["id"].as_i64()
+            } else {
+                find(&n["children"], name)
+            }
+        })
+    }
+    find(&tree, name).unwrap().to_string()
+}
+
+#[test]
+fn ideas_are_submitted_discussed_and_moved_on_web_pages() {
+    let app = TestApp::with_demo();
+    let kotihoito = unit_id(&app, "Kotihoito Ii");
+    let mut employee = app.signed_in(EMPLOYEE);
+
+    let form = employee.get("/ideas/new");
+    assert_eq!(form.status, 200);
+    assert!(
+        form.body.contains("Älä kirjoita asiakkaiden henkilötietoja."),
+        "the personal-data warning is shown"
+    );
+
+    let csrf = employee.csrf();
+    let bad = employee.post_raw(
+        "/ideas",
+        &[
+            ("csrf_token", &csrf),
+            ("title", "Lyh"),
+            ("problem", ""),
+            ("proposal", "Jotain"),
+        ],
+        &[],
+    );
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("href=\"#f-title\"") && bad.body.contains("href=\"#f-unit_ids\""));
+    assert!(bad.body.contains(">Jotain</textarea>"), "typed text comes back");
+
+    let created = employee.post_raw(
+        "/ideas",
+        &[
+            ("csrf_token", &csrf),
+            ("title", "<script>alert('x')</script> Iltakäynnit"),
+            ("problem", "Katso https://example.fi/ohje ja\nkerro."),
+            ("proposal", "Porrastetaan käynnit."),
+            ("unit_ids", &kotihoito),
+            ("tags", "#kokeilevakunta #ilta"),
+        ],
+        &[],
+    );
+    assert_eq!(created.status, 303, "{}", created.body);
+    let location = created.header("location").unwrap().to_string();
+    let id = location
+        .trim_start_matches("/ideas/")
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let page = employee.get(&location);
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body
+            .contains("<h1>&#60;script&#62;alert(&#39;x&#39;)&#60;/script&#62; Iltakäynnit</h1>"),
+        "escaped"
+    );
+    assert!(!page.body.contains("<script>alert"));
+    assert!(
+        page.body
+            .contains("<a href=\"https://example.fi/ohje\" rel=\"nofollow noopener\">"),
+        "links are clickable"
+    );
+    assert!(page.body.contains("ja<br>kerro"));
+    assert!(page.body.contains("Ideasi on jätetty."));
+
+    let mut expert = app.signed_in(KEY_EXPERT);
+    assert_eq!(expert.post_form(&format!("/ideas/{id}/support"), &[]).status, 303);
+    assert!(expert.get(&format!("/ideas/{id}")).body.contains("Peru kannatus"));
+    let comment = expert.post_form(&format!("/ideas/{id}/comments"), &[("body", "Kokeillaan tätä!")]);
+    assert_eq!(comment.status, 303);
+    let empty = expert.post_form(&format!("/ideas/{id}/comments"), &[("body", "")]);
+    assert_eq!(empty.status, 422);
+    let no_reason = expert.post_form(
+        &format!("/ideas/{id}/status"),
+        &[("status", "not_pursued"), ("reason", "")],
+    );
+    assert_eq!(no_reason.status, 422);
+    assert!(no_reason.body.contains("Tämä kenttä on pakollinen."));
+    let moved = expert.post_form(
+        &format!("/ideas/{id}/status"),
+        &[("status", "in_discussion"), ("reason", "")],
+    );
+    assert_eq!(moved.status, 303);
+    let illegal = expert.post_form(&format!("/ideas/{id}/status"), &[("status", "implemented")]);
+    assert_eq!(illegal.status, 422, "shown on the form");
+    assert!(illegal.body.contains("Nyt mahdollista"));
+
+    let shown = employee.get(&format!("/ideas/{id}"));
+    assert!(shown.body.contains("Kokeillaan tätä!"));
+    assert!(shown.body.contains("Keskustelussa"));
+    assert!(!shown.body.contains("/edit\""), "no editing after the idea left 'new'");
+    let list = employee.get("/ideas?tag=ilta");
+    assert!(list.body.contains(&format!("href=\"/ideas/{id}\"")));
+    assert!(
+        employee
+            .get("/ideas?q=iltak%C3%A4ynnit")
+            .body
+            .contains(&format!("href=\"/ideas/{id}\""))
+    );
+
+    let mut customer = app.signed_in(CUSTOMER);
+    assert_eq!(customer.get(&format!("/ideas/{id}")).status, 404);
+    assert!(!customer.get("/ideas").body.contains(&format!("href=\"/ideas/{id}\"")));
+    assert_eq!(customer.post_form(&format!("/ideas/{id}/support"), &[]).status, 404);
+    assert_eq!(app.browser().get("/ideas").status, 303, "sign-in required");
+}
