@@ -1,6 +1,7 @@
 //! The JSON API under /api/v1: thin handlers over the domain, described by OpenAPI.
 
 mod auth;
+mod campaigns;
 mod directions;
 mod health;
 mod ideas;
@@ -25,6 +26,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     people::routes(cfg);
     ideas::routes(cfg);
     directions::routes(cfg);
+    campaigns::routes(cfg);
 }
 
 /// JSON bodies that do not parse (or name unknown fields) are 400 problems, never 500.
@@ -101,6 +103,18 @@ impl utoipa::Modify for BearerAuth {
         directions::direction_create,
         directions::direction_get,
         directions::direction_update,
+        campaigns::campaign_list,
+        campaigns::campaign_create,
+        campaigns::campaign_get,
+        campaigns::campaign_update,
+        campaigns::persona_list,
+        campaigns::persona_create,
+        campaigns::persona_update,
+        campaigns::path_list,
+        campaigns::path_create,
+        campaigns::path_get,
+        campaigns::path_update,
+        campaigns::path_board,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
@@ -110,6 +124,7 @@ impl utoipa::Modify for BearerAuth {
         (name = "people", description = "People, roles and the audit log"),
         (name = "ideas", description = "Ideas, supports, comments and their lifecycle"),
         (name = "directions", description = "Development directions"),
+        (name = "campaigns", description = "Campaigns, customer personas and service paths"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

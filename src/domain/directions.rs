@@ -85,7 +85,7 @@ pub struct DirectionInput {
 }
 
 /// Managers (of any scope) and administrators record directions.
-fn require_manager(actor: &Actor) -> AppResult<()> {
+pub fn require_manager(actor: &Actor) -> AppResult<()> {
     let manager = actor.roles.iter().any(|r| r.role == RoleKind::Manager);
     if manager || actor.is_admin() {
         Ok(())

@@ -2,6 +2,7 @@
 
 pub mod access;
 pub mod accounts;
+pub mod campaigns;
 pub mod directions;
 pub mod events;
 pub mod ideas;
@@ -9,6 +10,7 @@ pub mod mail;
 pub mod municipalities;
 pub mod organisation;
 pub mod people;
+pub mod personas;
 pub mod units;
 pub mod validate;
 

@@ -54,6 +54,18 @@ fn openapi_document_lists_every_api_route() {
         ("/api/v1/directions", "post"),
         ("/api/v1/directions/{id}", "get"),
         ("/api/v1/directions/{id}", "patch"),
+        ("/api/v1/campaigns", "get"),
+        ("/api/v1/campaigns", "post"),
+        ("/api/v1/campaigns/{id}", "get"),
+        ("/api/v1/campaigns/{id}", "patch"),
+        ("/api/v1/personas", "get"),
+        ("/api/v1/personas", "post"),
+        ("/api/v1/personas/{id}", "patch"),
+        ("/api/v1/service-paths", "get"),
+        ("/api/v1/service-paths", "post"),
+        ("/api/v1/service-paths/{id}", "get"),
+        ("/api/v1/service-paths/{id}", "patch"),
+        ("/api/v1/service-paths/{id}/board", "get"),
     ];
     for (path, method) in expected {
         assert!(

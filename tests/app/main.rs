@@ -3,6 +3,7 @@
 mod a11y;
 mod admin;
 mod auth;
+mod campaigns;
 mod cli;
 mod health;
 mod helpers;
