@@ -5,6 +5,7 @@ mod campaigns;
 mod directions;
 mod health;
 mod ideas;
+mod observations;
 mod org;
 mod people;
 
@@ -27,6 +28,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     ideas::routes(cfg);
     directions::routes(cfg);
     campaigns::routes(cfg);
+    observations::routes(cfg);
 }
 
 /// JSON bodies that do not parse (or name unknown fields) are 400 problems, never 500.
@@ -115,6 +117,10 @@ impl utoipa::Modify for BearerAuth {
         campaigns::path_get,
         campaigns::path_update,
         campaigns::path_board,
+        observations::observation_list,
+        observations::observation_create,
+        observations::observation_get,
+        observations::observation_attach,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),

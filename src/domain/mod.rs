@@ -8,6 +8,7 @@ pub mod events;
 pub mod ideas;
 pub mod mail;
 pub mod municipalities;
+pub mod observations;
 pub mod organisation;
 pub mod people;
 pub mod personas;

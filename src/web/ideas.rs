@@ -220,6 +220,7 @@ fn idea_input(f: &IdeaFields, pairs: &FormPairs) -> Result<IdeaInput, AppError> 
         persona_id: None,
         stage_id: None,
         campaign_id: None,
+        observation_ids: pairs.ids("observation_ids")?,
     })
 }
 

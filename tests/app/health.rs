@@ -66,6 +66,10 @@ fn openapi_document_lists_every_api_route() {
         ("/api/v1/service-paths/{id}", "get"),
         ("/api/v1/service-paths/{id}", "patch"),
         ("/api/v1/service-paths/{id}/board", "get"),
+        ("/api/v1/observations", "get"),
+        ("/api/v1/observations", "post"),
+        ("/api/v1/observations/{id}", "get"),
+        ("/api/v1/ideas/{id}/observations", "post"),
     ];
     for (path, method) in expected {
         assert!(

@@ -12,4 +12,5 @@ mod ideas;
 mod ideas_web;
 mod mail;
 mod migrations;
+mod observations;
 mod setup;

@@ -97,6 +97,8 @@ pub struct IdeaView {
     pub next_statuses: Vec<IdeaStatus>,
     /// Submission and every status change, oldest first.
     pub history: Vec<StatusEntry>,
+    /// The observations behind it (shown to staff).
+    pub observations: Vec<super::observations::Observation>,
 }
 
 /// One step of an idea's status history.
@@ -165,6 +167,9 @@ pub struct IdeaInput {
     pub persona_id: Option<i64>,
     pub stage_id: Option<i64>,
     pub campaign_id: Option<i64>,
+    /// Observations this idea grows from (the author's own, or any of a key expert's units).
+    #[serde(default)]
+    pub observation_ids: Vec<i64>,
 }
 
 /// Normalises hashtags: without '#', lower case, letters, digits, '-' and '_' only.
@@ -325,6 +330,9 @@ pub fn create(ctx: &Context, actor: &Actor, input: &IdeaInput) -> AppResult<i64>
             .returning(ideas::id)
             .get_result::<i64>(conn)?;
         write_links(conn, id, input, &tags)?;
+        if !input.observation_ids.is_empty() {
+            super::observations::link(conn, actor, id, &input.observation_ids)?;
+        }
         diesel::insert_into(idea_followers::table)
             .values((
                 idea_followers::idea_id.eq(id),
@@ -510,6 +518,11 @@ fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow) -> AppResult<Ide
         following,
         next_statuses,
         history: history(conn, actor, id)?,
+        observations: if actor.is_staff() {
+            super::observations::of_idea(conn, id)?
+        } else {
+            Vec::new()
+        },
     })
 }
 
