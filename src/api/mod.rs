@@ -8,6 +8,7 @@ mod ideas;
 mod observations;
 mod org;
 mod people;
+mod reports;
 
 use crate::error::AppError;
 use actix_web::{HttpResponse, get, web};
@@ -29,6 +30,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     directions::routes(cfg);
     campaigns::routes(cfg);
     observations::routes(cfg);
+    reports::routes(cfg);
 }
 
 /// JSON bodies that do not parse (or name unknown fields) are 400 problems, never 500.
@@ -121,6 +123,9 @@ impl utoipa::Modify for BearerAuth {
         observations::observation_create,
         observations::observation_get,
         observations::observation_attach,
+        reports::report_create,
+        reports::report_list,
+        reports::decide,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
@@ -131,6 +136,7 @@ impl utoipa::Modify for BearerAuth {
         (name = "ideas", description = "Ideas, supports, comments and their lifecycle"),
         (name = "directions", description = "Development directions"),
         (name = "campaigns", description = "Campaigns, customer personas and service paths"),
+        (name = "moderation", description = "Reports and hiding content"),
         (name = "health", description = "Liveness and readiness"),
     )
 )]

@@ -7,6 +7,7 @@ pub mod directions;
 pub mod events;
 pub mod ideas;
 pub mod mail;
+pub mod moderation;
 pub mod municipalities;
 pub mod observations;
 pub mod organisation;

@@ -70,6 +70,9 @@ fn openapi_document_lists_every_api_route() {
         ("/api/v1/observations", "post"),
         ("/api/v1/observations/{id}", "get"),
         ("/api/v1/ideas/{id}/observations", "post"),
+        ("/api/v1/reports", "post"),
+        ("/api/v1/reports", "get"),
+        ("/api/v1/reports/decisions", "post"),
     ];
     for (path, method) in expected {
         assert!(

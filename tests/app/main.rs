@@ -12,5 +12,6 @@ mod ideas;
 mod ideas_web;
 mod mail;
 mod migrations;
+mod moderation;
 mod observations;
 mod setup;
