@@ -168,7 +168,25 @@ const LAST_NAMES: [&str; 10] = [
     "Pesonen",
 ];
 
-/// Fills an empty database; returns the sign-ins, or None when the organisation already exists.
+/// Fills an empty database with the demo organisation and its ideas; returns the sign-ins,
+/// or None when the organisation already exists. `extra_ideas` adds the scale data set.
+pub fn fill_all(
+    ctx: &Context,
+    extra_people: usize,
+    extra_ideas: usize,
+    progress: bool,
+) -> AppResult<Option<Vec<DemoLogin>>> {
+    let logins = fill(ctx, extra_people, progress)?;
+    if logins.is_some() {
+        crate::demo_ideas::fill(ctx)?;
+        if extra_ideas > 0 {
+            crate::demo_ideas::scale(ctx, extra_ideas, progress)?;
+        }
+    }
+    Ok(logins)
+}
+
+/// Fills an empty database with the organisation and people only (the tests' fixture).
 pub fn fill(ctx: &Context, extra_people: usize, progress: bool) -> AppResult<Option<Vec<DemoLogin>>> {
     if organisation::name(ctx)?.is_some() {
         return Ok(None);

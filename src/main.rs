@@ -40,6 +40,9 @@ enum Command {
         /// Extra generated people, for scale tests.
         #[arg(long, default_value_t = 0)]
         people: usize,
+        /// Extra generated ideas (about three comments each), for scale tests.
+        #[arg(long, default_value_t = 0)]
+        ideas: usize,
     },
 }
 
@@ -104,9 +107,9 @@ fn run(command: Command, settings: Settings) -> Result<(), String> {
             println!("Database {url} is up to date.");
             Ok(())
         }
-        Command::DemoData { people } => {
+        Command::DemoData { people, ideas } => {
             let ctx = open_context(settings)?;
-            fill_demo(&ctx, people)
+            fill_demo(&ctx, people, ideas)
         }
         Command::Admin {
             command:
@@ -170,8 +173,8 @@ fn describe(e: &kehittamo::error::AppError) -> String {
     }
 }
 
-fn fill_demo(ctx: &Context, extra_people: usize) -> Result<(), String> {
-    match demo::fill(ctx, extra_people, true).map_err(|e| describe(&e))? {
+fn fill_demo(ctx: &Context, extra_people: usize, extra_ideas: usize) -> Result<(), String> {
+    match demo::fill_all(ctx, extra_people, extra_ideas, true).map_err(|e| describe(&e))? {
         Some(logins) => {
             println!(
                 "Demo organisation created. Sign in as (password {}):",
@@ -194,7 +197,7 @@ async fn serve(settings: Settings, with_demo: bool) -> Result<(), String> {
     let app = Application::build(settings).map_err(|e| e.to_string())?;
     if with_demo {
         let ctx = app.context();
-        actix_web::web::block(move || fill_demo(&ctx, 0))
+        actix_web::web::block(move || fill_demo(&ctx, 0, 0))
             .await
             .map_err(|e| e.to_string())??;
     }

@@ -5,6 +5,7 @@ mod admin;
 mod auth;
 mod campaigns;
 mod cli;
+mod demo;
 mod health;
 mod helpers;
 mod i18n;
