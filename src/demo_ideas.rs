@@ -34,7 +34,16 @@ fn unit(ctx: &Context, name: &str) -> AppResult<i64> {
 }
 
 /// (title, problem, proposal, unit, tags, author)
-const IDEAS: &[(&str, &str, &str, &str, &[&str], &str)] = &[
+type DemoIdea = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static str,
+);
+
+const IDEAS: &[DemoIdea] = &[
     (
         "Tekstiviesti ennen kotihoidon käyntiä",
         "Asiakkaat odottavat kotihoidon käyntiä epätietoisina, ja moni soittaa kysyäkseen, milloin hoitaja tulee.",
