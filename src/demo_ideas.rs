@@ -208,7 +208,7 @@ pub fn fill(ctx: &Context) -> AppResult<()> {
             situation: situation.into(),
             challenge: challenge.into(),
             resolution: resolution.into(),
-            unit_id: ii,
+            unit_id: Some(ii),
             observed_on: None,
         };
         notes.push(observations::create(ctx, &employee, &input)?);

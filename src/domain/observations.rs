@@ -99,7 +99,7 @@ pub struct ObservationInput {
     pub challenge: String,
     #[serde(default)]
     pub resolution: String,
-    pub unit_id: i64,
+    pub unit_id: Option<i64>,
     /// The day of the encounter (default today).
     pub observed_on: Option<NaiveDate>,
 }
@@ -119,14 +119,16 @@ pub fn create(ctx: &Context, actor: &Actor, input: &ObservationInput) -> AppResu
         v.add("observed_on", "invalid_value");
     }
     ctx.db.transaction(|conn| {
-        if units::table.find(input.unit_id).count().get_result::<i64>(conn)? == 0 {
-            v.add("unit_id", "unknown");
+        match input.unit_id {
+            None => v.add("unit_id", "required"),
+            Some(u) if units::table.find(u).count().get_result::<i64>(conn)? == 0 => v.add("unit_id", "unknown"),
+            Some(_) => {}
         }
         std::mem::take(&mut v).finish()?;
         let id = diesel::insert_into(observations::table)
             .values((
                 observations::author_id.eq(actor.id),
-                observations::unit_id.eq(input.unit_id),
+                observations::unit_id.eq(input.unit_id.unwrap_or_default()),
                 observations::observed_on.eq(day.and_hms_opt(0, 0, 0).unwrap_or_default()),
                 observations::situation.eq(&situation),
                 observations::challenge.eq(&challenge),

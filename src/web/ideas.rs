@@ -147,6 +147,7 @@ struct FormPage {
     directions: Vec<Direction>,
     selected_units: Vec<i64>,
     selected_directions: Vec<i64>,
+    observation_ids: Vec<i64>,
 }
 
 impl FormPage {
@@ -170,6 +171,7 @@ async fn form_page(
     action: String,
     editing: bool,
     selected: (Vec<i64>, Vec<i64>),
+    observation_ids: Vec<i64>,
 ) -> Result<HttpResponse, AppError> {
     let invalid = !form.errors.is_empty();
     let (tree, directions) = with_ctx(ctx, |c| Ok((units::tree(c)?, directions::list(c, None)?))).await?;
@@ -182,13 +184,21 @@ async fn form_page(
         directions,
         selected_units: selected.0,
         selected_directions: selected.1,
+        observation_ids,
     };
     if invalid { render_invalid(&page) } else { render(&page) }
 }
 
 #[get("/ideas/new")]
-async fn idea_new(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
+async fn idea_new(req: actix_web::HttpRequest, p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
     p.actor()?;
+    // The observations chosen on the observations page come along as repeated query fields.
+    let observation_ids = FormPairs(
+        form_urlencoded::parse(req.query_string().as_bytes())
+            .into_owned()
+            .collect(),
+    )
+    .ids("observation_ids")?;
     form_page(
         p,
         &ctx,
@@ -196,6 +206,7 @@ async fn idea_new(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, A
         "/ideas".into(),
         false,
         (Vec::new(), Vec::new()),
+        observation_ids,
     )
     .await
 }
@@ -243,10 +254,11 @@ async fn idea_create(
     let CsrfForm(f, pairs) = form;
     let input = idea_input(&f, &pairs)?;
     let selected = (input.unit_ids.clone(), input.direction_ids.clone());
+    let observation_ids = input.observation_ids.clone();
     let mut state = typed(&f);
     match state.absorb(with_ctx(&ctx, move |c| ideas::create(c, &actor, &input)).await)? {
         Some(id) => Ok(see_other(&format!("/ideas/{id}?done=idea_created"))),
-        None => form_page(p, &ctx, state, "/ideas".into(), false, selected).await,
+        None => form_page(p, &ctx, state, "/ideas".into(), false, selected, observation_ids).await,
     }
 }
 
@@ -325,7 +337,7 @@ async fn idea_edit(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> R
         idea.units.iter().map(|u| u.id).collect(),
         idea.directions.iter().map(|d| d.id).collect(),
     );
-    form_page(p, &ctx, form, format!("/ideas/{id}/edit"), true, selected).await
+    form_page(p, &ctx, form, format!("/ideas/{id}/edit"), true, selected, Vec::new()).await
 }
 
 #[post("/ideas/{id}/edit")]
@@ -343,7 +355,7 @@ async fn idea_update(
     let mut state = typed(&f);
     match state.absorb_all(with_ctx(&ctx, move |c| ideas::update(c, &actor, id, &input)).await)? {
         Some(()) => Ok(see_other(&format!("/ideas/{id}?done=saved"))),
-        None => form_page(p, &ctx, state, format!("/ideas/{id}/edit"), true, selected).await,
+        None => form_page(p, &ctx, state, format!("/ideas/{id}/edit"), true, selected, Vec::new()).await,
     }
 }
 

@@ -7,6 +7,7 @@ mod errors;
 pub mod format;
 mod home;
 mod ideas;
+mod observations;
 
 pub use errors::{not_found as errors_not_found, render_errors};
 
@@ -32,6 +33,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     admin_org::routes(cfg);
     admin_people::routes(cfg);
     ideas::routes(cfg);
+    observations::routes(cfg);
 }
 
 /// What every page template needs: language, the signed-in person, CSRF token, organisation.
@@ -58,13 +60,18 @@ impl PageCtx {
     }
 
     /// The translation of `key` with one placeholder filled in.
-    pub fn t1(&self, key: &str, name: &str, value: &dyn std::fmt::Display) -> String {
+    pub fn t1(&self, key: &str, name: &str, value: impl std::fmt::Display) -> String {
         self.locale.tf(key, &[(name, &value.to_string())])
     }
 
     /// A date in the reader's convention.
     pub fn date(&self, at: &chrono::NaiveDateTime) -> String {
         self.locale.date(*at)
+    }
+
+    /// A calendar day in the reader's convention.
+    pub fn day(&self, d: &chrono::NaiveDate) -> String {
+        self.locale.date(d.and_hms_opt(0, 0, 0).unwrap_or_default())
     }
 
     /// A date and time in the reader's convention.

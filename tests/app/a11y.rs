@@ -96,6 +96,7 @@ fn every_page_has_landmarks_headings_and_labelled_controls() {
         "/admin/events".into(),
         "/ideas".into(),
         "/ideas/new".into(),
+        "/observations".into(),
         format!("/ideas/{idea}"),
     ] {
         let res = admin.get(&path);

@@ -120,3 +120,81 @@ fn ideas_are_submitted_discussed_and_moved_on_web_pages() {
     assert_eq!(customer.post_form(&format!("/ideas/{id}/support"), &[]).status, 404);
     assert_eq!(app.browser().get("/ideas").status, 303, "sign-in required");
 }
+
+#[test]
+fn observations_are_written_and_turned_into_ideas_on_web_pages() {
+    let app = TestApp::with_demo();
+    let kotihoito = unit_id(&app, "Kotihoito Ii");
+    let mut employee = app.signed_in(EMPLOYEE);
+    let page = employee.get("/observations");
+    assert_eq!(page.status, 200);
+    let bad = employee.post_form(
+        "/observations",
+        &[
+            ("situation", ""),
+            ("challenge", "c"),
+            ("unit_id", ""),
+            ("observed_on", "2026-01-01"),
+        ],
+    );
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("href=\"#f-situation\"") && bad.body.contains("href=\"#f-unit_id\""));
+    for situation in ["Aamukäynti myöhästyi", "Iltakäynti myöhästyi"] {
+        let res = employee.post_form(
+            "/observations",
+            &[
+                ("situation", situation),
+                ("challenge", "Asiakas ei tiennyt"),
+                ("resolution", ""),
+                ("unit_id", &kotihoito),
+                ("observed_on", "2026-11-20"),
+            ],
+        );
+        assert_eq!(res.status, 303, "{}", res.body);
+    }
+    let token = app.token(EMPLOYEE);
+    let ids: Vec<String> = app
+        .api("GET", "/api/v1/observations?mine=true", Some(&token), None)
+        .json()["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["id"].to_string())
+        .collect();
+    let csrf = employee.csrf();
+    let go = employee.post_raw(
+        "/observations/selection",
+        &[
+            ("csrf_token", &csrf),
+            ("observation_ids", &ids[0]),
+            ("observation_ids", &ids[1]),
+            ("action", "to_idea"),
+            ("idea_id", ""),
+        ],
+        &[],
+    );
+    assert_eq!(go.status, 303);
+    let form = employee.get(go.header("location").unwrap());
+    assert!(
+        form.body
+            .contains(&format!("name=\"observation_ids\" value=\"{}\"", ids[0]))
+    );
+    let created = employee.post_raw(
+        "/ideas",
+        &[
+            ("csrf_token", &csrf),
+            ("title", "Käyntiajat tiedoksi"),
+            ("problem", "p"),
+            ("proposal", "q"),
+            ("unit_ids", &kotihoito),
+            ("observation_ids", &ids[0]),
+            ("observation_ids", &ids[1]),
+        ],
+        &[],
+    );
+    assert_eq!(created.status, 303, "{}", created.body);
+    let idea = employee.get(created.header("location").unwrap());
+    assert!(idea.body.contains("Aamukäynti myöhästyi") && idea.body.contains("Iltakäynti myöhästyi"));
+    let mut customer = app.signed_in(CUSTOMER);
+    assert_eq!(customer.get("/observations").status, 403);
+}
