@@ -56,7 +56,9 @@ run "idea list, unit filter" "/ideas?unit=$UNIT"
 run "idea list, page 2,500 by cursor" "/ideas?after=$((IDEAS - 50000))"
 run "idea page" "/ideas/$IDEA"
 run "search" "/ideas?q=kotihoidon"
-run "API idea list" "/api/v1/ideas?status=in_discussion" 
+echo "== API idea list: GET /api/v1/ideas?status=in_discussion"
+wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/ideas?status=in_discussion" \
+    | grep -E "Requests/sec|Latency  |  50%|  99%|Non-2xx"
 
 cat > "$DIR/post.lua" <<LUA
 wrk.method = "POST"

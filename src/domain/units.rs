@@ -159,6 +159,19 @@ pub fn lineage(conn: &mut AnyConnection, unit_id: i64) -> AppResult<Vec<i64>> {
     Ok(out)
 }
 
+/// The unit and all its descendants.
+pub fn subtree(conn: &mut AnyConnection, unit_id: i64) -> AppResult<Vec<i64>> {
+    let pairs: Vec<(i64, Option<i64>)> = units::table.select((units::id, units::parent_id)).load(conn)?;
+    let mut out = vec![unit_id];
+    let mut i = 0;
+    while i < out.len() {
+        let parent = out[i];
+        out.extend(pairs.iter().filter(|(_, p)| *p == Some(parent)).map(|(id, _)| *id));
+        i += 1;
+    }
+    Ok(out)
+}
+
 /// One unit.
 pub fn get(ctx: &Context, id: i64) -> AppResult<Unit> {
     let mut conn = ctx.db.read()?;

@@ -131,17 +131,8 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &IdeaFilter) -> AppResult<Idea
         q = q.filter(ideas::id.eq_any(ids));
     }
     if let Some(unit) = filter.unit {
-        let tree = units::tree(ctx)?;
-        let subtree: Vec<i64> = units::flatten(&tree)
-            .into_iter()
-            .find(|n| n.id == unit)
-            .map(|n| {
-                units::flatten(std::slice::from_ref(n))
-                    .into_iter()
-                    .map(|d| d.id)
-                    .collect()
-            })
-            .unwrap_or_default();
+        // The same connection: a second one from the pool could wait forever under load.
+        let subtree = units::subtree(&mut conn, unit)?;
         q = q.filter(
             ideas::id.eq_any(
                 idea_units::table
