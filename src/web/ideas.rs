@@ -11,6 +11,7 @@ use crate::domain::ideas::engagement::{self, CommentInput, CommentView};
 use crate::domain::ideas::lifecycle::{self, StatusChange};
 use crate::domain::ideas::list::{self, IdeaFilter, IdeaPage, IdeaSort};
 use crate::domain::ideas::{self, IdeaInput, IdeaStatus, IdeaView};
+use crate::domain::personas::{self, Persona, ServicePath};
 use crate::domain::units::{self, UnitNode};
 use crate::error::AppError;
 use actix_web::{HttpResponse, get, post, web};
@@ -148,6 +149,8 @@ struct FormPage {
     selected_units: Vec<i64>,
     selected_directions: Vec<i64>,
     observation_ids: Vec<i64>,
+    personas: Vec<Persona>,
+    paths: Vec<ServicePath>,
 }
 
 impl FormPage {
@@ -174,7 +177,15 @@ async fn form_page(
     observation_ids: Vec<i64>,
 ) -> Result<HttpResponse, AppError> {
     let invalid = !form.errors.is_empty();
-    let (tree, directions) = with_ctx(ctx, |c| Ok((units::tree(c)?, directions::list(c, None)?))).await?;
+    let (tree, directions, personas, paths) = with_ctx(ctx, |c| {
+        Ok((
+            units::tree(c)?,
+            directions::list(c, None)?,
+            personas::list_personas(c)?,
+            personas::list_paths(c)?,
+        ))
+    })
+    .await?;
     let page = FormPage {
         p,
         form,
@@ -185,6 +196,8 @@ async fn form_page(
         selected_units: selected.0,
         selected_directions: selected.1,
         observation_ids,
+        personas,
+        paths,
     };
     if invalid { render_invalid(&page) } else { render(&page) }
 }
@@ -193,16 +206,22 @@ async fn form_page(
 async fn idea_new(req: actix_web::HttpRequest, p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
     p.actor()?;
     // The observations chosen on the observations page come along as repeated query fields.
-    let observation_ids = FormPairs(
+    let query = FormPairs(
         form_urlencoded::parse(req.query_string().as_bytes())
             .into_owned()
             .collect(),
-    )
-    .ids("observation_ids")?;
+    );
+    let observation_ids = query.ids("observation_ids")?;
+    let campaign = query
+        .ids("campaign_id")?
+        .first()
+        .map(|c| c.to_string())
+        .unwrap_or_default();
+    let form = FormState::with(&[("campaign_id", &campaign)]);
     form_page(
         p,
         &ctx,
-        FormState::default(),
+        form,
         "/ideas".into(),
         false,
         (Vec::new(), Vec::new()),
@@ -218,6 +237,9 @@ struct IdeaFields {
     problem: String,
     proposal: String,
     tags: String,
+    persona_id: String,
+    stage_id: String,
+    campaign_id: String,
 }
 
 fn idea_input(f: &IdeaFields, pairs: &FormPairs) -> Result<IdeaInput, AppError> {
@@ -228,9 +250,9 @@ fn idea_input(f: &IdeaFields, pairs: &FormPairs) -> Result<IdeaInput, AppError> 
         unit_ids: pairs.ids("unit_ids")?,
         direction_ids: pairs.ids("direction_ids")?,
         tags: vec![f.tags.clone()],
-        persona_id: None,
-        stage_id: None,
-        campaign_id: None,
+        persona_id: opt_id(&f.persona_id)?,
+        stage_id: opt_id(&f.stage_id)?,
+        campaign_id: opt_id(&f.campaign_id)?,
         observation_ids: pairs.ids("observation_ids")?,
     })
 }
@@ -241,6 +263,9 @@ fn typed(f: &IdeaFields) -> FormState {
         ("problem", &f.problem),
         ("proposal", &f.proposal),
         ("tags", &f.tags),
+        ("persona_id", &f.persona_id),
+        ("stage_id", &f.stage_id),
+        ("campaign_id", &f.campaign_id),
     ])
 }
 
@@ -327,11 +352,16 @@ async fn idea_edit(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> R
         return Err(AppError::Forbidden);
     }
     let tags = idea.tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" ");
+    let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
+    let (persona, stage, campaign) = (opt(idea.persona_id), opt(idea.stage_id), opt(idea.campaign_id));
     let form = FormState::with(&[
         ("title", &idea.title),
         ("problem", &idea.problem),
         ("proposal", &idea.proposal),
         ("tags", &tags),
+        ("persona_id", &persona),
+        ("stage_id", &stage),
+        ("campaign_id", &campaign),
     ]);
     let selected = (
         idea.units.iter().map(|u| u.id).collect(),

@@ -3,6 +3,7 @@
 mod account;
 mod admin_org;
 mod admin_people;
+mod campaigns;
 mod errors;
 pub mod format;
 mod home;
@@ -34,6 +35,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     admin_people::routes(cfg);
     ideas::routes(cfg);
     observations::routes(cfg);
+    campaigns::routes(cfg);
 }
 
 /// What every page template needs: language, the signed-in person, CSRF token, organisation.

@@ -97,6 +97,8 @@ fn every_page_has_landmarks_headings_and_labelled_controls() {
         "/ideas".into(),
         "/ideas/new".into(),
         "/observations".into(),
+        "/campaigns".into(),
+        "/directions".into(),
         format!("/ideas/{idea}"),
     ] {
         let res = admin.get(&path);

@@ -198,3 +198,96 @@ fn observations_are_written_and_turned_into_ideas_on_web_pages() {
     let mut customer = app.signed_in(CUSTOMER);
     assert_eq!(customer.get("/observations").status, 403);
 }
+
+#[test]
+fn campaigns_and_directions_on_web_pages() {
+    let app = TestApp::with_demo();
+    let kotihoito = unit_id(&app, "Kotihoito");
+    let mut manager = app.signed_in(MANAGER);
+    let today = chrono::Utc::now().date_naive();
+    let bad = manager.post_form(
+        "/campaigns",
+        &[
+            ("title", "Muu"),
+            ("starts_at", "2026-02-01"),
+            ("ends_at", "2026-01-01"),
+            ("audience", "everyone"),
+        ],
+    );
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("href=\"#f-ends_at\""));
+    let created = manager.post_form(
+        "/campaigns",
+        &[
+            ("title", "Muutospäivä 2026"),
+            ("description", "Change Day"),
+            ("starts_at", &today.to_string()),
+            ("ends_at", &(today + chrono::Duration::days(7)).to_string()),
+            ("audience", "everyone"),
+        ],
+    );
+    assert_eq!(created.status, 303, "{}", created.body);
+    let campaign_page = created
+        .header("location")
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let campaign_id = campaign_page.trim_start_matches("/campaigns/").to_string();
+
+    let mut customer = app.signed_in(CUSTOMER);
+    let page = customer.get(&campaign_page);
+    assert!(
+        page.body.contains(&format!("/ideas/new?campaign_id={campaign_id}")),
+        "an open campaign invites ideas"
+    );
+    let form = customer.get(&format!("/ideas/new?campaign_id={campaign_id}"));
+    assert!(
+        form.body
+            .contains(&format!("name=\"campaign_id\" value=\"{campaign_id}\""))
+    );
+    let idea = customer.post_form(
+        "/ideas",
+        &[
+            ("title", "Asiakkaan muutosidea"),
+            ("problem", "p"),
+            ("proposal", "q"),
+            ("unit_ids", &kotihoito),
+            ("campaign_id", &campaign_id),
+        ],
+    );
+    assert_eq!(idea.status, 303, "{}", idea.body);
+    assert!(customer.get(&campaign_page).body.contains("Asiakkaan muutosidea"));
+
+    assert_eq!(customer.get("/directions").status, 403, "directions are staff pages");
+    let direction = manager.post_form(
+        "/directions",
+        &[
+            ("name", "Kotona asuminen"),
+            ("description", ""),
+            ("year", "2026"),
+            ("municipality_id", ""),
+        ],
+    );
+    assert_eq!(direction.status, 303, "{}", direction.body);
+    let direction_page = direction
+        .header("location")
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    assert!(manager.get(&direction_page).body.contains("Kotona asuminen"));
+    let mut employee = app.signed_in(EMPLOYEE);
+    assert!(
+        !employee.get("/directions").body.contains("name=\"year\""),
+        "only managers record directions"
+    );
+    assert_eq!(
+        employee
+            .post_form("/directions", &[("name", "X"), ("year", "2026")])
+            .status,
+        403
+    );
+}

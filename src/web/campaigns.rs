@@ -1,0 +1,246 @@
+//! Pages for development directions and campaigns: lists, a campaign's page inviting ideas,
+//! and the managers' forms.
+
+use super::{FormState, PageCtx, opt_id, render, render_invalid, see_other, with_ctx};
+use crate::auth::csrf::CsrfForm;
+use crate::domain::Context;
+use crate::domain::access::{Actor, RoleKind};
+use crate::domain::campaigns::{self, AUDIENCES, Campaign, CampaignInput};
+use crate::domain::directions::{self, Direction, DirectionInput};
+use crate::domain::ideas::list::{self, IdeaFilter, IdeaSummary};
+use crate::domain::municipalities::{self, Municipality};
+use crate::error::AppError;
+use actix_web::{HttpResponse, get, post, web};
+use askama::Template;
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(direction_list)
+        .service(direction_create)
+        .service(direction_show)
+        .service(campaign_list)
+        .service(campaign_create)
+        .service(campaign_show);
+}
+
+fn is_manager(actor: &Actor) -> bool {
+    actor.is_admin() || actor.roles.iter().any(|r| r.role == RoleKind::Manager)
+}
+
+#[derive(Template)]
+#[template(path = "pages/directions.html")]
+struct DirectionsPage {
+    p: PageCtx,
+    list: Vec<Direction>,
+    municipalities: Vec<Municipality>,
+    manager: bool,
+    form: FormState,
+}
+
+async fn directions_page(p: PageCtx, ctx: &web::Data<Context>, form: FormState) -> Result<HttpResponse, AppError> {
+    let manager = is_manager(p.actor()?);
+    if !p.actor()?.is_staff() {
+        return Err(AppError::Forbidden);
+    }
+    let (list, municipalities) = with_ctx(ctx, |c| Ok((directions::list(c, None)?, municipalities::list(c)?))).await?;
+    let invalid = !form.errors.is_empty();
+    let page = DirectionsPage {
+        p,
+        list,
+        municipalities,
+        manager,
+        form,
+    };
+    if invalid { render_invalid(&page) } else { render(&page) }
+}
+
+#[get("/directions")]
+async fn direction_list(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
+    let year = crate::db::now().date().format("%Y").to_string();
+    directions_page(p, &ctx, FormState::with(&[("year", &year)])).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DirectionFields {
+    name: String,
+    description: String,
+    year: String,
+    municipality_id: String,
+}
+
+#[post("/directions")]
+async fn direction_create(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    form: CsrfForm<DirectionFields>,
+) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let f = form.0;
+    let mut state = FormState::with(&[
+        ("name", &f.name),
+        ("description", &f.description),
+        ("year", &f.year),
+        ("municipality_id", &f.municipality_id),
+    ]);
+    let input = DirectionInput {
+        name: f.name,
+        description: f.description,
+        year: f.year.trim().parse().unwrap_or(0),
+        municipality_id: opt_id(&f.municipality_id)?,
+    };
+    match state.absorb(with_ctx(&ctx, move |c| directions::create(c, &actor, &input)).await)? {
+        Some(id) => Ok(see_other(&format!("/directions/{id}?done=saved"))),
+        None => directions_page(p, &ctx, state).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/direction.html")]
+struct DirectionPage {
+    p: PageCtx,
+    direction: Direction,
+    ideas: Vec<IdeaSummary>,
+}
+
+#[get("/directions/{id}")]
+async fn direction_show(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let id = id.into_inner();
+    let (direction, ideas) = with_ctx(&ctx, move |c| {
+        let filter = IdeaFilter {
+            direction: Some(id),
+            limit: Some(100),
+            ..Default::default()
+        };
+        Ok((directions::get(c, id)?, list::list(c, &actor, &filter)?.items))
+    })
+    .await?;
+    render(&DirectionPage { p, direction, ideas })
+}
+
+#[derive(Template)]
+#[template(path = "pages/campaigns.html")]
+struct CampaignsPage {
+    p: PageCtx,
+    list: Vec<Campaign>,
+    directions: Vec<Direction>,
+    manager: bool,
+    form: FormState,
+}
+
+impl CampaignsPage {
+    fn audiences(&self) -> [&'static str; 3] {
+        AUDIENCES
+    }
+}
+
+async fn campaigns_page(p: PageCtx, ctx: &web::Data<Context>, form: FormState) -> Result<HttpResponse, AppError> {
+    let manager = is_manager(p.actor()?);
+    let (list, directions) = with_ctx(ctx, |c| Ok((campaigns::list(c)?, directions::list(c, None)?))).await?;
+    let invalid = !form.errors.is_empty();
+    let page = CampaignsPage {
+        p,
+        list,
+        directions,
+        manager,
+        form,
+    };
+    if invalid { render_invalid(&page) } else { render(&page) }
+}
+
+#[get("/campaigns")]
+async fn campaign_list(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
+    let today = crate::db::now().date();
+    let form = FormState::with(&[
+        ("starts_at", &today.to_string()),
+        ("ends_at", &(today + chrono::Duration::days(14)).to_string()),
+        ("audience", "everyone"),
+    ]);
+    campaigns_page(p, &ctx, form).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct CampaignFields {
+    title: String,
+    description: String,
+    direction_id: String,
+    starts_at: String,
+    ends_at: String,
+    audience: String,
+}
+
+/// A date field as the start of that day (or the end of it), UTC.
+fn day(value: &str, end: bool) -> Option<NaiveDateTime> {
+    let d = value.trim().parse::<chrono::NaiveDate>().ok()?;
+    if end {
+        d.and_hms_opt(23, 59, 59)
+    } else {
+        d.and_hms_opt(0, 0, 0)
+    }
+}
+
+#[post("/campaigns")]
+async fn campaign_create(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    form: CsrfForm<CampaignFields>,
+) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let f = form.0;
+    let mut state = FormState::with(&[
+        ("title", &f.title),
+        ("description", &f.description),
+        ("direction_id", &f.direction_id),
+        ("starts_at", &f.starts_at),
+        ("ends_at", &f.ends_at),
+        ("audience", &f.audience),
+    ]);
+    let result = match (day(&f.starts_at, false), day(&f.ends_at, true)) {
+        (Some(starts_at), Some(ends_at)) => {
+            let input = CampaignInput {
+                title: f.title,
+                description: f.description,
+                direction_id: opt_id(&f.direction_id)?,
+                starts_at,
+                ends_at,
+                audience: f.audience,
+            };
+            with_ctx(&ctx, move |c| campaigns::create(c, &actor, &input)).await
+        }
+        (s, _) => Err(AppError::field(
+            if s.is_none() { "starts_at" } else { "ends_at" },
+            "invalid_value",
+        )),
+    };
+    match state.absorb(result)? {
+        Some(id) => Ok(see_other(&format!("/campaigns/{id}?done=saved"))),
+        None => campaigns_page(p, &ctx, state).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/campaign.html")]
+struct CampaignPage {
+    p: PageCtx,
+    campaign: Campaign,
+    ideas: Vec<IdeaSummary>,
+}
+
+#[get("/campaigns/{id}")]
+async fn campaign_show(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let id = id.into_inner();
+    let (campaign, ideas) = with_ctx(&ctx, move |c| {
+        let filter = IdeaFilter {
+            campaign: Some(id),
+            limit: Some(100),
+            ..Default::default()
+        };
+        Ok((campaigns::get(c, id)?, list::list(c, &actor, &filter)?.items))
+    })
+    .await?;
+    render(&CampaignPage { p, campaign, ideas })
+}
