@@ -9,6 +9,7 @@ pub mod format;
 mod home;
 mod ideas;
 mod observations;
+mod paths;
 
 pub use errors::{not_found as errors_not_found, render_errors};
 
@@ -36,6 +37,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     ideas::routes(cfg);
     observations::routes(cfg);
     campaigns::routes(cfg);
+    paths::routes(cfg);
 }
 
 /// What every page template needs: language, the signed-in person, CSRF token, organisation.

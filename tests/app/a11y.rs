@@ -99,6 +99,7 @@ fn every_page_has_landmarks_headings_and_labelled_controls() {
         "/observations".into(),
         "/campaigns".into(),
         "/directions".into(),
+        "/service-paths".into(),
         format!("/ideas/{idea}"),
     ] {
         let res = admin.get(&path);

@@ -291,3 +291,50 @@ fn campaigns_and_directions_on_web_pages() {
         403
     );
 }
+
+#[test]
+fn the_service_path_board_on_web_pages() {
+    let app = TestApp::with_demo();
+    let kotihoito = unit_id(&app, "Kotihoito");
+    let mut manager = app.signed_in(UNIT_MANAGER);
+    let bad = manager.post_form("/service-paths", &[("name", "Polku"), ("stages", "")]);
+    assert_eq!(bad.status, 422);
+    let created = manager.post_form(
+        "/service-paths",
+        &[
+            ("name", "Kotihoidon polku"),
+            ("description", ""),
+            ("stages", "Yhteydenotto\nArviointi\nKotikäynnit"),
+        ],
+    );
+    assert_eq!(created.status, 303, "{}", created.body);
+    assert_eq!(
+        manager
+            .post_form("/personas", &[("name", "Eila, 84"), ("description", "Asuu yksin")])
+            .status,
+        303
+    );
+    let board_path = created
+        .header("location")
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+    let token = app.token(EMPLOYEE);
+    let paths = app.api("GET", "/api/v1/service-paths", Some(&token), None).json();
+    let stage = paths[0]["stages"][2]["id"].as_i64().unwrap();
+    let body = serde_json::json!({"title": "Avainlaatikko kotikäynneille", "problem": "p", "proposal": "q", "unit_ids": [kotihoito.parse::<i64>().unwrap()], "stage_id": stage});
+    assert_eq!(app.api("POST", "/api/v1/ideas", Some(&token), Some(body)).status, 201);
+    let mut employee = app.signed_in(EMPLOYEE);
+    let board = employee.get(&board_path);
+    assert_eq!(board.status, 200);
+    assert!(board.body.contains("Kotikäynnit") && board.body.contains("Avainlaatikko kotikäynneille"));
+    let index = employee.get("/service-paths");
+    assert!(index.body.contains("Eila, 84"));
+    assert!(
+        !index.body.contains("action=\"/personas\""),
+        "only managers add personas"
+    );
+    assert_eq!(employee.post_form("/personas", &[("name", "X")]).status, 403);
+}
