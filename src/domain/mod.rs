@@ -5,6 +5,7 @@ pub mod accounts;
 pub mod campaigns;
 pub mod directions;
 pub mod events;
+pub mod feed;
 pub mod ideas;
 pub mod mail;
 pub mod moderation;

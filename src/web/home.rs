@@ -31,6 +31,7 @@ struct LandingPage {
 struct HomePage {
     p: PageCtx,
     me: PersonView,
+    feed: Vec<crate::domain::feed::FeedItem>,
 }
 
 #[get("/")]
@@ -44,14 +45,17 @@ async fn index(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppE
             p,
         }),
         Some(actor) => {
-            let id = actor.id;
+            let actor = actor.clone();
             let ctx = ctx.clone();
-            let me = blocking(move || {
-                let mut conn = ctx.db.read()?;
-                people::view(&mut conn, id)
+            let (me, feed) = blocking(move || {
+                let me = {
+                    let mut conn = ctx.db.read()?;
+                    people::view(&mut conn, actor.id)?
+                };
+                Ok((me, crate::domain::feed::recent(&ctx, &actor, 20)?))
             })
             .await?;
-            render(&HomePage { p, me })
+            render(&HomePage { p, me, feed })
         }
     }
 }

@@ -338,3 +338,44 @@ fn the_service_path_board_on_web_pages() {
     );
     assert_eq!(employee.post_form("/personas", &[("name", "X")]).status, 403);
 }
+
+#[test]
+fn the_home_page_shows_activity_of_followed_ideas_and_own_units() {
+    let app = TestApp::with_demo();
+    let kotihoito_ii: i64 = unit_id(&app, "Kotihoito Ii").parse().unwrap();
+    let expert = app.token(KEY_EXPERT);
+    let customer = app.token(CUSTOMER);
+    // A key expert's idea in the employee's unit, and the customer's own idea.
+    let body = serde_json::json!({"title": "Yksikön yhteinen idea", "problem": "p", "proposal": "q", "unit_ids": [kotihoito_ii]});
+    let unit_idea = app.api("POST", "/api/v1/ideas", Some(&expert), Some(body)).json()["id"]
+        .as_i64()
+        .unwrap();
+    let body = serde_json::json!({"title": "Asiakkaan seurattu idea", "problem": "p", "proposal": "q", "unit_ids": [kotihoito_ii]});
+    let own = app.api("POST", "/api/v1/ideas", Some(&customer), Some(body)).json()["id"]
+        .as_i64()
+        .unwrap();
+    app.api(
+        "POST",
+        &format!("/api/v1/ideas/{own}/comments"),
+        Some(&expert),
+        Some(serde_json::json!({"body": "Kiitos ideasta"})),
+    );
+
+    let mut employee = app.signed_in(EMPLOYEE);
+    let home = employee.get("/");
+    assert!(
+        home.body.contains(&format!("href=\"/ideas/{unit_idea}\"")),
+        "ideas of the employee's unit"
+    );
+    let mut customer_browser = app.signed_in(CUSTOMER);
+    let home = customer_browser.get("/");
+    assert!(
+        home.body.contains(&format!("href=\"/ideas/{own}\"")),
+        "the customer's followed idea"
+    );
+    assert!(home.body.contains("kommentoitu"));
+    assert!(
+        !home.body.contains(&format!("href=\"/ideas/{unit_idea}\"")),
+        "nothing the customer cannot see"
+    );
+}
