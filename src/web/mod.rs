@@ -8,6 +8,7 @@ mod errors;
 pub mod format;
 mod home;
 mod ideas;
+mod moderation;
 mod observations;
 mod paths;
 
@@ -38,6 +39,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     observations::routes(cfg);
     campaigns::routes(cfg);
     paths::routes(cfg);
+    moderation::routes(cfg);
 }
 
 /// What every page template needs: language, the signed-in person, CSRF token, organisation.
@@ -86,6 +88,16 @@ impl PageCtx {
     /// Whether the signed-in person is an administrator.
     pub fn is_admin(&self) -> bool {
         self.user.as_ref().is_some_and(Actor::is_admin)
+    }
+
+    /// Whether the signed-in person moderates anything (a key expert or an administrator).
+    pub fn moderates(&self) -> bool {
+        self.user.as_ref().is_some_and(|u| {
+            u.is_admin()
+                || u.roles
+                    .iter()
+                    .any(|r| r.role == crate::domain::access::RoleKind::KeyExpert)
+        })
     }
 
     /// Whether `l` is the page's language.

@@ -379,3 +379,64 @@ fn the_home_page_shows_activity_of_followed_ideas_and_own_units() {
         "nothing the customer cannot see"
     );
 }
+
+#[test]
+fn reporting_and_hiding_on_web_pages() {
+    let app = TestApp::with_demo();
+    let kotihoito: i64 = unit_id(&app, "Kotihoito Ii").parse().unwrap();
+    let employee = app.token(EMPLOYEE);
+    let body =
+        serde_json::json!({"title": "Kiistanalainen idea", "problem": "p", "proposal": "q", "unit_ids": [kotihoito]});
+    let id = app.api("POST", "/api/v1/ideas", Some(&employee), Some(body)).json()["id"]
+        .as_i64()
+        .unwrap();
+    let mut trustee = app.signed_in(TRUSTEE);
+    let page = trustee.get(&format!("/ideas/{id}"));
+    assert!(page.body.contains("action=\"/reports\""));
+    assert!(!page.body.contains("action=\"/moderation\""), "only moderators hide");
+    let ids = id.to_string();
+    let reported = trustee.post_form(
+        "/reports",
+        &[
+            ("object_type", "idea"),
+            ("object_id", &ids),
+            ("idea_id", &ids),
+            ("reason", "Asiaton"),
+        ],
+    );
+    assert_eq!(reported.status, 303);
+    assert_eq!(trustee.get("/moderation").status, 403);
+    assert_eq!(
+        trustee
+            .post_form(
+                "/moderation",
+                &[
+                    ("object_type", "idea"),
+                    ("object_id", &ids),
+                    ("idea_id", &ids),
+                    ("hidden", "true"),
+                    ("reason", "x")
+                ]
+            )
+            .status,
+        403
+    );
+
+    let mut expert = app.signed_in(KEY_EXPERT);
+    let queue = expert.get("/moderation");
+    assert!(queue.body.contains("Asiaton"));
+    let hidden = expert.post_form(
+        "/moderation",
+        &[
+            ("object_type", "idea"),
+            ("object_id", &ids),
+            ("idea_id", &ids),
+            ("hidden", "true"),
+            ("reason", "Ei asiallinen"),
+        ],
+    );
+    assert_eq!(hidden.status, 303);
+    assert!(!trustee.get("/ideas").body.contains("Kiistanalainen idea"));
+    assert_eq!(trustee.get(&format!("/ideas/{id}")).status, 404);
+    assert!(expert.get(&format!("/ideas/{id}")).body.contains("Palauta näkyviin"));
+}

@@ -95,6 +95,8 @@ pub struct IdeaView {
     pub can_edit: bool,
     /// The statuses the caller may move it to.
     pub next_statuses: Vec<IdeaStatus>,
+    /// Whether the caller may hide or restore it and its comments.
+    pub can_moderate: bool,
     /// Submission and every status change, oldest first.
     pub history: Vec<StatusEntry>,
     /// The observations behind it (shown to staff).
@@ -518,6 +520,7 @@ fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow) -> AppResult<Ide
         following,
         next_statuses,
         history: history(conn, actor, id)?,
+        can_moderate: moderates(conn, actor, id)?,
         observations: if actor.is_staff() {
             super::observations::of_idea(conn, id)?
         } else {
