@@ -55,7 +55,7 @@ impl Application {
             let mut headers = DefaultHeaders::new()
                 .add((
                     "Content-Security-Policy",
-                    "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; \
+                    "default-src 'none'; style-src 'self'; img-src 'self' data:; script-src 'self'; connect-src 'self'; \
                      form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
                 ))
                 .add(("X-Content-Type-Options", "nosniff"))

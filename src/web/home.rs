@@ -16,6 +16,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(accessibility)
         .service(privacy)
         .service(stylesheet)
+        .service(similar_script)
         .service(favicon);
 }
 
@@ -156,6 +157,14 @@ async fn stylesheet() -> HttpResponse {
         .content_type("text/css; charset=utf-8")
         .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
         .body(include_str!("../../static/app.css"))
+}
+
+#[get("/static/similar.js")]
+async fn similar_script() -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/javascript; charset=utf-8")
+        .insert_header((header::CACHE_CONTROL, "public, max-age=3600"))
+        .body(include_str!("../../static/similar.js"))
 }
 
 #[get("/favicon.svg")]

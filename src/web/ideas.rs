@@ -20,6 +20,7 @@ use serde::Deserialize;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(idea_list)
+        .service(similar)
         .service(idea_new)
         .service(idea_create)
         .service(idea_show)
@@ -200,6 +201,25 @@ async fn form_page(
         paths,
     };
     if invalid { render_invalid(&page) } else { render(&page) }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct SimilarQuery {
+    q: String,
+}
+
+/// Similar ideas for the duplicate hint on the submit form (used by static/similar.js).
+#[get("/ideas/similar")]
+async fn similar(p: PageCtx, ctx: web::Data<Context>, q: web::Query<SimilarQuery>) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let title = q.into_inner().q;
+    let found = with_ctx(&ctx, move |c| list::similar(c, &actor, &title)).await?;
+    let items: Vec<serde_json::Value> = found
+        .iter()
+        .map(|i| serde_json::json!({ "id": i.id, "title": i.title, "status": p.tk("idea_status", i.status.as_str()) }))
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "heading": p.t("ideas.similar"), "items": items })))
 }
 
 #[get("/ideas/new")]

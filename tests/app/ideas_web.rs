@@ -440,3 +440,30 @@ fn reporting_and_hiding_on_web_pages() {
     assert_eq!(trustee.get(&format!("/ideas/{id}")).status, 404);
     assert!(expert.get(&format!("/ideas/{id}")).body.contains("Palauta näkyviin"));
 }
+
+#[test]
+fn similar_ideas_are_offered_while_typing_a_title() {
+    let app = TestApp::with_demo();
+    let kotihoito: i64 = unit_id(&app, "Kotihoito Ii").parse().unwrap();
+    let employee = app.token(EMPLOYEE);
+    let body = serde_json::json!({"title": "Tekstiviesti ennen kotikäyntiä", "problem": "p", "proposal": "q", "unit_ids": [kotihoito]});
+    let id = app.api("POST", "/api/v1/ideas", Some(&employee), Some(body)).json()["id"]
+        .as_i64()
+        .unwrap();
+    let mut trustee = app.signed_in(TRUSTEE);
+    let form = trustee.get("/ideas/new");
+    assert!(form.body.contains("src=\"/static/similar.js\"") && form.body.contains("aria-live=\"polite\""));
+    let res = trustee.get("/ideas/similar?q=Tekstiviestit%20omaisille");
+    assert_eq!(res.status, 200);
+    assert_eq!(res.json()["items"][0]["id"], id);
+    let mut customer = app.signed_in(CUSTOMER);
+    assert_eq!(
+        customer.get("/ideas/similar?q=Tekstiviestit").json()["items"]
+            .as_array()
+            .unwrap()
+            .len(),
+        0,
+        "nothing the customer cannot see"
+    );
+    assert_eq!(app.browser().get("/static/similar.js").status, 200);
+}

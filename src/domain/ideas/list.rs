@@ -292,3 +292,30 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &IdeaFilter) -> AppResult<Idea
     };
     Ok(IdeaPage { items, next_after })
 }
+
+/// Ideas similar to a title being typed (the duplicate hint): those sharing the most of its
+/// longer words, at most five, among the ideas the actor may see.
+pub fn similar(ctx: &Context, actor: &Actor, title: &str) -> AppResult<Vec<IdeaSummary>> {
+    let mut words: Vec<&str> = title
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 4)
+        .collect();
+    words.sort_by_key(|w| std::cmp::Reverse(w.chars().count()));
+    words.truncate(4);
+    let mut scored: Vec<(usize, IdeaSummary)> = Vec::new();
+    for word in words {
+        let filter = IdeaFilter {
+            q: Some(word.to_string()),
+            limit: Some(10),
+            ..Default::default()
+        };
+        for idea in list(ctx, actor, &filter)?.items {
+            match scored.iter_mut().find(|(_, s)| s.id == idea.id) {
+                Some((n, _)) => *n += 1,
+                None => scored.push((1, idea)),
+            }
+        }
+    }
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(b.1.id.cmp(&a.1.id)));
+    Ok(scored.into_iter().take(5).map(|(_, i)| i).collect())
+}
