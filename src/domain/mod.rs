@@ -28,6 +28,9 @@ pub struct Context {
     pub db: Db,
     pub tokens: Arc<Tokens>,
     pub settings: Arc<Settings>,
+    /// The organisation's name once set up; it never changes afterwards, so every page need
+    /// not ask the database.
+    pub organisation_name: Arc<std::sync::OnceLock<String>>,
 }
 
 impl Context {
@@ -38,6 +41,7 @@ impl Context {
             db,
             tokens,
             settings: Arc::new(settings),
+            organisation_name: Arc::default(),
         }
     }
 

@@ -11,12 +11,19 @@ use serde::Deserialize;
 
 /// The organisation's name, or None before first-run setup.
 pub fn name(ctx: &Context) -> AppResult<Option<String>> {
+    if let Some(name) = ctx.organisation_name.get() {
+        return Ok(Some(name.clone()));
+    }
     let mut conn = ctx.db.read()?;
-    Ok(organisation::table
+    let name = organisation::table
         .order(organisation::id)
         .select(organisation::name)
         .first::<String>(&mut conn)
-        .optional()?)
+        .optional()?;
+    if let Some(n) = &name {
+        let _ = ctx.organisation_name.set(n.clone());
+    }
+    Ok(name)
 }
 
 /// Creates the organisation record (command-line setup); refused once done.

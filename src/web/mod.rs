@@ -138,9 +138,13 @@ impl PageCtx {
     pub async fn of(req: &HttpRequest) -> Result<PageCtx, AppError> {
         let user = SessionUser::of(req).await?;
         let ctx = context(req)?;
-        let org_name = blocking(move || crate::domain::organisation::name(&ctx))
-            .await?
-            .unwrap_or_default();
+        // Once set up, the name is cached and no thread hop is needed.
+        let org_name = match ctx.organisation_name.get() {
+            Some(name) => name.clone(),
+            None => blocking(move || crate::domain::organisation::name(&ctx))
+                .await?
+                .unwrap_or_default(),
+        };
         let locale = user
             .as_ref()
             .map(|u| u.locale)
