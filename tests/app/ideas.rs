@@ -656,3 +656,69 @@ fn directions_are_recorded_by_managers() {
         "Kotihoito serves every member municipality"
     );
 }
+
+/// Each kind of person × each action on an idea in Kotihoito Ii written by an employee.
+#[test]
+fn permission_matrix_of_idea_actions() {
+    let app = TestApp::with_demo();
+    let author = app.token(EMPLOYEE);
+    let kotihoito_ii = unit(&app, &author, "Kotihoito Ii");
+    // Expected: (who, sees, supports and comments, moves status, edits, moderates)
+    let matrix: [(&str, bool, bool, bool, bool, bool); 7] = [
+        (CUSTOMER, false, false, false, false, false),
+        (EMPLOYEE, true, true, false, true, false),
+        (TRUSTEE, true, true, false, false, false),
+        (KEY_EXPERT, true, true, true, false, true),
+        (UNIT_MANAGER, true, true, true, false, false),
+        (MANAGER, true, true, true, false, false),
+        (ADMIN, true, true, false, false, true),
+    ];
+    for (who, sees, engages, moves, edits, moderates) in matrix {
+        let id = submit(&app, &author, idea_body("Matriisin idea", kotihoito_ii))["id"]
+            .as_i64()
+            .unwrap();
+        let token = app.token(who);
+        let status = |res: crate::helpers::Resp| res.status;
+        let get = status(app.api("GET", &format!("/api/v1/ideas/{id}"), Some(&token), None));
+        assert_eq!(get == 200, sees, "{who} sees: {get}");
+        let support = status(app.api("POST", &format!("/api/v1/ideas/{id}/supports"), Some(&token), None));
+        assert_eq!(support == 200, engages, "{who} supports: {support}");
+        let comment = status(app.api(
+            "POST",
+            &format!("/api/v1/ideas/{id}/comments"),
+            Some(&token),
+            Some(json!({"body": "Kommentti"})),
+        ));
+        assert_eq!(comment == 201, engages, "{who} comments: {comment}");
+        let edit = status(app.api(
+            "PATCH",
+            &format!("/api/v1/ideas/{id}"),
+            Some(&token),
+            Some(idea_body("Muokattu idea", kotihoito_ii)),
+        ));
+        assert_eq!(edit == 200, edits, "{who} edits: {edit}");
+        let hide = json!({"object_type": "idea", "object_id": id, "hidden": true, "reason": "Testi"});
+        let moderate = status(app.api("POST", "/api/v1/reports/decisions", Some(&token), Some(hide)));
+        assert_eq!(moderate == 204, moderates, "{who} moderates: {moderate}");
+        if moderates {
+            let restore = json!({"object_type": "idea", "object_id": id, "hidden": false, "reason": "Testi"});
+            assert_eq!(
+                app.api("POST", "/api/v1/reports/decisions", Some(&token), Some(restore))
+                    .status,
+                204
+            );
+        }
+        let move_to = status(app.api(
+            "POST",
+            &format!("/api/v1/ideas/{id}/status"),
+            Some(&token),
+            Some(json!({"status": "in_discussion"})),
+        ));
+        assert_eq!(move_to == 200, moves, "{who} moves: {move_to}");
+        if !sees {
+            for code in [get, support, comment, edit, move_to] {
+                assert_eq!(code, 404, "{who}: an idea one cannot see is 404 everywhere");
+            }
+        }
+    }
+}
