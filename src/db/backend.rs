@@ -95,7 +95,8 @@ pub fn search_prefixes(query: &str) -> Vec<String> {
         .collect()
 }
 
-/// Ids of ideas matching a free-text query (every word must match).
+/// Ids of the newest ideas matching a free-text query (every word must match), at most
+/// `MAX_SEARCH_HITS`, so a common word still lists its newest matches first.
 /// SQLite: FTS5 prefix match on the words. PostgreSQL: the Finnish stemmer, then a prefix of
 /// each stem, which also covers consonant gradation (kotihoido- ~ kotihoito).
 pub fn search_ideas(conn: &mut AnyConnection, query: &str) -> QueryResult<Vec<i64>> {
@@ -106,7 +107,7 @@ pub fn search_ideas(conn: &mut AnyConnection, query: &str) -> QueryResult<Vec<i6
                 return Ok(Vec::new());
             }
             let expression = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
-            diesel::sql_query("SELECT rowid AS id FROM idea_search WHERE idea_search MATCH $1 LIMIT $2")
+            diesel::sql_query("SELECT rowid AS id FROM idea_search WHERE idea_search MATCH $1 ORDER BY rowid DESC LIMIT $2")
                 .bind::<Text, _>(expression)
                 .bind::<BigInt, _>(MAX_SEARCH_HITS)
                 .load(c)?
@@ -115,7 +116,7 @@ pub fn search_ideas(conn: &mut AnyConnection, query: &str) -> QueryResult<Vec<i6
             "SELECT s.idea_id AS id FROM idea_search s, \
              (SELECT to_tsquery('simple', string_agg(quote_literal(left(stem, greatest(4, length(stem) - 3))) || ':*', ' & ')) AS q \
               FROM unnest(tsvector_to_array(to_tsvector('finnish', $1))) AS stem) AS query \
-             WHERE query.q IS NOT NULL AND s.document @@ query.q LIMIT $2",
+             WHERE query.q IS NOT NULL AND s.document @@ query.q ORDER BY s.idea_id DESC LIMIT $2",
         )
         .bind::<Text, _>(query)
         .bind::<BigInt, _>(MAX_SEARCH_HITS)
