@@ -266,12 +266,8 @@ pub fn fill(ctx: &Context, extra_people: usize, progress: bool) -> AppResult<Opt
     Ok(Some(logins))
 }
 
-/// Adds `count` generated people spread over the units, in batches, with a progress bar.
-fn add_people(ctx: &Context, count: usize, hash: &str, progress: bool) -> AppResult<()> {
-    let unit_ids: Vec<i64> = {
-        let mut conn = ctx.db.read()?;
-        units::table.order(units::id).select(units::id).load(&mut conn)?
-    };
+/// A progress bar for long generation runs (hidden when `progress` is off).
+pub fn progress_bar(count: usize, progress: bool, message: &'static str) -> indicatif::ProgressBar {
     let bar = if progress {
         indicatif::ProgressBar::new(count as u64)
     } else {
@@ -281,7 +277,17 @@ fn add_people(ctx: &Context, count: usize, hash: &str, progress: bool) -> AppRes
         indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
-    bar.set_message("people");
+    bar.set_message(message);
+    bar
+}
+
+/// Adds `count` generated people spread over the units, in batches, with a progress bar.
+fn add_people(ctx: &Context, count: usize, hash: &str, progress: bool) -> AppResult<()> {
+    let unit_ids: Vec<i64> = {
+        let mut conn = ctx.db.read()?;
+        units::table.order(units::id).select(units::id).load(&mut conn)?
+    };
+    let bar = progress_bar(count, progress, "people");
     let mut done = 0;
     while done < count {
         let batch = (count - done).min(500);

@@ -339,16 +339,7 @@ pub fn scale(ctx: &Context, count: usize, progress: bool) -> AppResult<()> {
             units::table.select(units::id).order(units::id).load(&mut conn)?,
         )
     };
-    let bar = if progress {
-        indicatif::ProgressBar::new(count as u64)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{msg} [{bar:40}] {pos}/{len} ({eta})")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-    );
-    bar.set_message("ideas");
+    let bar = crate::demo::progress_bar(count, progress, "ideas");
     let statuses = IdeaStatus::ALL;
     let started = now() - Duration::days(3 * 365);
     let mut done = 0;

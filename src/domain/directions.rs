@@ -33,8 +33,8 @@ fn from_row((id, name, description, year, municipality_id, municipality_name): R
     }
 }
 
-/// Every direction, newest year first; optionally one year only.
-pub fn list(ctx: &Context, year: Option<i32>) -> AppResult<Vec<Direction>> {
+/// Directions with their municipality's name, newest year first, filtered by year or id.
+fn load(ctx: &Context, year: Option<i32>, id: Option<i64>) -> AppResult<Vec<Direction>> {
     let mut conn = ctx.db.read()?;
     let mut q = directions::table
         .left_join(municipalities::table)
@@ -51,25 +51,20 @@ pub fn list(ctx: &Context, year: Option<i32>) -> AppResult<Vec<Direction>> {
     if let Some(y) = year {
         q = q.filter(directions::year.eq(y));
     }
+    if let Some(id) = id {
+        q = q.filter(directions::id.eq(id));
+    }
     Ok(q.load::<Row>(&mut conn)?.into_iter().map(from_row).collect())
+}
+
+/// Every direction, newest year first; optionally one year only.
+pub fn list(ctx: &Context, year: Option<i32>) -> AppResult<Vec<Direction>> {
+    load(ctx, year, None)
 }
 
 /// One direction.
 pub fn get(ctx: &Context, id: i64) -> AppResult<Direction> {
-    let mut conn = ctx.db.read()?;
-    let row = directions::table
-        .left_join(municipalities::table)
-        .filter(directions::id.eq(id))
-        .select((
-            directions::id,
-            directions::name,
-            directions::description,
-            directions::year,
-            directions::municipality_id,
-            municipalities::name.nullable(),
-        ))
-        .first::<Row>(&mut conn)?;
-    Ok(from_row(row))
+    load(ctx, None, Some(id))?.into_iter().next().ok_or(AppError::NotFound)
 }
 
 /// A new or changed direction.

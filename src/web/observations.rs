@@ -160,12 +160,20 @@ async fn attach(
     let result = match idea {
         Some(idea) => with_ctx(&ctx, move |c| observations::attach(c, &actor, idea, &ids))
             .await
-            .map(|_| idea),
+            .map(|_| idea)
+            // An idea the person cannot see is, for this form, an unknown number.
+            .map_err(|e| {
+                if matches!(e, AppError::NotFound) {
+                    AppError::field("idea_id", "unknown")
+                } else {
+                    e
+                }
+            }),
         None => Err(AppError::field("idea_id", "required")),
     };
-    match state.absorb(result) {
-        Ok(Some(idea)) => Ok(see_other(&format!("/ideas/{idea}?done=observations_attached"))),
-        Ok(None) => {
+    match state.absorb(result)? {
+        Some(idea) => Ok(see_other(&format!("/ideas/{idea}?done=observations_attached"))),
+        None => {
             page(
                 p,
                 &ctx,
@@ -178,20 +186,5 @@ async fn attach(
             )
             .await
         }
-        Err(AppError::NotFound) => {
-            state.errors = vec![crate::error::FieldError::new("idea_id", "unknown")];
-            page(
-                p,
-                &ctx,
-                ListQuery {
-                    mine: true,
-                    before: None,
-                },
-                FormState::default(),
-                state,
-            )
-            .await
-        }
-        Err(e) => Err(e),
     }
 }
