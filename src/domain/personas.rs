@@ -38,6 +38,12 @@ pub fn list_personas(ctx: &Context) -> AppResult<Vec<Persona>> {
         .load(&mut conn)?)
 }
 
+/// One persona.
+pub fn get_persona(ctx: &Context, id: i64) -> AppResult<Persona> {
+    let mut conn = ctx.db.read()?;
+    Ok(personas::table.find(id).select(Persona::as_select()).first(&mut conn)?)
+}
+
 fn check_persona(input: &PersonaInput) -> AppResult<(String, String)> {
     let mut v = Validator::new();
     let name = v.name("name", &input.name);

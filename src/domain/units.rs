@@ -140,13 +140,22 @@ pub fn flatten(nodes: &[UnitNode]) -> Vec<&UnitNode> {
     out
 }
 
-/// The unit and its ancestors, nearest first (the lineage scoped roles are checked against).
-pub fn lineage(conn: &mut AnyConnection, unit_id: i64) -> AppResult<Vec<i64>> {
-    let parents: HashMap<i64, Option<i64>> = units::table
+/// Every unit's parent.
+pub fn parents(conn: &mut AnyConnection) -> AppResult<HashMap<i64, Option<i64>>> {
+    Ok(units::table
         .select((units::id, units::parent_id))
         .load::<(i64, Option<i64>)>(conn)?
         .into_iter()
-        .collect();
+        .collect())
+}
+
+/// The unit and its ancestors, nearest first (the lineage scoped roles are checked against).
+pub fn lineage(conn: &mut AnyConnection, unit_id: i64) -> AppResult<Vec<i64>> {
+    Ok(lineage_in(&parents(conn)?, unit_id))
+}
+
+/// The lineage of `unit_id` in an already loaded parent map.
+pub fn lineage_in(parents: &HashMap<i64, Option<i64>>, unit_id: i64) -> Vec<i64> {
     let mut out = Vec::new();
     let mut current = Some(unit_id);
     while let Some(id) = current {
@@ -156,7 +165,7 @@ pub fn lineage(conn: &mut AnyConnection, unit_id: i64) -> AppResult<Vec<i64>> {
         out.push(id);
         current = parents[&id];
     }
-    Ok(out)
+    out
 }
 
 /// The unit and all its descendants.

@@ -1,19 +1,17 @@
 //! Pages for development directions and campaigns: lists, a campaign's page inviting ideas,
 //! and the managers' forms.
 
-use super::{FormState, PageCtx, opt_id, render, render_invalid, see_other, with_ctx};
+use super::{FormState, PageCtx, render, render_invalid, see_other, with_ctx};
 use crate::auth::csrf::CsrfForm;
 use crate::domain::Context;
 use crate::domain::access::{Actor, RoleKind};
-use crate::domain::campaigns::{self, AUDIENCES, Campaign, CampaignInput};
-use crate::domain::directions::{self, Direction, DirectionInput};
+use crate::domain::campaigns::{self, AUDIENCES, Campaign};
+use crate::domain::directions::{self, Direction};
 use crate::domain::ideas::list::{self, IdeaFilter, IdeaSummary};
 use crate::domain::municipalities::{self, Municipality};
 use crate::error::AppError;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
-use chrono::NaiveDateTime;
-use serde::Deserialize;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(direction_list)
@@ -61,36 +59,19 @@ async fn direction_list(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpRespo
     directions_page(p, &ctx, FormState::with(&[("year", &year)])).await
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct DirectionFields {
-    name: String,
-    description: String,
-    year: String,
-    municipality_id: String,
-}
-
 #[post("/directions")]
 async fn direction_create(
     p: PageCtx,
     ctx: web::Data<Context>,
-    form: CsrfForm<DirectionFields>,
+    form: CsrfForm<super::catalog::DirectionFields>,
 ) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
-    let f = form.0;
-    let mut state = FormState::with(&[
-        ("name", &f.name),
-        ("description", &f.description),
-        ("year", &f.year),
-        ("municipality_id", &f.municipality_id),
-    ]);
-    let input = DirectionInput {
-        name: f.name,
-        description: f.description,
-        year: f.year.trim().parse().unwrap_or(0),
-        municipality_id: opt_id(&f.municipality_id)?,
+    let (mut state, input) = form.0.parse();
+    let result = match input {
+        Ok(input) => with_ctx(&ctx, move |c| directions::create(c, &actor, &input)).await,
+        Err(e) => Err(e),
     };
-    match state.absorb(with_ctx(&ctx, move |c| directions::create(c, &actor, &input)).await)? {
+    match state.absorb(result)? {
         Some(id) => Ok(see_other(&format!("/directions/{id}?done=saved"))),
         None => directions_page(p, &ctx, state).await,
     }
@@ -102,6 +83,7 @@ struct DirectionPage {
     p: PageCtx,
     direction: Direction,
     ideas: Vec<IdeaSummary>,
+    manager: bool,
 }
 
 #[get("/directions/{id}")]
@@ -117,7 +99,13 @@ async fn direction_show(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>)
         Ok((directions::get(c, id)?, list::list(c, &actor, &filter)?.items))
     })
     .await?;
-    render(&DirectionPage { p, direction, ideas })
+    let manager = is_manager(p.actor()?);
+    render(&DirectionPage {
+        p,
+        direction,
+        ideas,
+        manager,
+    })
 }
 
 #[derive(Template)]
@@ -161,59 +149,17 @@ async fn campaign_list(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpRespon
     campaigns_page(p, &ctx, form).await
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct CampaignFields {
-    title: String,
-    description: String,
-    direction_id: String,
-    starts_at: String,
-    ends_at: String,
-    audience: String,
-}
-
-/// A date field as the start of that day (or the end of it), UTC.
-fn day(value: &str, end: bool) -> Option<NaiveDateTime> {
-    let d = value.trim().parse::<chrono::NaiveDate>().ok()?;
-    if end {
-        d.and_hms_opt(23, 59, 59)
-    } else {
-        d.and_hms_opt(0, 0, 0)
-    }
-}
-
 #[post("/campaigns")]
 async fn campaign_create(
     p: PageCtx,
     ctx: web::Data<Context>,
-    form: CsrfForm<CampaignFields>,
+    form: CsrfForm<super::catalog::CampaignFields>,
 ) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
-    let f = form.0;
-    let mut state = FormState::with(&[
-        ("title", &f.title),
-        ("description", &f.description),
-        ("direction_id", &f.direction_id),
-        ("starts_at", &f.starts_at),
-        ("ends_at", &f.ends_at),
-        ("audience", &f.audience),
-    ]);
-    let result = match (day(&f.starts_at, false), day(&f.ends_at, true)) {
-        (Some(starts_at), Some(ends_at)) => {
-            let input = CampaignInput {
-                title: f.title,
-                description: f.description,
-                direction_id: opt_id(&f.direction_id)?,
-                starts_at,
-                ends_at,
-                audience: f.audience,
-            };
-            with_ctx(&ctx, move |c| campaigns::create(c, &actor, &input)).await
-        }
-        (s, _) => Err(AppError::field(
-            if s.is_none() { "starts_at" } else { "ends_at" },
-            "invalid_value",
-        )),
+    let (mut state, input) = form.0.parse();
+    let result = match input {
+        Ok(input) => with_ctx(&ctx, move |c| campaigns::create(c, &actor, &input)).await,
+        Err(e) => Err(e),
     };
     match state.absorb(result)? {
         Some(id) => Ok(see_other(&format!("/campaigns/{id}?done=saved"))),
@@ -227,6 +173,7 @@ struct CampaignPage {
     p: PageCtx,
     campaign: Campaign,
     ideas: Vec<IdeaSummary>,
+    manager: bool,
 }
 
 #[get("/campaigns/{id}")]
@@ -242,5 +189,11 @@ async fn campaign_show(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) 
         Ok((campaigns::get(c, id)?, list::list(c, &actor, &filter)?.items))
     })
     .await?;
-    render(&CampaignPage { p, campaign, ideas })
+    let manager = is_manager(p.actor()?);
+    render(&CampaignPage {
+        p,
+        campaign,
+        ideas,
+        manager,
+    })
 }

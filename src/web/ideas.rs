@@ -344,10 +344,7 @@ async fn show_page(
 ) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
     let invalid = !form.errors.is_empty() || !status_form.errors.is_empty();
-    let (idea, comments) = with_ctx(ctx, move |c| {
-        Ok((ideas::get(c, &actor, id)?, engagement::list_comments(c, &actor, id)?))
-    })
-    .await?;
+    let (idea, comments) = with_ctx(ctx, move |c| ideas::get_with_comments(c, &actor, id)).await?;
     let page = ShowPage {
         p,
         idea,

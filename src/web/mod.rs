@@ -4,6 +4,7 @@ mod account;
 mod admin_org;
 mod admin_people;
 mod campaigns;
+mod catalog;
 mod errors;
 pub mod format;
 mod home;
@@ -38,6 +39,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     ideas::routes(cfg);
     observations::routes(cfg);
     campaigns::routes(cfg);
+    catalog::routes(cfg);
     paths::routes(cfg);
     moderation::routes(cfg);
 }

@@ -1,20 +1,16 @@
 //! Customer personas and service paths, and the service-path board.
 
-use super::{FormState, PageCtx, opt_id, render, render_invalid, see_other, with_ctx};
-use crate::auth::csrf::CsrfForm;
+use super::{PageCtx, opt_id, render, with_ctx};
 use crate::domain::Context;
-use crate::domain::personas::{self, BoardColumn, Persona, PersonaInput, ServicePath, ServicePathInput};
+use crate::domain::personas::{self, BoardColumn, Persona, ServicePath};
 use crate::domain::units::{self, UnitNode};
 use crate::error::AppError;
-use actix_web::{HttpResponse, get, post, web};
+use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use serde::Deserialize;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(index)
-        .service(persona_create)
-        .service(path_create)
-        .service(board);
+    cfg.service(index).service(board);
 }
 
 #[derive(Template)]
@@ -24,93 +20,18 @@ struct PathsPage {
     personas: Vec<Persona>,
     paths: Vec<ServicePath>,
     manager: bool,
-    persona_form: FormState,
-    path_form: FormState,
-}
-
-async fn paths_page(
-    p: PageCtx,
-    ctx: &web::Data<Context>,
-    persona_form: FormState,
-    path_form: FormState,
-) -> Result<HttpResponse, AppError> {
-    let actor = p.actor()?;
-    let manager = crate::domain::directions::require_manager(actor).is_ok();
-    let (personas, paths) = with_ctx(ctx, |c| Ok((personas::list_personas(c)?, personas::list_paths(c)?))).await?;
-    let invalid = !persona_form.errors.is_empty() || !path_form.errors.is_empty();
-    let page = PathsPage {
-        p,
-        personas,
-        paths,
-        manager,
-        persona_form,
-        path_form,
-    };
-    if invalid { render_invalid(&page) } else { render(&page) }
 }
 
 #[get("/service-paths")]
 async fn index(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
-    paths_page(p, &ctx, FormState::default(), FormState::default()).await
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct PersonaFields {
-    name: String,
-    description: String,
-}
-
-#[post("/personas")]
-async fn persona_create(
-    p: PageCtx,
-    ctx: web::Data<Context>,
-    form: CsrfForm<PersonaFields>,
-) -> Result<HttpResponse, AppError> {
-    let actor = p.actor()?.clone();
-    let f = form.0;
-    let mut state = FormState::with(&[("name", &f.name), ("description", &f.description)]);
-    let input = PersonaInput {
-        name: f.name,
-        description: f.description,
-    };
-    match state.absorb(with_ctx(&ctx, move |c| personas::create_persona(c, &actor, &input)).await)? {
-        Some(_) => Ok(see_other("/service-paths?done=saved")),
-        None => paths_page(p, &ctx, state, FormState::default()).await,
-    }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct PathFields {
-    name: String,
-    description: String,
-    stages: String,
-}
-
-#[post("/service-paths")]
-async fn path_create(
-    p: PageCtx,
-    ctx: web::Data<Context>,
-    form: CsrfForm<PathFields>,
-) -> Result<HttpResponse, AppError> {
-    let actor = p.actor()?.clone();
-    let f = form.0;
-    let mut state = FormState::with(&[
-        ("name", &f.name),
-        ("description", &f.description),
-        ("stages", &f.stages),
-    ]);
-    // One stage per line.
-    let input = ServicePathInput {
-        name: f.name,
-        description: f.description,
-        stages: f.stages.lines().map(str::to_string).collect(),
-    };
-    match state.absorb(with_ctx(&ctx, move |c| personas::create_path(c, &actor, &input)).await)? {
-        Some(id) => Ok(see_other(&format!("/service-paths/{id}?done=saved"))),
-        None => paths_page(p, &ctx, FormState::default(), state).await,
-    }
+    let manager = crate::domain::directions::require_manager(p.actor()?).is_ok();
+    let (personas, paths) = with_ctx(&ctx, |c| Ok((personas::list_personas(c)?, personas::list_paths(c)?))).await?;
+    render(&PathsPage {
+        p,
+        personas,
+        paths,
+        manager,
+    })
 }
 
 #[derive(Template)]
@@ -118,6 +39,7 @@ async fn path_create(
 struct BoardPage {
     p: PageCtx,
     path: ServicePath,
+    manager: bool,
     columns: Vec<BoardColumn>,
     personas: Vec<Persona>,
     tree: Vec<UnitNode>,
@@ -145,6 +67,7 @@ async fn board(
     q: web::Query<BoardQuery>,
 ) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
+    let manager = crate::domain::directions::require_manager(&actor).is_ok();
     let id = id.into_inner();
     let q = q.into_inner();
     let (persona, unit) = (opt_id(&q.persona)?, opt_id(&q.unit)?);
@@ -160,6 +83,7 @@ async fn board(
     render(&BoardPage {
         p,
         path,
+        manager,
         columns,
         personas,
         tree,

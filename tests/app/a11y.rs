@@ -76,6 +76,12 @@ fn every_page_has_landmarks_headings_and_labelled_controls() {
     let idea = app.api("POST", "/api/v1/ideas", Some(&employee), Some(body)).json()["id"]
         .as_i64()
         .unwrap();
+    let direction = serde_json::json!({"name": "Kotona asuminen", "year": 2026});
+    let direction = app
+        .api("POST", "/api/v1/directions", Some(&token), Some(direction))
+        .json()["id"]
+        .as_i64()
+        .unwrap();
     let comment = serde_json::json!({"body": "Kommentti"});
     app.api(
         "POST",
@@ -100,6 +106,9 @@ fn every_page_has_landmarks_headings_and_labelled_controls() {
         "/campaigns".into(),
         "/directions".into(),
         "/service-paths".into(),
+        "/service-paths/new".into(),
+        "/personas/new".into(),
+        format!("/directions/{direction}/edit"),
         format!("/ideas/{idea}"),
     ] {
         let res = admin.get(&path);

@@ -4,6 +4,7 @@ mod a11y;
 mod admin;
 mod auth;
 mod campaigns;
+mod catalog;
 mod cli;
 mod demo;
 mod health;

@@ -136,6 +136,16 @@ pub fn list_comments(ctx: &Context, actor: &Actor, idea_id: i64) -> AppResult<Ve
     let mut conn = ctx.db.read()?;
     load_visible(&mut conn, actor, idea_id)?;
     let moderator = moderates(&mut conn, actor, idea_id)?;
+    comments_of(&mut conn, actor, idea_id, moderator)
+}
+
+/// The comments of an idea already checked visible; `moderator` also sees hidden ones.
+pub fn comments_of(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    idea_id: i64,
+    moderator: bool,
+) -> AppResult<Vec<CommentView>> {
     let mut q = comments::table
         .inner_join(people::table)
         .filter(comments::idea_id.eq(idea_id))
@@ -155,7 +165,7 @@ pub fn list_comments(ctx: &Context, actor: &Actor, idea_id: i64) -> AppResult<Ve
     if !moderator {
         q = q.filter(comments::hidden.eq(false));
     }
-    let rows: Vec<CommentRow> = q.load(&mut conn)?;
+    let rows: Vec<CommentRow> = q.load(conn)?;
     let now = crate::db::now();
     let mut top: Vec<CommentView> = Vec::new();
     let mut replies: Vec<CommentView> = Vec::new();

@@ -400,20 +400,20 @@ pub fn unit_ids(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<i64>> {
 
 /// Whether the actor holds `roles` over any of the units (their subtree roles included).
 pub fn covers_any(conn: &mut AnyConnection, actor: &Actor, roles: &[RoleKind], unit_ids: &[i64]) -> AppResult<bool> {
-    if actor
-        .roles
-        .iter()
-        .any(|r| roles.contains(&r.role) && r.unit_id.is_none() && r.role != RoleKind::KeyExpert)
-    {
+    let held: Vec<&super::access::Role> = actor.roles.iter().filter(|r| roles.contains(&r.role)).collect();
+    // Most people hold none of these roles: no need to ask the database.
+    if held.is_empty() || unit_ids.is_empty() {
+        return Ok(false);
+    }
+    if held.iter().any(|r| r.unit_id.is_none()) {
         return Ok(true);
     }
-    for u in unit_ids {
-        let lineage = units::lineage(conn, *u)?;
-        if roles.iter().any(|role| actor.has_role_over(*role, &lineage)) {
-            return Ok(true);
-        }
-    }
-    Ok(false)
+    let parents = units::parents(conn)?;
+    Ok(unit_ids.iter().any(|u| {
+        let lineage = units::lineage_in(&parents, *u);
+        held.iter()
+            .any(|r| r.unit_id.is_some_and(|scope| lineage.contains(&scope)))
+    }))
 }
 
 /// Whether the actor moderates the idea: a key expert of its units, or an administrator.
@@ -442,6 +442,15 @@ pub fn get(ctx: &Context, actor: &Actor, id: i64) -> AppResult<IdeaView> {
     let mut conn = ctx.db.read()?;
     let idea = load_visible(&mut conn, actor, id)?;
     view(&mut conn, actor, idea)
+}
+
+/// One idea and its comments, read on one connection (the idea's page).
+pub fn get_with_comments(ctx: &Context, actor: &Actor, id: i64) -> AppResult<(IdeaView, Vec<engagement::CommentView>)> {
+    let mut conn = ctx.db.read()?;
+    let idea = load_visible(&mut conn, actor, id)?;
+    let view = view(&mut conn, actor, idea)?;
+    let comments = engagement::comments_of(&mut conn, actor, id, view.can_moderate)?;
+    Ok((view, comments))
 }
 
 fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow) -> AppResult<IdeaView> {
@@ -520,7 +529,7 @@ fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow) -> AppResult<Ide
         following,
         next_statuses,
         history: history(conn, actor, id)?,
-        can_moderate: moderates(conn, actor, id)?,
+        can_moderate: actor.is_admin() || covers_any(conn, actor, &[RoleKind::KeyExpert], &unit_ids)?,
         observations: if actor.is_staff() {
             super::observations::of_idea(conn, id)?
         } else {
