@@ -48,7 +48,7 @@ IDEA=$(curl -s "localhost:$PORT/api/v1/ideas?limit=1&sort=most_discussed" -H "Au
 run() {
     local name=$1 path=$2
     echo "== $name: GET $path"
-    wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT$path" \
+    wrk -t"$(( CONNECTIONS < 2 ? 1 : 2 ))" -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Cookie: $COOKIE" "http://127.0.0.1:$PORT$path" \
         | grep -E "Requests/sec|Latency  |  50%|  99%|Non-2xx"
 }
 run "idea list, first page" "/ideas"
@@ -56,6 +56,11 @@ run "idea list, unit filter" "/ideas?unit=$UNIT"
 run "idea list, page 2,500 by cursor" "/ideas?after=$((IDEAS - 50000))"
 run "idea page" "/ideas/$IDEA"
 run "search" "/ideas?q=kotihoidon"
+# One connection: the latency one person sees when the server is otherwise idle.
+CONNECTIONS_SAVED=$CONNECTIONS CONNECTIONS=1
+run "search, one connection" "/ideas?q=kotihoidon"
+run "idea page, one connection" "/ideas/$IDEA"
+CONNECTIONS=$CONNECTIONS_SAVED
 echo "== API idea list: GET /api/v1/ideas?status=in_discussion"
 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/ideas?status=in_discussion" \
     | grep -E "Requests/sec|Latency  |  50%|  99%|Non-2xx"

@@ -722,3 +722,58 @@ fn permission_matrix_of_idea_actions() {
         }
     }
 }
+
+/// Every id of a filtered list, following the cursor.
+fn all_pages(app: &TestApp, token: &str, query: &str) -> Vec<i64> {
+    let mut out = Vec::new();
+    let mut after = String::new();
+    loop {
+        let page = app
+            .api(
+                "GET",
+                &format!("/api/v1/ideas?{query}&limit=100&after={after}"),
+                Some(token),
+                None,
+            )
+            .json();
+        out.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|i| i["id"].as_i64().unwrap()),
+        );
+        match page["next_after"].as_str() {
+            Some(next) => after = next.to_string(),
+            None => return out,
+        }
+    }
+}
+
+#[test]
+fn the_unit_filter_gives_the_same_ideas_for_large_and_small_units() {
+    let app = TestApp::with_demo();
+    kehittamo::demo_ideas::scale(&app.ctx, 7_500, false).unwrap();
+    let token = app.token(EMPLOYEE);
+    let tree = app.api("GET", "/api/v1/units", Some(&token), None).json();
+    let sector = &tree[0];
+    fn ids(node: &serde_json::Value, out: &mut Vec<i64>) {
+        out.push(node["id"].as_i64().unwrap());
+        for c in node["children"].as_array().unwrap() {
+            ids(c, out);
+        }
+    }
+    let mut subtree = Vec::new();
+    ids(sector, &mut subtree);
+    // The sector has thousands of ideas (tested idea by idea), each unit a few hundred (collected).
+    let whole = all_pages(&app, &token, &format!("unit={}", sector["id"]));
+    assert!(whole.len() >= 2_000, "{}", whole.len());
+    assert!(whole.windows(2).all(|w| w[0] > w[1]), "newest first, no repeats");
+    let mut parts: Vec<i64> = subtree
+        .iter()
+        .flat_map(|u| all_pages(&app, &token, &format!("unit={u}")))
+        .collect();
+    parts.sort_unstable_by(|a, b| b.cmp(a));
+    parts.dedup();
+    assert_eq!(whole, parts);
+}

@@ -101,6 +101,9 @@ fn parse_cursor(after: &str) -> AppResult<(i64, i64)> {
     }
 }
 
+/// From this many ideas in the unit filter on, testing each idea beats collecting them.
+const DENSE_UNIT_THRESHOLD: i64 = 2_000;
+
 /// The ideas the actor may see, filtered, searched and ordered, one page at a time.
 pub fn list(ctx: &Context, actor: &Actor, filter: &IdeaFilter) -> AppResult<IdeaPage> {
     let limit = filter.limit.unwrap_or(20).clamp(1, MAX_PAGE_SIZE);
@@ -130,29 +133,53 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &IdeaFilter) -> AppResult<Idea
         let ids = backend::search_ideas(&mut conn, text)?;
         q = q.filter(ideas::id.eq_any(ids));
     }
-    if let Some(unit) = filter.unit {
-        // The same connection: a second one from the pool could wait forever under load.
-        let subtree = units::subtree(&mut conn, unit)?;
-        q = q.filter(
-            ideas::id.eq_any(
+    let unit_set = match (filter.unit, filter.municipality) {
+        (None, None) => None,
+        (unit, municipality) => {
+            // The same connection: a second one from the pool could wait forever under load.
+            let mut set = match unit {
+                Some(u) => units::subtree(&mut conn, u)?,
+                None => Vec::new(),
+            };
+            if let Some(m) = municipality {
+                let serving: Vec<i64> = unit_municipalities::table
+                    .filter(unit_municipalities::municipality_id.eq(m))
+                    .select(unit_municipalities::unit_id)
+                    .load(&mut conn)?;
+                set = if unit.is_some() {
+                    set.into_iter().filter(|u| serving.contains(u)).collect()
+                } else {
+                    serving
+                };
+            }
+            Some(set)
+        }
+    };
+    if let Some(set) = unit_set {
+        // Many matching ideas: walk the ideas in order and test each (stops after a page).
+        // Few: collect them first. Either way the work stays bounded by a page or the threshold.
+        let many = idea_units::table
+            .filter(idea_units::unit_id.eq_any(&set))
+            .select(idea_units::idea_id)
+            .limit(DENSE_UNIT_THRESHOLD)
+            .load::<i64>(&mut conn)?
+            .len() as i64
+            >= DENSE_UNIT_THRESHOLD;
+        q = if many {
+            q.filter(diesel::dsl::exists(
                 idea_units::table
-                    .filter(idea_units::unit_id.eq_any(subtree))
-                    .select(idea_units::idea_id),
-            ),
-        );
-    }
-    if let Some(m) = filter.municipality {
-        let serving = unit_municipalities::table
-            .filter(unit_municipalities::municipality_id.eq(m))
-            .select(unit_municipalities::unit_id)
-            .load::<i64>(&mut conn)?;
-        q = q.filter(
-            ideas::id.eq_any(
-                idea_units::table
-                    .filter(idea_units::unit_id.eq_any(serving))
-                    .select(idea_units::idea_id),
-            ),
-        );
+                    .filter(idea_units::idea_id.eq(ideas::id))
+                    .filter(idea_units::unit_id.eq_any(set)),
+            ))
+        } else {
+            q.filter(
+                ideas::id.eq_any(
+                    idea_units::table
+                        .filter(idea_units::unit_id.eq_any(set))
+                        .select(idea_units::idea_id),
+                ),
+            )
+        };
     }
     if let Some(d) = filter.direction {
         q = q.filter(
