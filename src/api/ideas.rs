@@ -20,6 +20,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(support_remove)
         .service(follow_add)
         .service(follow_remove)
+        .service(publish)
+        .service(unpublish)
         .service(comment_list)
         .service(comment_create)
         .service(comment_update)
@@ -130,6 +132,28 @@ pub async fn support_remove(
 pub async fn follow_add(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     with_ctx(&ctx, move |c| engagement::set_following(c, &user.0, id, true)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Publishes an idea: customers see it too (key experts of its units and managers).
+#[utoipa::path(post, path = "/api/v1/ideas/{id}/publication", tag = "ideas", security(("bearer" = [])), responses(
+    (status = 204, description = "Published"), (status = 403, body = Problem), (status = 404, body = Problem),
+))]
+#[post("/api/v1/ideas/{id}/publication")]
+pub async fn publish(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    with_ctx(&ctx, move |c| lifecycle::set_published(c, &user.0, id, true)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Withdraws an idea's publication: staff only again.
+#[utoipa::path(delete, path = "/api/v1/ideas/{id}/publication", tag = "ideas", security(("bearer" = [])), responses(
+    (status = 204, description = "Not published"), (status = 403, body = Problem), (status = 404, body = Problem),
+))]
+#[delete("/api/v1/ideas/{id}/publication")]
+pub async fn unpublish(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    with_ctx(&ctx, move |c| lifecycle::set_published(c, &user.0, id, false)).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 

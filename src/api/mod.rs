@@ -98,6 +98,8 @@ impl utoipa::Modify for BearerAuth {
         ideas::support_remove,
         ideas::follow_add,
         ideas::follow_remove,
+        ideas::publish,
+        ideas::unpublish,
         ideas::comment_list,
         ideas::comment_create,
         ideas::comment_update,

@@ -30,6 +30,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(unsupport)
         .service(follow)
         .service(unfollow)
+        .service(publish)
+        .service(unpublish)
         .service(comment_create)
         .service(comment_update)
         .service(comment_delete)
@@ -470,6 +472,32 @@ async fn unfollow(
 ) -> Result<HttpResponse, AppError> {
     act(p, ctx, id.into_inner(), "not_following", |c, a, id| {
         engagement::set_following(c, a, id, false)
+    })
+    .await
+}
+
+#[post("/ideas/{id}/publish")]
+async fn publish(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    id: web::Path<i64>,
+    _f: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    act(p, ctx, id.into_inner(), "published", |c, a, id| {
+        lifecycle::set_published(c, a, id, true)
+    })
+    .await
+}
+
+#[post("/ideas/{id}/unpublish")]
+async fn unpublish(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    id: web::Path<i64>,
+    _f: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    act(p, ctx, id.into_inner(), "unpublished", |c, a, id| {
+        lifecycle::set_published(c, a, id, false)
     })
     .await
 }

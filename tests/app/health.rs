@@ -45,6 +45,8 @@ fn openapi_document_lists_every_api_route() {
         ("/api/v1/ideas/{id}/supports", "delete"),
         ("/api/v1/ideas/{id}/follow", "post"),
         ("/api/v1/ideas/{id}/follow", "delete"),
+        ("/api/v1/ideas/{id}/publication", "post"),
+        ("/api/v1/ideas/{id}/publication", "delete"),
         ("/api/v1/ideas/{id}/comments", "get"),
         ("/api/v1/ideas/{id}/comments", "post"),
         ("/api/v1/ideas/{id}/comments/{comment_id}", "patch"),

@@ -715,8 +715,10 @@ fn permission_matrix_of_idea_actions() {
             Some(json!({"status": "in_discussion"})),
         ));
         assert_eq!(move_to == 200, moves, "{who} moves: {move_to}");
+        let publish = status(app.api("POST", &format!("/api/v1/ideas/{id}/publication"), Some(&token), None));
+        assert_eq!(publish == 204, moves, "{who} publishes: {publish}");
         if !sees {
-            for code in [get, support, comment, edit, move_to] {
+            for code in [get, support, comment, edit, move_to, publish] {
                 assert_eq!(code, 404, "{who}: an idea one cannot see is 404 everywhere");
             }
         }
@@ -776,4 +778,69 @@ fn the_unit_filter_gives_the_same_ideas_for_large_and_small_units() {
     parts.sort_unstable_by(|a, b| b.cmp(a));
     parts.dedup();
     assert_eq!(whole, parts);
+}
+
+#[test]
+fn a_published_idea_is_seen_by_customers_until_withdrawn() {
+    let app = TestApp::with_demo();
+    let author = app.token(EMPLOYEE);
+    let expert = app.token(KEY_EXPERT);
+    let customer = app.token(CUSTOMER);
+    let id = submit(
+        &app,
+        &author,
+        idea_body("Julkaistava idea", unit(&app, &author, "Kotihoito Ii")),
+    )["id"]
+        .as_i64()
+        .unwrap();
+    let path = format!("/api/v1/ideas/{id}");
+    let publication = format!("/api/v1/ideas/{id}/publication");
+    assert_eq!(app.api("GET", &path, Some(&customer), None).status, 404);
+    assert_eq!(
+        app.api("POST", &publication, Some(&author), None).status,
+        403,
+        "authors do not publish"
+    );
+    assert_eq!(app.api("POST", &publication, Some(&expert), None).status, 204);
+    assert_eq!(
+        app.api("POST", &publication, Some(&expert), None).status,
+        204,
+        "idempotent"
+    );
+    assert_eq!(app.api("GET", &path, Some(&customer), None).status, 200);
+    let listed = app
+        .api("GET", "/api/v1/ideas?q=julkaistava", Some(&customer), None)
+        .json();
+    assert_eq!(listed["items"][0]["id"], id);
+    // The web page offers the action to the key expert only.
+    let mut web_expert = app.signed_in(KEY_EXPERT);
+    let page = web_expert.get(&format!("/ideas/{id}"));
+    assert!(page.body.contains(&format!("action=\"/ideas/{id}/unpublish\"")));
+    assert!(
+        !app.signed_in(EMPLOYEE)
+            .get(&format!("/ideas/{id}"))
+            .body
+            .contains("/unpublish")
+    );
+    let withdrawn = web_expert.post_form(&format!("/ideas/{id}/unpublish"), &[]);
+    assert_eq!(withdrawn.status, 303);
+    assert_eq!(app.api("GET", &path, Some(&customer), None).status, 404);
+    assert_eq!(app.api("DELETE", &publication, Some(&customer), None).status, 404);
+    let admin = app.token(ADMIN);
+    let events = app
+        .api(
+            "GET",
+            &format!("/api/v1/events?object_type=idea&object_id={id}"),
+            Some(&admin),
+            None,
+        )
+        .json();
+    let verbs: Vec<&str> = events["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["verb"].as_str())
+        .collect();
+    assert_eq!(verbs.iter().filter(|v| **v == "published").count(), 1, "{verbs:?}");
+    assert_eq!(verbs.iter().filter(|v| **v == "unpublished").count(), 1, "{verbs:?}");
 }

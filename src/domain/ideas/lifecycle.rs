@@ -156,6 +156,26 @@ pub fn change_status(ctx: &Context, actor: &Actor, id: i64, change: &StatusChang
     })
 }
 
+/// Publishes an idea to everyone signed in, customers included, or withdraws the publication;
+/// the same people who move an idea decide. Unchanged state is not an event.
+pub fn set_published(ctx: &Context, actor: &Actor, id: i64, published: bool) -> AppResult<()> {
+    ctx.db.transaction(|conn| {
+        let idea: IdeaRow = load_visible(conn, actor, id)?;
+        let units = super::unit_ids(conn, id)?;
+        if !may_move(conn, actor, &units)? {
+            return Err(AppError::Forbidden);
+        }
+        if idea.published == published {
+            return Ok(());
+        }
+        diesel::update(ideas::table.find(id))
+            .set((ideas::published.eq(published), ideas::updated_at.eq(crate::db::now())))
+            .execute(conn)?;
+        let verb = if published { "published" } else { "unpublished" };
+        events::record(conn, Some(actor.id), verb, "idea", id, serde_json::json!({}))
+    })
+}
+
 /// Moves supports and followers of a merged idea to the idea that absorbed it.
 fn merge_engagement(conn: &mut AnyConnection, from: i64, into: i64) -> AppResult<()> {
     let supporters: Vec<(i64, chrono::NaiveDateTime)> = idea_supports::table

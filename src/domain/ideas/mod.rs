@@ -95,6 +95,8 @@ pub struct IdeaView {
     pub can_edit: bool,
     /// The statuses the caller may move it to.
     pub next_statuses: Vec<IdeaStatus>,
+    /// Whether the caller may publish it to customers or withdraw the publication.
+    pub can_publish: bool,
     /// Whether the caller may hide or restore it and its comments.
     pub can_moderate: bool,
     /// Submission and every status change, oldest first.
@@ -497,11 +499,8 @@ fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow) -> AppResult<Ide
         > 0;
     let status = IdeaStatus::parse(&idea.status).unwrap_or(IdeaStatus::New);
     let unit_ids: Vec<i64> = units.iter().map(|u| u.id).collect();
-    let next_statuses = if lifecycle::may_move(conn, actor, &unit_ids)? {
-        status.next().to_vec()
-    } else {
-        Vec::new()
-    };
+    let movable = lifecycle::may_move(conn, actor, &unit_ids)?;
+    let next_statuses = if movable { status.next().to_vec() } else { Vec::new() };
     Ok(IdeaView {
         id,
         title: idea.title,
@@ -528,6 +527,7 @@ fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow) -> AppResult<Ide
         supported,
         following,
         next_statuses,
+        can_publish: movable,
         history: history(conn, actor, id)?,
         can_moderate: actor.is_admin() || covers_any(conn, actor, &[RoleKind::KeyExpert], &unit_ids)?,
         observations: if actor.is_staff() {
