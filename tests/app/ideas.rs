@@ -514,29 +514,7 @@ fn lists_filter_sort_and_page_by_keyset() {
     );
 
     for sort in ["newest", "most_supported", "most_discussed", "recently_active"] {
-        let mut seen = Vec::new();
-        let mut after = String::new();
-        loop {
-            let page = app
-                .api(
-                    "GET",
-                    &format!("/api/v1/ideas?sort={sort}&limit=2&after={after}"),
-                    Some(&employee),
-                    None,
-                )
-                .json();
-            seen.extend(
-                page["items"]
-                    .as_array()
-                    .unwrap()
-                    .iter()
-                    .map(|i| i["id"].as_i64().unwrap()),
-            );
-            match page["next_after"].as_str() {
-                Some(next) => after = next.to_string(),
-                None => break,
-            }
-        }
+        let seen = all_pages(&app, &employee, &format!("sort={sort}&limit=2"));
         let mut sorted = seen.clone();
         sorted.sort();
         let mut all = ids.clone();
@@ -733,7 +711,7 @@ fn all_pages(app: &TestApp, token: &str, query: &str) -> Vec<i64> {
         let page = app
             .api(
                 "GET",
-                &format!("/api/v1/ideas?{query}&limit=100&after={after}"),
+                &format!("/api/v1/ideas?{query}&after={after}"),
                 Some(token),
                 None,
             )
@@ -768,12 +746,12 @@ fn the_unit_filter_gives_the_same_ideas_for_large_and_small_units() {
     let mut subtree = Vec::new();
     ids(sector, &mut subtree);
     // The sector has thousands of ideas (tested idea by idea), each unit a few hundred (collected).
-    let whole = all_pages(&app, &token, &format!("unit={}", sector["id"]));
+    let whole = all_pages(&app, &token, &format!("unit={}&limit=100", sector["id"]));
     assert!(whole.len() >= 2_000, "{}", whole.len());
     assert!(whole.windows(2).all(|w| w[0] > w[1]), "newest first, no repeats");
     let mut parts: Vec<i64> = subtree
         .iter()
-        .flat_map(|u| all_pages(&app, &token, &format!("unit={u}")))
+        .flat_map(|u| all_pages(&app, &token, &format!("unit={u}&limit=100")))
         .collect();
     parts.sort_unstable_by(|a, b| b.cmp(a));
     parts.dedup();
