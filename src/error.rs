@@ -158,13 +158,17 @@ impl AppError {
 /// A conflict's message; an illegal lifecycle move names the moves that are possible.
 fn conflict_message(locale: Locale, code: &str, detail: &str) -> String {
     let message = locale.t(&format!("conflict.{code}")).to_string();
-    if code != "illegal_transition" {
-        return message;
-    }
+    // Conflicts that list what is possible, or missing, name it in the reader's language.
+    let prefix = match code {
+        "illegal_transition" => "idea_status",
+        "illegal_experiment_transition" => "experiment_status",
+        "report_incomplete" => "report",
+        _ => return message,
+    };
     let allowed: Vec<String> = detail
         .split(',')
         .filter(|s| !s.is_empty())
-        .map(|s| locale.t(&format!("idea_status.{s}")).to_string())
+        .map(|s| locale.t(&format!("{prefix}.{s}")).to_string())
         .collect();
     let allowed = if allowed.is_empty() {
         locale.t("conflict.no_moves").to_string()

@@ -100,6 +100,16 @@ pub fn search_prefixes(query: &str) -> Vec<String> {
 /// SQLite: FTS5 prefix match on the words. PostgreSQL: the Finnish stemmer, then a prefix of
 /// each stem, which also covers consonant gradation (kotihoido- ~ kotihoito).
 pub fn search_ideas(conn: &mut AnyConnection, query: &str) -> QueryResult<Vec<i64>> {
+    search(conn, "idea_search", "idea_id", query)
+}
+
+/// Ids of the newest experiments matching a free-text query, as `search_ideas` does.
+pub fn search_experiments(conn: &mut AnyConnection, query: &str) -> QueryResult<Vec<i64>> {
+    search(conn, "experiment_search", "experiment_id", query)
+}
+
+/// Searches one index; `table` and `id_column` are fixed names from the callers above.
+fn search(conn: &mut AnyConnection, table: &str, id_column: &str, query: &str) -> QueryResult<Vec<i64>> {
     let rows: Vec<IdRow> = match conn {
         AnyConnection::Sqlite(c) => {
             let words = search_prefixes(query);
@@ -107,20 +117,49 @@ pub fn search_ideas(conn: &mut AnyConnection, query: &str) -> QueryResult<Vec<i6
                 return Ok(Vec::new());
             }
             let expression = words.iter().map(|w| format!("\"{w}\"*")).collect::<Vec<_>>().join(" ");
-            diesel::sql_query("SELECT rowid AS id FROM idea_search WHERE idea_search MATCH $1 ORDER BY rowid DESC LIMIT $2")
-                .bind::<Text, _>(expression)
-                .bind::<BigInt, _>(MAX_SEARCH_HITS)
-                .load(c)?
+            diesel::sql_query(format!(
+                "SELECT rowid AS id FROM {table} WHERE {table} MATCH $1 ORDER BY rowid DESC LIMIT $2"
+            ))
+            .bind::<Text, _>(expression)
+            .bind::<BigInt, _>(MAX_SEARCH_HITS)
+            .load(c)?
         }
-        AnyConnection::Postgresql(c) => diesel::sql_query(
-            "SELECT s.idea_id AS id FROM idea_search s, \
+        AnyConnection::Postgresql(c) => diesel::sql_query(format!(
+            "SELECT s.{id_column} AS id FROM {table} s, \
              (SELECT to_tsquery('simple', string_agg(quote_literal(left(stem, greatest(4, length(stem) - 3))) || ':*', ' & ')) AS q \
               FROM unnest(tsvector_to_array(to_tsvector('finnish', $1))) AS stem) AS query \
-             WHERE query.q IS NOT NULL AND s.document @@ query.q ORDER BY s.idea_id DESC LIMIT $2",
-        )
+             WHERE query.q IS NOT NULL AND s.document @@ query.q ORDER BY s.{id_column} DESC LIMIT $2",
+        ))
         .bind::<Text, _>(query)
         .bind::<BigInt, _>(MAX_SEARCH_HITS)
         .load(c)?,
     };
     Ok(rows.into_iter().map(|r| r.id).collect())
+}
+
+/// Rebuilds an experiment's search document from its plan and result report.
+pub fn index_experiment(conn: &mut AnyConnection, experiment_id: i64) -> QueryResult<()> {
+    let report = "COALESCE((SELECT what_we_did || ' ' || what_made_us_dare || ' ' || where_we_succeeded || ' ' || \
+                  what_we_would_change || ' ' || what_we_learned || ' ' || operational_impact || ' ' || customer_feedback \
+                  FROM result_reports r WHERE r.experiment_id = experiments.id), '')";
+    let (delete, insert) = match conn {
+        AnyConnection::Sqlite(_) => (
+            "DELETE FROM experiment_search WHERE rowid = $1".to_string(),
+            format!(
+                "INSERT INTO experiment_search (rowid, title, body) SELECT id, title, hypothesis || ' ' || \
+                 what_tried || ' ' || customer_involvement || ' ' || {report} FROM experiments WHERE id = $1"
+            ),
+        ),
+        AnyConnection::Postgresql(_) => (
+            "DELETE FROM experiment_search WHERE experiment_id = $1".to_string(),
+            format!(
+                "INSERT INTO experiment_search (experiment_id, document) SELECT id, \
+                 setweight(to_tsvector('finnish', title), 'A') || to_tsvector('finnish', hypothesis || ' ' || \
+                 what_tried || ' ' || customer_involvement || ' ' || {report}) FROM experiments WHERE id = $1"
+            ),
+        ),
+    };
+    on_backend!(conn, c => diesel::sql_query(&delete).bind::<BigInt, _>(experiment_id).execute(c))?;
+    on_backend!(conn, c => diesel::sql_query(&insert).bind::<BigInt, _>(experiment_id).execute(c))?;
+    Ok(())
 }

@@ -261,6 +261,154 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    experiments (id) {
+        id -> BigInt,
+        title -> Text,
+        status -> Text,
+        owner_id -> BigInt,
+        unit_id -> BigInt,
+        hypothesis -> Text,
+        what_tried -> Text,
+        customer_involvement -> Text,
+        starts_at -> Timestamp,
+        ends_at -> Timestamp,
+        budget_cents -> BigInt,
+        touches_personal_data -> Bool,
+        needs_consent -> Bool,
+        vulnerable_customers -> Bool,
+        version -> Integer,
+        review_round -> Integer,
+        review_unit_id -> Nullable<BigInt>,
+        published -> Bool,
+        outcome_reason -> Nullable<Text>,
+        submitted_at -> Nullable<Timestamp>,
+        decided_at -> Nullable<Timestamp>,
+        started_at -> Nullable<Timestamp>,
+        completed_at -> Nullable<Timestamp>,
+        overdue_reminded_at -> Nullable<Timestamp>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    experiment_team (experiment_id, person_id) {
+        experiment_id -> BigInt,
+        person_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    experiment_ideas (experiment_id, idea_id) {
+        experiment_id -> BigInt,
+        idea_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    experiment_directions (experiment_id, direction_id) {
+        experiment_id -> BigInt,
+        direction_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    indicators (id) {
+        id -> BigInt,
+        experiment_id -> BigInt,
+        position -> Integer,
+        name -> Text,
+        measure -> Text,
+        baseline -> Double,
+        target -> Double,
+        method -> Text,
+        actual -> Nullable<Double>,
+    }
+}
+
+diesel::table! {
+    experiment_versions (id) {
+        id -> BigInt,
+        experiment_id -> BigInt,
+        version -> Integer,
+        plan -> Text,
+        state -> Text,
+        proposed_by -> Nullable<BigInt>,
+        decided_by -> Nullable<BigInt>,
+        note -> Text,
+        created_at -> Timestamp,
+        decided_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    reviews (id) {
+        id -> BigInt,
+        experiment_id -> BigInt,
+        round -> Integer,
+        reviewer_id -> BigInt,
+        decision -> Text,
+        comment -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    experiment_log (id) {
+        id -> BigInt,
+        experiment_id -> BigInt,
+        author_id -> BigInt,
+        entry_on -> Timestamp,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    result_reports (experiment_id) {
+        experiment_id -> BigInt,
+        what_we_did -> Text,
+        what_made_us_dare -> Text,
+        where_we_succeeded -> Text,
+        what_we_would_change -> Text,
+        what_we_learned -> Text,
+        operational_impact -> Text,
+        one_off_cents -> BigInt,
+        yearly_cents -> BigInt,
+        customer_feedback -> Text,
+        recommend_adoption -> Nullable<Bool>,
+        updated_by -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    adoptions (id) {
+        id -> BigInt,
+        experiment_id -> BigInt,
+        unit_id -> BigInt,
+        adopted_on -> Timestamp,
+        note -> Text,
+        recorded_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        kind -> Text,
+        object_type -> Text,
+        object_id -> BigInt,
+        title -> Text,
+        read_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(unit_municipalities -> units (unit_id));
 diesel::joinable!(unit_municipalities -> municipalities (municipality_id));
 diesel::joinable!(person_units -> people (person_id));
@@ -280,6 +428,23 @@ diesel::joinable!(idea_followers -> ideas (idea_id));
 diesel::joinable!(comments -> ideas (idea_id));
 diesel::joinable!(comments -> people (author_id));
 diesel::joinable!(service_path_stages -> service_paths (service_path_id));
+diesel::joinable!(experiments -> people (owner_id));
+diesel::joinable!(experiments -> units (unit_id));
+diesel::joinable!(experiment_team -> experiments (experiment_id));
+diesel::joinable!(experiment_team -> people (person_id));
+diesel::joinable!(experiment_ideas -> experiments (experiment_id));
+diesel::joinable!(experiment_ideas -> ideas (idea_id));
+diesel::joinable!(experiment_directions -> experiments (experiment_id));
+diesel::joinable!(experiment_directions -> directions (direction_id));
+diesel::joinable!(indicators -> experiments (experiment_id));
+diesel::joinable!(reviews -> experiments (experiment_id));
+diesel::joinable!(reviews -> people (reviewer_id));
+diesel::joinable!(experiment_log -> experiments (experiment_id));
+diesel::joinable!(experiment_log -> people (author_id));
+diesel::joinable!(result_reports -> experiments (experiment_id));
+diesel::joinable!(adoptions -> experiments (experiment_id));
+diesel::joinable!(adoptions -> units (unit_id));
+diesel::joinable!(experiment_versions -> experiments (experiment_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organisation,
@@ -306,4 +471,15 @@ diesel::allow_tables_to_appear_in_same_query!(
     comments,
     observations,
     reports,
+    experiments,
+    experiment_team,
+    experiment_ideas,
+    experiment_directions,
+    indicators,
+    experiment_versions,
+    reviews,
+    experiment_log,
+    result_reports,
+    adoptions,
+    notifications,
 );

@@ -1,0 +1,12 @@
+DROP TABLE experiment_search;
+DROP TABLE notifications;
+DROP TABLE adoptions;
+DROP TABLE result_reports;
+DROP TABLE experiment_log;
+DROP TABLE reviews;
+DROP TABLE experiment_versions;
+DROP TABLE indicators;
+DROP TABLE experiment_directions;
+DROP TABLE experiment_ideas;
+DROP TABLE experiment_team;
+DROP TABLE experiments;

@@ -1,0 +1,353 @@
+//! Experiments (kokeilut): small, customer-oriented trials of ideas, reviewed by key experts,
+//! run by an owner and team, and reported so that the whole organisation can learn.
+
+pub mod lifecycle;
+pub mod list;
+pub mod plan;
+pub mod results;
+pub mod review;
+
+use super::access::{Actor, RoleKind};
+use super::ideas::covers_any;
+use super::people::UnitRef;
+use crate::db::AnyConnection;
+use crate::db::schema::{
+    directions, experiment_directions, experiment_ideas, experiment_team, experiments, ideas, indicators, people, units,
+};
+use crate::error::{AppError, AppResult};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+pub use lifecycle::ExperimentStatus;
+pub use plan::{ExperimentInput, IndicatorInput};
+
+/// An experiment as stored.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = experiments)]
+pub struct ExperimentRow {
+    pub id: i64,
+    pub title: String,
+    pub status: String,
+    pub owner_id: i64,
+    pub unit_id: i64,
+    pub hypothesis: String,
+    pub what_tried: String,
+    pub customer_involvement: String,
+    pub starts_at: NaiveDateTime,
+    pub ends_at: NaiveDateTime,
+    pub budget_cents: i64,
+    pub touches_personal_data: bool,
+    pub needs_consent: bool,
+    pub vulnerable_customers: bool,
+    pub version: i32,
+    pub review_round: i32,
+    pub review_unit_id: Option<i64>,
+    pub published: bool,
+    pub outcome_reason: Option<String>,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub started_at: Option<NaiveDateTime>,
+    pub completed_at: Option<NaiveDateTime>,
+    pub overdue_reminded_at: Option<NaiveDateTime>,
+    pub created_by: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl ExperimentRow {
+    /// The lifecycle status.
+    pub fn status(&self) -> ExperimentStatus {
+        ExperimentStatus::parse(&self.status).unwrap_or(ExperimentStatus::Draft)
+    }
+}
+
+/// A person on an experiment.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PersonRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A linked idea.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct IdeaRef {
+    pub id: i64,
+    pub title: String,
+}
+
+/// One indicator: what is measured, from what baseline to what target, and the actual value.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, Queryable, utoipa::ToSchema)]
+pub struct Indicator {
+    pub id: i64,
+    pub name: String,
+    pub measure: String,
+    pub baseline: f64,
+    pub target: f64,
+    /// How it is measured.
+    pub method: String,
+    /// Filled in by the result report.
+    pub actual: Option<f64>,
+}
+
+/// Who the actor is to an experiment.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Standing {
+    /// The owner or a team member.
+    pub member: bool,
+    pub owner: bool,
+    /// A key expert of the unit or its ancestors.
+    pub key_expert: bool,
+    /// A manager of the unit's scope (or of the whole organisation), or an administrator.
+    pub manager: bool,
+}
+
+/// The actor's standing towards an experiment.
+pub fn standing(conn: &mut AnyConnection, actor: &Actor, e: &ExperimentRow) -> AppResult<Standing> {
+    let owner = e.owner_id == actor.id;
+    let member = owner
+        || experiment_team::table
+            .find((e.id, actor.id))
+            .count()
+            .get_result::<i64>(conn)?
+            > 0;
+    Ok(Standing {
+        member,
+        owner,
+        key_expert: covers_any(conn, actor, &[RoleKind::KeyExpert], &[e.unit_id])?,
+        manager: actor.is_admin() || covers_any(conn, actor, &[RoleKind::Manager], &[e.unit_id])?,
+    })
+}
+
+/// Whether the actor may see the experiment: staff see everything past the draft, the owner,
+/// team, key experts and managers also drafts; customers only published ones.
+fn visible(e: &ExperimentRow, actor: &Actor, s: &Standing) -> bool {
+    if s.member {
+        return true;
+    }
+    if !actor.is_staff() {
+        return e.published;
+    }
+    e.status() != ExperimentStatus::Draft || s.key_expert || s.manager
+}
+
+/// Loads an experiment the actor may see, with their standing; anything else is 404.
+pub fn load_visible(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppResult<(ExperimentRow, Standing)> {
+    let e = experiments::table
+        .find(id)
+        .select(ExperimentRow::as_select())
+        .first(conn)?;
+    let s = standing(conn, actor, &e)?;
+    if visible(&e, actor, &s) {
+        Ok((e, s))
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// An experiment with everything its page shows.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ExperimentView {
+    pub id: i64,
+    pub title: String,
+    pub status: ExperimentStatus,
+    pub owner: PersonRef,
+    pub team: Vec<PersonRef>,
+    pub unit: UnitRef,
+    pub hypothesis: String,
+    pub what_tried: String,
+    pub customer_involvement: String,
+    pub starts_on: chrono::NaiveDate,
+    pub ends_on: chrono::NaiveDate,
+    /// Budget requested, euros.
+    pub budget: f64,
+    pub touches_personal_data: bool,
+    pub needs_consent: bool,
+    pub vulnerable_customers: bool,
+    pub indicators: Vec<Indicator>,
+    pub ideas: Vec<IdeaRef>,
+    pub directions: Vec<super::ideas::DirectionRef>,
+    /// The accepted plan version (0 before approval).
+    pub version: i32,
+    pub published: bool,
+    pub outcome_reason: Option<String>,
+    pub submitted_at: Option<NaiveDateTime>,
+    pub decided_at: Option<NaiveDateTime>,
+    pub started_at: Option<NaiveDateTime>,
+    pub completed_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    /// Advice that does not stop the plan, such as "longer than six months".
+    pub warnings: Vec<String>,
+    /// What the caller may do now.
+    pub can: Permissions,
+}
+
+/// The caller's possible actions, for pages and API clients alike.
+#[derive(Debug, Clone, Copy, Default, Serialize, utoipa::ToSchema)]
+pub struct Permissions {
+    pub edit: bool,
+    pub submit: bool,
+    pub withdraw: bool,
+    pub review: bool,
+    pub start: bool,
+    pub log: bool,
+    pub report: bool,
+    pub complete: bool,
+    pub decide_outcome: bool,
+    pub publish: bool,
+    pub propose_version: bool,
+    pub decide_version: bool,
+    pub record_adoption: bool,
+    pub transfer: bool,
+}
+
+/// The lifecycle and role rules in one place: what `s` may do to `e` now.
+pub fn permissions(actor: &Actor, e: &ExperimentRow, s: &Standing) -> Permissions {
+    use ExperimentStatus::*;
+    let status = e.status();
+    let steward = s.key_expert || s.manager;
+    Permissions {
+        edit: s.member && matches!(status, Draft | ChangesRequested),
+        submit: s.member && matches!(status, Draft | ChangesRequested),
+        withdraw: s.owner && matches!(status, Draft | Submitted | ChangesRequested | Approved),
+        review: s.key_expert && !s.member && status == Submitted,
+        start: s.owner && status == Approved,
+        log: s.member && status == Running,
+        report: s.member && matches!(status, Running | Completed),
+        complete: s.member && status == Running,
+        decide_outcome: steward && status == Completed,
+        publish: steward && status.has_result(),
+        propose_version: s.member && matches!(status, Approved | Running),
+        decide_version: s.key_expert && !s.member && matches!(status, Approved | Running),
+        record_adoption: actor.is_staff() && status.has_result(),
+        transfer: (s.owner || s.manager) && !status.is_closed(),
+    }
+}
+
+/// Six months: longer experiments get a warning (they are meant to be small).
+pub const LONG_DAYS: i64 = 183;
+
+/// The plan's warnings.
+pub fn warnings(starts_at: NaiveDateTime, ends_at: NaiveDateTime) -> Vec<String> {
+    if (ends_at - starts_at).num_days() > LONG_DAYS {
+        vec!["long_duration".into()]
+    } else {
+        Vec::new()
+    }
+}
+
+fn name_of(conn: &mut AnyConnection, id: i64) -> AppResult<PersonRef> {
+    let name = people::table.find(id).select(people::name).first::<String>(conn)?;
+    Ok(PersonRef { id, name })
+}
+
+/// The team, by name.
+pub fn team_of(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<PersonRef>> {
+    Ok(experiment_team::table
+        .inner_join(people::table)
+        .filter(experiment_team::experiment_id.eq(id))
+        .order(people::name)
+        .select((people::id, people::name))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .map(|(id, name)| PersonRef { id, name })
+        .collect())
+}
+
+/// The indicators, in order.
+pub fn indicators_of(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<Indicator>> {
+    Ok(indicators::table
+        .filter(indicators::experiment_id.eq(id))
+        .order(indicators::position)
+        .select((
+            indicators::id,
+            indicators::name,
+            indicators::measure,
+            indicators::baseline,
+            indicators::target,
+            indicators::method,
+            indicators::actual,
+        ))
+        .load(conn)?)
+}
+
+/// Builds the full view of a visible experiment.
+pub fn view(conn: &mut AnyConnection, actor: &Actor, e: ExperimentRow, s: &Standing) -> AppResult<ExperimentView> {
+    let id = e.id;
+    let unit_name = units::table.find(e.unit_id).select(units::name).first::<String>(conn)?;
+    let ideas = experiment_ideas::table
+        .inner_join(ideas::table)
+        .filter(experiment_ideas::experiment_id.eq(id))
+        .order(ideas::id)
+        .select((ideas::id, ideas::title))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .map(|(id, title)| IdeaRef { id, title })
+        .collect();
+    let directions = experiment_directions::table
+        .inner_join(directions::table)
+        .filter(experiment_directions::experiment_id.eq(id))
+        .order(directions::name)
+        .select((directions::id, directions::name, directions::year))
+        .load::<(i64, String, i32)>(conn)?
+        .into_iter()
+        .map(|(id, name, year)| super::ideas::DirectionRef { id, name, year })
+        .collect();
+    let can = permissions(actor, &e, s);
+    Ok(ExperimentView {
+        id,
+        title: e.title.clone(),
+        status: e.status(),
+        owner: name_of(conn, e.owner_id)?,
+        team: team_of(conn, id)?,
+        unit: UnitRef {
+            id: e.unit_id,
+            name: unit_name,
+        },
+        hypothesis: e.hypothesis.clone(),
+        what_tried: e.what_tried.clone(),
+        customer_involvement: e.customer_involvement.clone(),
+        starts_on: e.starts_at.date(),
+        ends_on: e.ends_at.date(),
+        budget: e.budget_cents as f64 / 100.0,
+        touches_personal_data: e.touches_personal_data,
+        needs_consent: e.needs_consent,
+        vulnerable_customers: e.vulnerable_customers,
+        indicators: indicators_of(conn, id)?,
+        ideas,
+        directions,
+        version: e.version,
+        published: e.published,
+        outcome_reason: e.outcome_reason.clone(),
+        submitted_at: e.submitted_at,
+        decided_at: e.decided_at,
+        started_at: e.started_at,
+        completed_at: e.completed_at,
+        created_at: e.created_at,
+        warnings: warnings(e.starts_at, e.ends_at),
+        can,
+    })
+}
+
+/// One experiment as its page shows it.
+pub fn get(ctx: &super::Context, actor: &Actor, id: i64) -> AppResult<ExperimentView> {
+    let mut conn = ctx.db.read()?;
+    let (e, s) = load_visible(&mut conn, actor, id)?;
+    view(&mut conn, actor, e, &s)
+}
+
+/// The experiments an idea is tried in (those the actor may see).
+pub fn of_idea(conn: &mut AnyConnection, actor: &Actor, idea_id: i64) -> AppResult<Vec<list::ExperimentSummary>> {
+    let ids: Vec<i64> = experiment_ideas::table
+        .filter(experiment_ideas::idea_id.eq(idea_id))
+        .select(experiment_ideas::experiment_id)
+        .order(experiment_ideas::experiment_id.desc())
+        .load(conn)?;
+    let mut out = Vec::new();
+    for id in ids {
+        if let Ok((e, _)) = load_visible(conn, actor, id) {
+            out.push(list::summary_of(conn, e)?);
+        }
+    }
+    Ok(out)
+}

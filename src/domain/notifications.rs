@@ -1,0 +1,165 @@
+//! Notifications: in-app (the bell) and by email through the outbox, written in the same
+//! transaction as the change that causes them.
+
+use super::access::Actor;
+use super::{Context, mail};
+use crate::db::AnyConnection;
+use crate::db::schema::{notifications, people};
+use crate::error::{AppError, AppResult};
+use crate::i18n::Locale;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use serde::Serialize;
+
+/// What a notification is about; each has an in-app text and an email under its name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// An experiment waits for the recipient's review.
+    ReviewWaiting,
+    /// A key expert decided on the recipient's experiment.
+    Decided,
+    /// A new plan version waits for a key expert.
+    VersionWaiting,
+    /// A key expert accepted or declined a plan version.
+    VersionDecided,
+    /// The end date passed without a result report.
+    ReportOverdue,
+}
+
+impl Kind {
+    /// The stored value and translation key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::ReviewWaiting => "review_waiting",
+            Kind::Decided => "decided",
+            Kind::VersionWaiting => "version_waiting",
+            Kind::VersionDecided => "version_decided",
+            Kind::ReportOverdue => "report_overdue",
+        }
+    }
+}
+
+/// Notifies each of `recipients` once (active people only), in-app and by email in their language.
+pub fn notify(
+    conn: &mut AnyConnection,
+    ctx: &Context,
+    recipients: &[i64],
+    kind: Kind,
+    experiment_id: i64,
+    title: &str,
+) -> AppResult<()> {
+    let mut seen = Vec::new();
+    let now = crate::db::now();
+    let link = ctx.link(&format!("/experiments/{experiment_id}"));
+    for &person in recipients {
+        if seen.contains(&person) {
+            continue;
+        }
+        seen.push(person);
+        let Some((email, locale)) = people::table
+            .find(person)
+            .filter(people::active.eq(true))
+            .select((people::email, people::locale))
+            .first::<(String, String)>(conn)
+            .optional()?
+        else {
+            continue;
+        };
+        diesel::insert_into(notifications::table)
+            .values((
+                notifications::person_id.eq(person),
+                notifications::kind.eq(kind.as_str()),
+                notifications::object_type.eq("experiment"),
+                notifications::object_id.eq(experiment_id),
+                notifications::title.eq(title),
+                notifications::created_at.eq(now),
+            ))
+            .execute(conn)?;
+        let locale = Locale::parse(&locale).unwrap_or_default();
+        mail::enqueue_template(
+            conn,
+            &email,
+            locale,
+            &format!("notify_{}", kind.as_str()),
+            &[("title", title), ("link", &link)],
+        )?;
+    }
+    Ok(())
+}
+
+/// How many notifications the person has not read.
+pub fn unread_count(conn: &mut AnyConnection, person_id: i64) -> AppResult<i64> {
+    Ok(notifications::table
+        .filter(notifications::person_id.eq(person_id))
+        .filter(notifications::read_at.is_null())
+        .count()
+        .get_result(conn)?)
+}
+
+/// One notification.
+#[derive(Debug, Clone, Serialize, Queryable, utoipa::ToSchema)]
+pub struct Notification {
+    pub id: i64,
+    /// review_waiting, decided, version_waiting, version_decided or report_overdue.
+    pub kind: String,
+    pub object_type: String,
+    pub object_id: i64,
+    /// The experiment's title when it was sent.
+    pub title: String,
+    pub read_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+impl Notification {
+    /// Where it leads.
+    pub fn link(&self) -> String {
+        format!("/experiments/{}", self.object_id)
+    }
+}
+
+/// The person's newest notifications (at most 100).
+pub fn list(ctx: &Context, actor: &Actor) -> AppResult<Vec<Notification>> {
+    let mut conn = ctx.db.read()?;
+    Ok(notifications::table
+        .filter(notifications::person_id.eq(actor.id))
+        .order(notifications::id.desc())
+        .limit(100)
+        .select((
+            notifications::id,
+            notifications::kind,
+            notifications::object_type,
+            notifications::object_id,
+            notifications::title,
+            notifications::read_at,
+            notifications::created_at,
+        ))
+        .load(&mut conn)?)
+}
+
+/// Marks one of the person's notifications read (or all of them when `id` is None).
+pub fn mark_read(ctx: &Context, actor: &Actor, id: Option<i64>) -> AppResult<()> {
+    let mut conn = ctx.db.write()?;
+    let mine = notifications::table
+        .filter(notifications::person_id.eq(actor.id))
+        .filter(notifications::read_at.is_null());
+    let changed = match id {
+        Some(id) => diesel::update(mine.filter(notifications::id.eq(id)))
+            .set(notifications::read_at.eq(crate::db::now()))
+            .execute(&mut conn)?,
+        None => diesel::update(mine)
+            .set(notifications::read_at.eq(crate::db::now()))
+            .execute(&mut conn)?,
+    };
+    if let (Some(id), 0) = (id, changed) {
+        // Someone else's, or unknown: not found; already read: fine.
+        let exists = notifications::table
+            .filter(notifications::id.eq(id))
+            .filter(notifications::person_id.eq(actor.id))
+            .count()
+            .get_result::<i64>(&mut conn)?;
+        if exists == 0 {
+            return Err(AppError::NotFound);
+        }
+    }
+    Ok(())
+}
