@@ -3,6 +3,7 @@
 mod auth;
 mod campaigns;
 mod directions;
+mod experiments;
 mod health;
 mod ideas;
 mod observations;
@@ -31,6 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     campaigns::routes(cfg);
     observations::routes(cfg);
     reports::routes(cfg);
+    experiments::routes(cfg);
 }
 
 /// JSON bodies that do not parse (or name unknown fields) are 400 problems, never 500.
@@ -128,6 +130,33 @@ impl utoipa::Modify for BearerAuth {
         reports::report_create,
         reports::report_list,
         reports::decide,
+        experiments::experiment_list,
+        experiments::experiment_create,
+        experiments::experiment_get,
+        experiments::experiment_update,
+        experiments::submit,
+        experiments::withdraw,
+        experiments::start,
+        experiments::complete,
+        experiments::outcome,
+        experiments::review_list,
+        experiments::review_create,
+        experiments::log_list,
+        experiments::log_create,
+        experiments::report_get,
+        experiments::report_put,
+        experiments::adoption_list,
+        experiments::adoption_create,
+        experiments::version_list,
+        experiments::version_create,
+        experiments::version_decide,
+        experiments::publish,
+        experiments::unpublish,
+        experiments::owner_change,
+        experiments::review_queue,
+        experiments::notification_list,
+        experiments::notification_read,
+        experiments::notifications_read_all,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
@@ -138,6 +167,8 @@ impl utoipa::Modify for BearerAuth {
         (name = "ideas", description = "Ideas, supports, comments and their lifecycle"),
         (name = "directions", description = "Development directions"),
         (name = "campaigns", description = "Campaigns, customer personas and service paths"),
+        (name = "experiments", description = "Experiments: plans, reviews, diaries, result reports and adoptions"),
+        (name = "notifications", description = "The caller's notifications"),
         (name = "moderation", description = "Reports and hiding content"),
         (name = "health", description = "Liveness and readiness"),
     )

@@ -7,6 +7,7 @@ mod campaigns;
 mod catalog;
 mod cli;
 mod demo;
+mod experiments;
 mod health;
 mod helpers;
 mod i18n;

@@ -93,7 +93,7 @@ fn validate(conn: &mut AnyConnection, actor: &Actor, input: &ExperimentInput) ->
         v.add("ends_on", "before_start");
     }
     if !input.budget.is_finite() || input.budget < 0.0 || input.budget > MAX_BUDGET {
-        v.add("budget", "out_of_range");
+        v.add("budget", "budget_range");
     }
     let active_unit = units::table
         .find(input.unit_id)

@@ -137,7 +137,7 @@ pub const MAX_IMPACT: f64 = 1_000_000_000.0;
 
 fn euros_to_cents(v: &mut Validator, field: &str, value: f64) -> i64 {
     if !value.is_finite() || value.abs() > MAX_IMPACT {
-        v.add(field, "out_of_range");
+        v.add(field, "amount_range");
         return 0;
     }
     (value * 100.0).round() as i64
