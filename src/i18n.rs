@@ -115,6 +115,49 @@ impl Locale {
         }
     }
 
+    /// A number in the reader's convention, at most two decimals (1 500,5 in Finnish).
+    pub fn number(self, value: f64) -> String {
+        let text = format!("{:.2}", value);
+        let text = text.trim_end_matches('0').trim_end_matches('.');
+        let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+        let (sign, digits) = int.strip_prefix('-').map(|d| ("-", d)).unwrap_or(("", int));
+        let (group, point) = match self {
+            Locale::Fi | Locale::Sv => ('\u{a0}', ','),
+            Locale::En => (',', '.'),
+        };
+        let mut grouped = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                grouped.push(group);
+            }
+            grouped.push(c);
+        }
+        if frac.is_empty() {
+            format!("{sign}{grouped}")
+        } else {
+            format!("{sign}{grouped}{point}{frac}")
+        }
+    }
+
+    /// An amount of euros in the reader's convention (1 500,50 € in Finnish, €1,500.50 in English).
+    pub fn euros(self, value: f64) -> String {
+        let whole = value.fract() == 0.0;
+        let n = if whole {
+            self.number(value)
+        } else {
+            let text = self.number(value);
+            // Cents always have two digits.
+            match text.rsplit_once([',', '.']) {
+                Some((_, cents)) if cents.len() == 1 => format!("{text}0"),
+                _ => text,
+            }
+        };
+        match self {
+            Locale::Fi | Locale::Sv => format!("{n}\u{a0}€"),
+            Locale::En => format!("€{n}"),
+        }
+    }
+
     /// A date and time in the reader's convention, in UTC.
     pub fn datetime(self, at: NaiveDateTime) -> String {
         match self {
@@ -168,5 +211,15 @@ mod tests {
             .unwrap();
         assert_eq!(Locale::Fi.date(at), "22.11.2026");
         assert_eq!(Locale::Sv.date(at), "2026-11-22");
+    }
+
+    #[test]
+    fn numbers_and_euros_follow_the_readers_convention() {
+        assert_eq!(Locale::Fi.euros(1500.5), "1\u{a0}500,50\u{a0}€");
+        assert_eq!(Locale::En.euros(1500.5), "€1,500.50");
+        assert_eq!(Locale::Fi.euros(-12000.0), "-12\u{a0}000\u{a0}€");
+        assert_eq!(Locale::Fi.number(18.0), "18");
+        assert_eq!(Locale::En.number(1234567.25), "1,234,567.25");
+        assert_eq!(Locale::Sv.number(0.5), "0,5");
     }
 }

@@ -28,7 +28,11 @@ async fn actor_for(req: &HttpRequest, token: Option<String>, purpose: Purpose) -
     let generation = claims.tgen;
     web::block(move || {
         let mut conn = ctx.db.read()?;
-        load_actor(&mut conn, id, generation)
+        let mut actor = load_actor(&mut conn, id, generation)?;
+        if let Some(a) = actor.as_mut().filter(|_| purpose == Purpose::Session) {
+            a.unread_notifications = crate::domain::notifications::unread_count(&mut conn, a.id)?;
+        }
+        Ok(actor)
     })
     .await?
 }

@@ -545,3 +545,38 @@ pub fn members_of_unit(ctx: &Context, unit_id: i64) -> AppResult<Vec<PersonSumma
         .select(PersonSummary::as_select())
         .load(&mut conn)?)
 }
+
+/// The ids of active employees by email, in the order given; an unknown address names the field.
+pub fn employee_ids_by_email(ctx: &Context, emails: &[String]) -> AppResult<Vec<i64>> {
+    if emails.is_empty() {
+        return Ok(Vec::new());
+    }
+    let lowered: Vec<String> = emails.iter().map(|e| e.trim().to_lowercase()).collect();
+    let mut conn = ctx.db.read()?;
+    let found: Vec<(i64, String)> = people::table
+        .filter(people::email.eq_any(&lowered))
+        .filter(people::active.eq(true))
+        .filter(people::kind.eq(PersonKind::Employee.as_str()))
+        .select((people::id, people::email))
+        .load(&mut conn)?;
+    let mut ids = Vec::new();
+    for email in &lowered {
+        match found.iter().find(|(_, e)| e == email) {
+            Some((id, _)) => ids.push(*id),
+            None => return Err(AppError::field("team", "unknown_person")),
+        }
+    }
+    Ok(ids)
+}
+
+/// The email addresses of people, in the order given.
+pub fn emails_of(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<String>> {
+    let found: Vec<(i64, String)> = people::table
+        .filter(people::id.eq_any(ids))
+        .select((people::id, people::email))
+        .load(conn)?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| found.iter().find(|(i, _)| i == id).map(|(_, e)| e.clone()))
+        .collect())
+}

@@ -6,6 +6,9 @@ mod admin_people;
 mod campaigns;
 mod catalog;
 mod errors;
+mod experiment_form;
+mod experiment_report;
+mod experiments;
 pub mod format;
 mod home;
 mod ideas;
@@ -39,6 +42,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     ideas::routes(cfg);
     observations::routes(cfg);
     campaigns::routes(cfg);
+    experiment_form::routes(cfg);
+    experiment_report::routes(cfg);
+    experiments::routes(cfg);
     catalog::routes(cfg);
     paths::routes(cfg);
     moderation::routes(cfg);
@@ -82,6 +88,16 @@ impl PageCtx {
         self.locale.date(d.and_hms_opt(0, 0, 0).unwrap_or_default())
     }
 
+    /// A number in the reader's convention.
+    pub fn number(&self, v: f64) -> String {
+        self.locale.number(v)
+    }
+
+    /// Euros in the reader's convention.
+    pub fn euros(&self, v: f64) -> String {
+        self.locale.euros(v)
+    }
+
     /// A date and time in the reader's convention.
     pub fn datetime(&self, at: &chrono::NaiveDateTime) -> String {
         self.locale.datetime(*at)
@@ -100,6 +116,13 @@ impl PageCtx {
                     .iter()
                     .any(|r| r.role == crate::domain::access::RoleKind::KeyExpert)
         })
+    }
+
+    /// Whether the signed-in person has a review queue (a key expert).
+    pub fn has_review_queue(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(crate::domain::experiments::review::has_queue)
     }
 
     /// Whether `l` is the page's language.
@@ -202,6 +225,11 @@ impl FormState {
     /// The value of a field ("" when absent).
     pub fn value(&self, name: &str) -> &str {
         self.values.get(name).map(String::as_str).unwrap_or("")
+    }
+
+    /// Whether a field holds `value` (a chosen radio button or option).
+    pub fn is(&self, name: &str, value: impl AsRef<str>) -> bool {
+        self.value(name) == value.as_ref()
     }
 
     /// Whether a field has an error.

@@ -82,6 +82,10 @@ fn every_page_has_landmarks_headings_and_labelled_controls() {
         .json()["id"]
         .as_i64()
         .unwrap();
+    let plan = serde_json::json!({"title": "Saavutettava kokeilu", "unit_id": unit, "hypothesis": "Uskomme, että tämä auttaa.", "what_tried": "Kokeillaan uutta tapaa.", "starts_on": "2026-12-01", "ends_on": "2027-01-31", "indicators": [{"name": "n", "measure": "m", "baseline": 1, "target": 2}]});
+    let experiment = app.api("POST", "/api/v1/experiments", Some(&token), Some(plan)).json()["id"]
+        .as_i64()
+        .unwrap();
     let comment = serde_json::json!({"body": "Kommentti"});
     app.api(
         "POST",
@@ -110,6 +114,13 @@ fn every_page_has_landmarks_headings_and_labelled_controls() {
         "/personas/new".into(),
         format!("/directions/{direction}/edit"),
         format!("/ideas/{idea}"),
+        "/experiments".into(),
+        "/experiments/results".into(),
+        format!("/experiments/new?idea_id={idea}"),
+        format!("/experiments/{experiment}"),
+        format!("/experiments/{experiment}/edit"),
+        format!("/experiments/{experiment}/versions"),
+        "/notifications".into(),
     ] {
         let res = admin.get(&path);
         assert_eq!(res.status, 200, "{path}");

@@ -8,6 +8,7 @@ mod catalog;
 mod cli;
 mod demo;
 mod experiments;
+mod experiments_web;
 mod health;
 mod helpers;
 mod i18n;

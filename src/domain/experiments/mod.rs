@@ -351,3 +351,80 @@ pub fn of_idea(conn: &mut AnyConnection, actor: &Actor, idea_id: i64) -> AppResu
     }
     Ok(out)
 }
+
+/// One move in an experiment's life.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StatusEntry {
+    pub status: ExperimentStatus,
+    /// Absent when the daily check moved it.
+    pub actor_name: Option<String>,
+    pub at: NaiveDateTime,
+}
+
+/// Its creation and every status change, oldest first (who and when).
+pub fn history_of(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<StatusEntry>> {
+    use crate::db::schema::events;
+    let rows = events::table
+        .left_join(people::table)
+        .filter(events::object_type.eq("experiment"))
+        .filter(events::object_id.eq(id))
+        .filter(events::verb.eq_any(["created", "status_changed"]))
+        .order(events::id)
+        .select((
+            events::verb,
+            events::details,
+            people::name.nullable(),
+            events::created_at,
+        ))
+        .load::<(String, String, Option<String>, NaiveDateTime)>(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(verb, details, actor_name, at)| {
+            let details: serde_json::Value = serde_json::from_str(&details).unwrap_or_default();
+            let status = if verb == "created" {
+                ExperimentStatus::Draft
+            } else {
+                details["to"]
+                    .as_str()
+                    .and_then(ExperimentStatus::parse)
+                    .unwrap_or(ExperimentStatus::Draft)
+            };
+            StatusEntry { status, actor_name, at }
+        })
+        .collect())
+}
+
+/// Everything an experiment's page shows, read on one connection.
+pub struct ExperimentPage {
+    pub experiment: ExperimentView,
+    pub history: Vec<StatusEntry>,
+    pub reviews: Vec<review::Review>,
+    pub log: Vec<results::LogEntry>,
+    pub report: Option<results::Report>,
+    pub adoptions: Vec<results::Adoption>,
+    /// A proposed plan version waits for a key expert.
+    pub version_pending: bool,
+}
+
+/// The experiment's page.
+pub fn page(ctx: &super::Context, actor: &Actor, id: i64) -> AppResult<ExperimentPage> {
+    use crate::db::schema::experiment_versions;
+    let mut conn = ctx.db.read()?;
+    let (e, s) = load_visible(&mut conn, actor, id)?;
+    let experiment = view(&mut conn, actor, e, &s)?;
+    let version_pending = experiment_versions::table
+        .filter(experiment_versions::experiment_id.eq(id))
+        .filter(experiment_versions::state.eq(plan::VersionState::Proposed.as_str()))
+        .count()
+        .get_result::<i64>(&mut conn)?
+        > 0;
+    Ok(ExperimentPage {
+        experiment,
+        history: history_of(&mut conn, id)?,
+        reviews: review::reviews_of(&mut conn, id)?,
+        log: results::log_of(&mut conn, id)?,
+        report: results::report_of(&mut conn, id)?,
+        adoptions: results::adoptions_of(&mut conn, id)?,
+        version_pending,
+    })
+}

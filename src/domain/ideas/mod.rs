@@ -103,6 +103,8 @@ pub struct IdeaView {
     pub history: Vec<StatusEntry>,
     /// The observations behind it (shown to staff).
     pub observations: Vec<super::observations::Observation>,
+    /// The experiments that try it (those the caller may see).
+    pub experiments: Vec<super::experiments::list::ExperimentSummary>,
 }
 
 /// One step of an idea's status history.
@@ -535,6 +537,7 @@ fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow) -> AppResult<Ide
         } else {
             Vec::new()
         },
+        experiments: super::experiments::of_idea(conn, actor, id)?,
     })
 }
 

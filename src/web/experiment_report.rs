@@ -1,0 +1,386 @@
+//! The result report (a printable page, and the team's form), the plan's versions, the review
+//! queue and the notifications.
+
+use super::{FormState, PageCtx, render, render_invalid, see_other, with_ctx};
+use crate::auth::csrf::{CsrfForm, FormPairs};
+use crate::domain::Context;
+use crate::domain::experiments::plan::{self, PlanVersion, VersionDecision, VersionState};
+use crate::domain::experiments::results::{self, ActualInput, Report, ReportInput};
+use crate::domain::experiments::review::{self, QueueItem};
+use crate::domain::experiments::{self, ExperimentView};
+use crate::domain::notifications::{self, Notification};
+use crate::error::{AppError, FieldError};
+use actix_web::{HttpResponse, get, post, web};
+use askama::Template;
+use serde::Deserialize;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(report_show)
+        .service(report_edit)
+        .service(report_save)
+        .service(version_page)
+        .service(version_decide)
+        .service(queue)
+        .service(notification_list)
+        .service(notification_read)
+        .service(notifications_read_all);
+}
+
+/// The report's text fields, in the seed's order.
+pub const REPORT_TEXTS: [&str; 7] = [
+    "what_we_did",
+    "what_made_us_dare",
+    "where_we_succeeded",
+    "what_we_would_change",
+    "what_we_learned",
+    "operational_impact",
+    "customer_feedback",
+];
+
+#[derive(Template)]
+#[template(path = "pages/experiments/report.html")]
+struct ReportPage {
+    p: PageCtx,
+    experiment: ExperimentView,
+    report: Report,
+}
+
+impl ReportPage {
+    fn text(&self, field: &str) -> &str {
+        let r = &self.report;
+        match field {
+            "what_we_did" => &r.what_we_did,
+            "what_made_us_dare" => &r.what_made_us_dare,
+            "where_we_succeeded" => &r.where_we_succeeded,
+            "what_we_would_change" => &r.what_we_would_change,
+            "what_we_learned" => &r.what_we_learned,
+            "operational_impact" => &r.operational_impact,
+            _ => &r.customer_feedback,
+        }
+    }
+
+    fn fields(&self) -> [&'static str; 7] {
+        REPORT_TEXTS
+    }
+
+    fn euros(&self, v: &f64) -> String {
+        self.p.euros(*v)
+    }
+
+    fn number(&self, v: &f64) -> String {
+        self.p.number(*v)
+    }
+}
+
+#[get("/experiments/{id}/report")]
+async fn report_show(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let id = id.into_inner();
+    let (experiment, report) = with_ctx(&ctx, move |c| {
+        Ok((experiments::get(c, &actor, id)?, results::report(c, &actor, id)?))
+    })
+    .await?;
+    render(&ReportPage { p, experiment, report })
+}
+
+#[derive(Template)]
+#[template(path = "pages/experiments/report_form.html")]
+struct ReportForm {
+    p: PageCtx,
+    experiment: ExperimentView,
+    form: FormState,
+}
+
+impl ReportForm {
+    fn fields(&self) -> [&'static str; 7] {
+        REPORT_TEXTS
+    }
+
+    fn actual_key(&self, id: &i64) -> String {
+        format!("actual.{id}")
+    }
+}
+
+async fn report_form(
+    p: PageCtx,
+    ctx: &web::Data<Context>,
+    id: i64,
+    form: Option<FormState>,
+) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let (experiment, report) = with_ctx(ctx, move |c| {
+        let view = experiments::get(c, &actor, id)?;
+        if !view.can.report {
+            return Err(AppError::Forbidden);
+        }
+        let mut conn = c.db.read()?;
+        Ok((view, results::report_of(&mut conn, id)?))
+    })
+    .await?;
+    let invalid = form.as_ref().is_some_and(|f| !f.errors.is_empty());
+    let form = form.unwrap_or_else(|| {
+        let mut state = FormState::default();
+        if let Some(r) = &report {
+            for (k, v) in [
+                ("what_we_did", &r.what_we_did),
+                ("what_made_us_dare", &r.what_made_us_dare),
+                ("where_we_succeeded", &r.where_we_succeeded),
+                ("what_we_would_change", &r.what_we_would_change),
+                ("what_we_learned", &r.what_we_learned),
+                ("operational_impact", &r.operational_impact),
+                ("customer_feedback", &r.customer_feedback),
+            ] {
+                state.values.insert(k.into(), v.clone());
+            }
+            state.values.insert("one_off".into(), r.one_off.to_string());
+            state.values.insert("yearly".into(), r.yearly.to_string());
+            let recommend = match r.recommend_adoption {
+                Some(true) => "yes",
+                Some(false) => "no",
+                None => "",
+            };
+            state.values.insert("recommend_adoption".into(), recommend.into());
+        }
+        for i in &experiment.indicators {
+            if let Some(a) = i.actual {
+                state.values.insert(format!("actual.{}", i.id), a.to_string());
+            }
+        }
+        state
+    });
+    let page = ReportForm { p, experiment, form };
+    if invalid { render_invalid(&page) } else { render(&page) }
+}
+
+#[get("/experiments/{id}/report/edit")]
+async fn report_edit(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    report_form(p, &ctx, id.into_inner(), None).await
+}
+
+/// A euro amount or other number as typed ("-1 200,50"); blank is zero.
+fn amount(text: &str) -> Option<f64> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '€')
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    if cleaned.is_empty() {
+        return Some(0.0);
+    }
+    cleaned.parse().ok().filter(|v: &f64| v.is_finite())
+}
+
+#[derive(Deserialize, Default)]
+struct NoFields {}
+
+#[post("/experiments/{id}/report")]
+async fn report_save(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    id: web::Path<i64>,
+    form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let id = id.into_inner();
+    let CsrfForm(_, FormPairs(pairs)) = form;
+    let value = |k: &str| {
+        pairs
+            .iter()
+            .find(|(name, _)| name == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let mut state = FormState::default();
+    for (k, v) in &pairs {
+        if k != "csrf_token" {
+            state.values.insert(k.clone(), v.clone());
+        }
+    }
+    let mut errors = Vec::new();
+    let mut number = |field: &str| {
+        amount(&value(field)).unwrap_or_else(|| {
+            errors.push(FieldError::new(field, "not_a_number"));
+            0.0
+        })
+    };
+    let (one_off, yearly) = (number("one_off"), number("yearly"));
+    let mut actuals = Vec::new();
+    for (k, v) in &pairs {
+        let Some(indicator) = k.strip_prefix("actual.").and_then(|i| i.parse::<i64>().ok()) else {
+            continue;
+        };
+        if v.trim().is_empty() {
+            continue;
+        }
+        match amount(v) {
+            Some(actual) => actuals.push(ActualInput {
+                indicator_id: indicator,
+                actual,
+            }),
+            None => errors.push(FieldError::new(k, "not_a_number")),
+        }
+    }
+    let recommend_adoption = match value("recommend_adoption").as_str() {
+        "yes" => Some(true),
+        "no" => Some(false),
+        _ => None,
+    };
+    let input = ReportInput {
+        what_we_did: value("what_we_did"),
+        what_made_us_dare: value("what_made_us_dare"),
+        where_we_succeeded: value("where_we_succeeded"),
+        what_we_would_change: value("what_we_would_change"),
+        what_we_learned: value("what_we_learned"),
+        operational_impact: value("operational_impact"),
+        one_off,
+        yearly,
+        customer_feedback: value("customer_feedback"),
+        recommend_adoption,
+        actuals,
+    };
+    let result = if errors.is_empty() {
+        with_ctx(&ctx, move |c| results::write_report(c, &actor, id, &input)).await
+    } else {
+        Err(AppError::Validation(errors))
+    };
+    match state.absorb(result)? {
+        Some(()) => Ok(see_other(&format!("/experiments/{id}?done=saved"))),
+        None => report_form(p, &ctx, id, Some(state)).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/experiments/versions.html")]
+struct VersionsPage {
+    p: PageCtx,
+    experiment: ExperimentView,
+    versions: Vec<PlanVersion>,
+    form: FormState,
+}
+
+impl VersionsPage {
+    fn proposed(&self, v: &PlanVersion) -> bool {
+        v.state == VersionState::Proposed
+    }
+
+    fn euros(&self, v: &f64) -> String {
+        self.p.euros(*v)
+    }
+}
+
+async fn versions_page(
+    p: PageCtx,
+    ctx: &web::Data<Context>,
+    id: i64,
+    form: FormState,
+) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let (experiment, versions) = with_ctx(ctx, move |c| {
+        Ok((experiments::get(c, &actor, id)?, plan::versions(c, &actor, id)?))
+    })
+    .await?;
+    let invalid = !form.errors.is_empty();
+    let page = VersionsPage {
+        p,
+        experiment,
+        versions,
+        form,
+    };
+    if invalid { render_invalid(&page) } else { render(&page) }
+}
+
+#[get("/experiments/{id}/versions")]
+async fn version_page(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    versions_page(p, &ctx, id.into_inner(), FormState::default()).await
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct DecisionFields {
+    accept: String,
+    note: String,
+}
+
+#[post("/experiments/{id}/versions/{version}/decision")]
+async fn version_decide(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    path: web::Path<(i64, i32)>,
+    form: CsrfForm<DecisionFields>,
+) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let (id, version) = path.into_inner();
+    let f = form.0;
+    let mut state = FormState::with(&[("note", &f.note)]);
+    let decision = VersionDecision {
+        accept: f.accept == "yes",
+        note: f.note,
+    };
+    let result = with_ctx(&ctx, move |c| plan::decide_version(c, &actor, id, version, &decision)).await;
+    match state.absorb_all(result)? {
+        Some(()) => Ok(see_other(&format!("/experiments/{id}?done=saved"))),
+        None => versions_page(p, &ctx, id, state).await,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/experiments/queue.html")]
+struct QueuePage {
+    p: PageCtx,
+    items: Vec<QueueItem>,
+}
+
+#[get("/reviews")]
+async fn queue(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let items = with_ctx(&ctx, move |c| review::queue(c, &actor)).await?;
+    render(&QueuePage { p, items })
+}
+
+#[derive(Template)]
+#[template(path = "pages/notifications.html")]
+struct NotificationsPage {
+    p: PageCtx,
+    items: Vec<Notification>,
+}
+
+#[get("/notifications")]
+async fn notification_list(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let items = with_ctx(&ctx, move |c| notifications::list(c, &actor)).await?;
+    render(&NotificationsPage { p, items })
+}
+
+/// Opens a notification: marks it read and goes to what it is about.
+#[post("/notifications/{id}/read")]
+async fn notification_read(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    id: web::Path<i64>,
+    _f: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let id = id.into_inner();
+    let target = with_ctx(&ctx, move |c| {
+        notifications::mark_read(c, &actor, Some(id))?;
+        Ok(notifications::list(c, &actor)?
+            .into_iter()
+            .find(|n| n.id == id)
+            .map(|n| n.link())
+            .unwrap_or_else(|| "/notifications".into()))
+    })
+    .await?;
+    Ok(see_other(&target))
+}
+
+#[post("/notifications/read")]
+async fn notifications_read_all(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    _f: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    with_ctx(&ctx, move |c| notifications::mark_read(c, &actor, None)).await?;
+    Ok(see_other("/notifications?done=saved"))
+}
