@@ -168,19 +168,26 @@ const LAST_NAMES: [&str; 10] = [
     "Pesonen",
 ];
 
-/// Fills an empty database with the demo organisation and its ideas; returns the sign-ins,
-/// or None when the organisation already exists. `extra_ideas` adds the scale data set.
-pub fn fill_all(
-    ctx: &Context,
-    extra_people: usize,
-    extra_ideas: usize,
-    progress: bool,
-) -> AppResult<Option<Vec<DemoLogin>>> {
-    let logins = fill(ctx, extra_people, progress)?;
+/// How much generated data to add beside the demo content (the scale data set).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Extra {
+    pub people: usize,
+    pub ideas: usize,
+    pub experiments: usize,
+}
+
+/// Fills an empty database with the demo organisation, its ideas and experiments; returns the
+/// sign-ins, or None when the organisation already exists. `extra` adds the scale data set.
+pub fn fill_all(ctx: &Context, extra: Extra, progress: bool) -> AppResult<Option<Vec<DemoLogin>>> {
+    let logins = fill(ctx, extra.people, progress)?;
     if logins.is_some() {
         crate::demo_ideas::fill(ctx)?;
-        if extra_ideas > 0 {
-            crate::demo_ideas::scale(ctx, extra_ideas, progress)?;
+        crate::demo_experiments::fill(ctx)?;
+        if extra.ideas > 0 {
+            crate::demo_ideas::scale(ctx, extra.ideas, progress)?;
+        }
+        if extra.experiments > 0 {
+            crate::demo_experiments::scale(ctx, extra.experiments, progress)?;
         }
     }
     Ok(logins)

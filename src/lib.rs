@@ -6,6 +6,7 @@ pub mod auth;
 pub mod config;
 pub mod db;
 pub mod demo;
+pub mod demo_experiments;
 pub mod demo_ideas;
 pub mod domain;
 pub mod error;

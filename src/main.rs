@@ -43,6 +43,9 @@ enum Command {
         /// Extra generated ideas (about three comments each), for scale tests.
         #[arg(long, default_value_t = 0)]
         ideas: usize,
+        /// Extra generated experiments in every state, for scale tests.
+        #[arg(long, default_value_t = 0)]
+        experiments: usize,
     },
 }
 
@@ -107,9 +110,20 @@ fn run(command: Command, settings: Settings) -> Result<(), String> {
             println!("Database {url} is up to date.");
             Ok(())
         }
-        Command::DemoData { people, ideas } => {
+        Command::DemoData {
+            people,
+            ideas,
+            experiments,
+        } => {
             let ctx = open_context(settings)?;
-            fill_demo(&ctx, people, ideas)
+            fill_demo(
+                &ctx,
+                demo::Extra {
+                    people,
+                    ideas,
+                    experiments,
+                },
+            )
         }
         Command::Admin {
             command:
@@ -173,8 +187,8 @@ fn describe(e: &kehittamo::error::AppError) -> String {
     }
 }
 
-fn fill_demo(ctx: &Context, extra_people: usize, extra_ideas: usize) -> Result<(), String> {
-    match demo::fill_all(ctx, extra_people, extra_ideas, true).map_err(|e| describe(&e))? {
+fn fill_demo(ctx: &Context, extra: demo::Extra) -> Result<(), String> {
+    match demo::fill_all(ctx, extra, true).map_err(|e| describe(&e))? {
         Some(logins) => {
             println!(
                 "Demo organisation created. Sign in as (password {}):",
@@ -197,7 +211,7 @@ async fn serve(settings: Settings, with_demo: bool) -> Result<(), String> {
     let app = Application::build(settings).map_err(|e| e.to_string())?;
     if with_demo {
         let ctx = app.context();
-        actix_web::web::block(move || fill_demo(&ctx, 0, 0))
+        actix_web::web::block(move || fill_demo(&ctx, demo::Extra::default()))
             .await
             .map_err(|e| e.to_string())??;
     }

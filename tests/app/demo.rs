@@ -3,12 +3,22 @@ use crate::helpers::*;
 #[test]
 fn demo_data_fills_a_realistic_organisation_and_scales() {
     let app = TestApp::spawn();
-    let logins = kehittamo::demo::fill_all(&app.ctx, 20, 60, false)
-        .unwrap()
-        .expect("an empty database is filled");
+    let logins = kehittamo::demo::fill_all(
+        &app.ctx,
+        kehittamo::demo::Extra {
+            people: 20,
+            ideas: 60,
+            experiments: 40,
+        },
+        false,
+    )
+    .unwrap()
+    .expect("an empty database is filled");
     assert_eq!(logins.len(), 7, "one demo person for every role");
     assert!(
-        kehittamo::demo::fill_all(&app.ctx, 0, 0, false).unwrap().is_none(),
+        kehittamo::demo::fill_all(&app.ctx, kehittamo::demo::Extra::default(), false)
+            .unwrap()
+            .is_none(),
         "a filled database is left alone"
     );
     let token = app.token(TRUSTEE);
@@ -52,7 +62,8 @@ fn demo_data_fills_a_realistic_organisation_and_scales() {
         .api("GET", &format!("/api/v1/ideas/{id}"), Some(&token), None)
         .json();
     assert_eq!(idea["observations"].as_array().unwrap().len(), 2);
-    assert_eq!(idea["status"], "selected_for_experiment");
+    assert_eq!(idea["status"], "in_experiment", "its experiment was approved");
+    assert_eq!(idea["experiments"][0]["status"], "adopted");
     assert_eq!(
         app.api("GET", &format!("/api/v1/ideas/{id}/comments"), Some(&token), None)
             .json()[0]["replies"]
@@ -60,5 +71,53 @@ fn demo_data_fills_a_realistic_organisation_and_scales() {
             .unwrap()
             .len(),
         1
+    );
+
+    // Experiments in every state, with what each state has.
+    let owner = app.token(EMPLOYEE);
+    let all = app
+        .api("GET", "/api/v1/experiments?limit=100", Some(&owner), None)
+        .json();
+    let statuses: std::collections::BTreeSet<String> = all["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["status"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(statuses.len(), 10, "drafts are listed to their owner: {statuses:?}");
+    let staff = app.token(KEY_EXPERT);
+    let queue = app.api("GET", "/api/v1/reviews/queue", Some(&staff), None).json();
+    assert!(!queue.as_array().unwrap().is_empty());
+    let library = app
+        .api(
+            "GET",
+            "/api/v1/experiments?results=true&q=tekstiviesti",
+            Some(&staff),
+            None,
+        )
+        .json();
+    let adopted = library["items"][0]["id"].as_i64().unwrap();
+    let report = app.api(
+        "GET",
+        &format!("/api/v1/experiments/{adopted}/report"),
+        Some(&staff),
+        None,
+    );
+    assert_eq!(report.status, 200);
+    let adoptions = app
+        .api(
+            "GET",
+            &format!("/api/v1/experiments/{adopted}/adoptions"),
+            Some(&staff),
+            None,
+        )
+        .json();
+    assert_eq!(adoptions[0]["unit_name"], "Kotihoito Pudasjärvi");
+    let customer = app.token(CUSTOMER);
+    assert_eq!(
+        app.api("GET", &format!("/api/v1/experiments/{adopted}"), Some(&customer), None)
+            .status,
+        200,
+        "the adopted one is published"
     );
 }

@@ -416,8 +416,20 @@ pub fn daily(ctx: &Context) -> AppResult<DailyResult> {
             .filter(experiments::starts_at.le(now))
             .select(ExperimentRow::as_select())
             .load(conn)?;
+        let mut started = 0;
         for e in &due {
-            mark_started(conn, None, e)?;
+            // Claimed by a conditional update, so that two instances never start it twice.
+            let claimed = diesel::update(
+                experiments::table
+                    .find(e.id)
+                    .filter(experiments::status.eq(ExperimentStatus::Approved.as_str())),
+            )
+            .set(experiments::status.eq(ExperimentStatus::Running.as_str()))
+            .execute(conn)?;
+            if claimed == 1 {
+                mark_started(conn, None, e)?;
+                started += 1;
+            }
         }
         let overdue: Vec<(i64, i64, String)> = experiments::table
             .filter(experiments::status.eq(ExperimentStatus::Running.as_str()))
@@ -428,15 +440,20 @@ pub fn daily(ctx: &Context) -> AppResult<DailyResult> {
             )))
             .select((experiments::id, experiments::owner_id, experiments::title))
             .load(conn)?;
+        let mut reminded = 0;
         for (id, owner, title) in &overdue {
-            diesel::update(experiments::table.find(id))
-                .set(experiments::overdue_reminded_at.eq(now))
-                .execute(conn)?;
-            notifications::notify(conn, ctx, &[*owner], Kind::ReportOverdue, *id, title)?;
+            let claimed = diesel::update(
+                experiments::table
+                    .find(id)
+                    .filter(experiments::overdue_reminded_at.is_null()),
+            )
+            .set(experiments::overdue_reminded_at.eq(now))
+            .execute(conn)?;
+            if claimed == 1 {
+                notifications::notify(conn, ctx, &[*owner], Kind::ReportOverdue, *id, title)?;
+                reminded += 1;
+            }
         }
-        Ok(DailyResult {
-            started: due.len(),
-            reminded: overdue.len(),
-        })
+        Ok(DailyResult { started, reminded })
     })
 }
