@@ -5,8 +5,8 @@ use crate::db::schema::{
     adoptions, events, experiment_ideas, experiments, ideas, indicators, people, result_reports, reviews, units,
 };
 use crate::db::{backend, now};
+use crate::demo_ideas::{actor, unit};
 use crate::domain::Context;
-use crate::domain::access::{Actor, load_actor};
 use crate::domain::experiments::lifecycle::{self, ExperimentStatus, OutcomeInput};
 use crate::domain::experiments::plan::{self, ExperimentInput, IndicatorInput};
 use crate::domain::experiments::results::{self, ActualInput, AdoptionInput, LogInput, ReportInput};
@@ -14,23 +14,6 @@ use crate::domain::experiments::review::{self, Decision, ReviewInput};
 use crate::error::{AppError, AppResult};
 use chrono::{Duration, NaiveDate};
 use diesel::prelude::*;
-
-fn actor(ctx: &Context, email: &str) -> AppResult<Actor> {
-    let mut conn = ctx.db.read()?;
-    let (id, generation) = people::table
-        .filter(people::email.eq(email))
-        .select((people::id, people::token_generation))
-        .first::<(i64, i32)>(&mut conn)?;
-    load_actor(&mut conn, id, generation)?.ok_or(AppError::NotFound)
-}
-
-fn unit(ctx: &Context, name: &str) -> AppResult<i64> {
-    let mut conn = ctx.db.read()?;
-    Ok(units::table
-        .filter(units::name.eq(name))
-        .select(units::id)
-        .first(&mut conn)?)
-}
 
 fn idea(ctx: &Context, title: &str) -> AppResult<Option<i64>> {
     let mut conn = ctx.db.read()?;

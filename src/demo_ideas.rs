@@ -16,7 +16,8 @@ use crate::error::{AppError, AppResult};
 use chrono::Duration;
 use diesel::prelude::*;
 
-fn actor(ctx: &Context, email: &str) -> AppResult<Actor> {
+/// A demo person as an actor.
+pub(crate) fn actor(ctx: &Context, email: &str) -> AppResult<Actor> {
     let mut conn = ctx.db.read()?;
     let (id, generation) = people::table
         .filter(people::email.eq(email))
@@ -25,7 +26,8 @@ fn actor(ctx: &Context, email: &str) -> AppResult<Actor> {
     load_actor(&mut conn, id, generation)?.ok_or(AppError::NotFound)
 }
 
-fn unit(ctx: &Context, name: &str) -> AppResult<i64> {
+/// A demo unit's id by name.
+pub(crate) fn unit(ctx: &Context, name: &str) -> AppResult<i64> {
     let mut conn = ctx.db.read()?;
     Ok(units::table
         .filter(units::name.eq(name))

@@ -134,3 +134,37 @@ pub fn audit_log(ctx: &Context, actor: &Actor, filter: &EventFilter) -> AppResul
         .collect();
     Ok(Page::from_rows(rows, limit, |e| e.id))
 }
+
+/// One creation or status change of an object, for its history.
+pub struct LifecycleEvent {
+    pub verb: String,
+    pub details: serde_json::Value,
+    pub actor_name: Option<String>,
+    pub at: NaiveDateTime,
+}
+
+/// An object's creation and status changes, oldest first.
+pub fn lifecycle_of(conn: &mut AnyConnection, object_type: &str, id: i64) -> AppResult<Vec<LifecycleEvent>> {
+    let rows = events::table
+        .left_join(people::table)
+        .filter(events::object_type.eq(object_type))
+        .filter(events::object_id.eq(id))
+        .filter(events::verb.eq_any(["created", "status_changed"]))
+        .order(events::id)
+        .select((
+            events::verb,
+            events::details,
+            people::name.nullable(),
+            events::created_at,
+        ))
+        .load::<(String, String, Option<String>, NaiveDateTime)>(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(verb, details, actor_name, at)| LifecycleEvent {
+            verb,
+            details: serde_json::from_str(&details).unwrap_or_default(),
+            actor_name,
+            at,
+        })
+        .collect())
+}

@@ -346,6 +346,33 @@ async fn create(p: PageCtx, ctx: web::Data<Context>, form: CsrfForm<PlanFields>)
     }
 }
 
+/// Where the form posts.
+fn action_of(id: i64, purpose: Purpose) -> String {
+    match purpose {
+        Purpose::Version => format!("/experiments/{id}/versions"),
+        Purpose::Edit => format!("/experiments/{id}/edit"),
+        Purpose::New => "/experiments".into(),
+    }
+}
+
+/// The form filled with the plan as it stands.
+async fn prefilled(p: PageCtx, ctx: &web::Data<Context>, id: i64, purpose: Purpose) -> Result<HttpResponse, AppError> {
+    let (input, emails) = current(ctx, &p, id).await?;
+    let selected = Selected {
+        directions: input.direction_ids.clone(),
+        ideas: input.idea_ids.clone(),
+    };
+    show(
+        p,
+        ctx,
+        purpose,
+        action_of(id, purpose),
+        filled(&input, &emails),
+        selected,
+    )
+    .await
+}
+
 /// The plan as it stands and its team's addresses.
 async fn current(ctx: &web::Data<Context>, p: &PageCtx, id: i64) -> Result<(ExperimentInput, Vec<String>), AppError> {
     let actor = p.actor()?.clone();
@@ -373,13 +400,7 @@ async fn edit_form(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> R
             AppError::Forbidden
         });
     }
-    let (input, emails) = current(&ctx, &p, id).await?;
-    let selected = Selected {
-        directions: input.direction_ids.clone(),
-        ideas: input.idea_ids.clone(),
-    };
-    let action = format!("/experiments/{id}/edit");
-    show(p, &ctx, Purpose::Edit, action, filled(&input, &emails), selected).await
+    prefilled(p, &ctx, id, Purpose::Edit).await
 }
 
 #[post("/experiments/{id}/edit")]
@@ -394,14 +415,7 @@ async fn update(
 
 #[get("/experiments/{id}/versions/new")]
 async fn version_form(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let id = id.into_inner();
-    let (input, emails) = current(&ctx, &p, id).await?;
-    let selected = Selected {
-        directions: input.direction_ids.clone(),
-        ideas: input.idea_ids.clone(),
-    };
-    let action = format!("/experiments/{id}/versions");
-    show(p, &ctx, Purpose::Version, action, filled(&input, &emails), selected).await
+    prefilled(p, &ctx, id.into_inner(), Purpose::Version).await
 }
 
 #[post("/experiments/{id}/versions")]
@@ -440,12 +454,8 @@ async fn plan_post(
         }
         Err(e) => Err(e),
     };
-    let action = match purpose {
-        Purpose::Version => format!("/experiments/{id}/versions"),
-        _ => format!("/experiments/{id}/edit"),
-    };
     match state.absorb_all(result)? {
         Some(notice) => Ok(see_other(&format!("/experiments/{id}?done={notice}"))),
-        None => show(p, &ctx, purpose, action, state, selected).await,
+        None => show(p, &ctx, purpose, action_of(id, purpose), state, selected).await,
     }
 }

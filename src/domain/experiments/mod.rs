@@ -363,33 +363,15 @@ pub struct StatusEntry {
 
 /// Its creation and every status change, oldest first (who and when).
 pub fn history_of(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<StatusEntry>> {
-    use crate::db::schema::events;
-    let rows = events::table
-        .left_join(people::table)
-        .filter(events::object_type.eq("experiment"))
-        .filter(events::object_id.eq(id))
-        .filter(events::verb.eq_any(["created", "status_changed"]))
-        .order(events::id)
-        .select((
-            events::verb,
-            events::details,
-            people::name.nullable(),
-            events::created_at,
-        ))
-        .load::<(String, String, Option<String>, NaiveDateTime)>(conn)?;
-    Ok(rows
+    Ok(super::events::lifecycle_of(conn, "experiment", id)?
         .into_iter()
-        .map(|(verb, details, actor_name, at)| {
-            let details: serde_json::Value = serde_json::from_str(&details).unwrap_or_default();
-            let status = if verb == "created" {
-                ExperimentStatus::Draft
-            } else {
-                details["to"]
-                    .as_str()
-                    .and_then(ExperimentStatus::parse)
-                    .unwrap_or(ExperimentStatus::Draft)
-            };
-            StatusEntry { status, actor_name, at }
+        .map(|e| StatusEntry {
+            status: e.details["to"]
+                .as_str()
+                .and_then(ExperimentStatus::parse)
+                .unwrap_or(ExperimentStatus::Draft),
+            actor_name: e.actor_name,
+            at: e.at,
         })
         .collect())
 }

@@ -118,38 +118,16 @@ pub struct StatusEntry {
 }
 
 fn history(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppResult<Vec<StatusEntry>> {
-    use crate::db::schema::events;
-    let rows = events::table
-        .left_join(people::table)
-        .filter(events::object_type.eq("idea"))
-        .filter(events::object_id.eq(id))
-        .filter(events::verb.eq_any(["created", "status_changed"]))
-        .order(events::id)
-        .select((
-            events::verb,
-            events::details,
-            people::name.nullable(),
-            events::created_at,
-        ))
-        .load::<(String, String, Option<String>, NaiveDateTime)>(conn)?;
-    Ok(rows
+    Ok(super::events::lifecycle_of(conn, "idea", id)?
         .into_iter()
-        .map(|(verb, details, name, at)| {
-            let details: serde_json::Value = serde_json::from_str(&details).unwrap_or_default();
-            let status = if verb == "created" {
-                IdeaStatus::New
-            } else {
-                details["to"]
-                    .as_str()
-                    .and_then(IdeaStatus::parse)
-                    .unwrap_or(IdeaStatus::New)
-            };
-            StatusEntry {
-                status,
-                reason: details["reason"].as_str().map(str::to_string),
-                actor_name: name.filter(|_| actor.is_staff()),
-                at,
-            }
+        .map(|e| StatusEntry {
+            status: e.details["to"]
+                .as_str()
+                .and_then(IdeaStatus::parse)
+                .unwrap_or(IdeaStatus::New),
+            reason: e.details["reason"].as_str().map(str::to_string),
+            actor_name: e.actor_name.filter(|_| actor.is_staff()),
+            at: e.at,
         })
         .collect())
 }
