@@ -220,6 +220,12 @@ fn the_whole_lifecycle_from_idea_to_adoption_and_publication() {
     assert_eq!(call(&app, &expert, "POST", id, "/publication", None).status, 200);
     assert_eq!(call(&app, &customer, "GET", id, "", None).status, 200);
     assert_eq!(call(&app, &customer, "GET", id, "/report", None).status, 200);
+    assert_eq!(
+        call(&app, &customer, "GET", id, "/reviews", None).status,
+        403,
+        "staff's working notes"
+    );
+    assert_eq!(call(&app, &customer, "GET", id, "/log", None).status, 403);
 
     let search = format!("/api/v1/experiments?results=true&q={}", urlencode("kiittivät"));
     let library = app.api("GET", &search, Some(&owner), None).json();

@@ -219,7 +219,12 @@ pub fn permissions(actor: &Actor, e: &ExperimentRow, s: &Standing) -> Permission
         publish: steward && status.has_result(),
         propose_version: s.member && matches!(status, Approved | Running),
         decide_version: s.key_expert && !s.member && matches!(status, Approved | Running),
-        record_adoption: actor.is_staff() && status.has_result(),
+        record_adoption: status.has_result()
+            && (actor.is_admin()
+                || actor
+                    .roles
+                    .iter()
+                    .any(|r| matches!(r.role, RoleKind::KeyExpert | RoleKind::Manager))),
         transfer: (s.owner || s.manager) && !status.is_closed(),
     }
 }
@@ -400,11 +405,25 @@ pub fn page(ctx: &super::Context, actor: &Actor, id: i64) -> AppResult<Experimen
         .count()
         .get_result::<i64>(&mut conn)?
         > 0;
+    // Reviews, the diary and who moved it are the staff's working notes.
+    let staff = actor.is_staff();
+    let mut history = history_of(&mut conn, id)?;
+    if !staff {
+        history.iter_mut().for_each(|h| h.actor_name = None);
+    }
     Ok(ExperimentPage {
         experiment,
-        history: history_of(&mut conn, id)?,
-        reviews: review::reviews_of(&mut conn, id)?,
-        log: results::log_of(&mut conn, id)?,
+        history,
+        reviews: if staff {
+            review::reviews_of(&mut conn, id)?
+        } else {
+            Vec::new()
+        },
+        log: if staff {
+            results::log_of(&mut conn, id)?
+        } else {
+            Vec::new()
+        },
         report: results::report_of(&mut conn, id)?,
         adoptions: results::adoptions_of(&mut conn, id)?,
         version_pending,

@@ -82,10 +82,13 @@ pub fn log_of(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<LogEntry>> {
         .collect())
 }
 
-/// The diary of a visible experiment.
+/// The diary of a visible experiment (staff only).
 pub fn log(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Vec<LogEntry>> {
     let mut conn = ctx.db.read()?;
     load_visible(&mut conn, actor, id)?;
+    if !actor.is_staff() {
+        return Err(AppError::Forbidden);
+    }
     log_of(&mut conn, id)
 }
 

@@ -60,10 +60,13 @@ pub struct Review {
     pub created_at: NaiveDateTime,
 }
 
-/// Every review of the experiment, oldest first.
+/// Every review of the experiment, oldest first (staff only).
 pub fn list(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Vec<Review>> {
     let mut conn = ctx.db.read()?;
     load_visible(&mut conn, actor, id)?;
+    if !actor.is_staff() {
+        return Err(AppError::Forbidden);
+    }
     reviews_of(&mut conn, id)
 }
 
