@@ -10,19 +10,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 IDEAS=${IDEAS:-100000}
+EXPERIMENTS=${EXPERIMENTS:-20000}
 CONNECTIONS=${CONNECTIONS:-64}
 DURATION=${DURATION:-10}
 PORT=${PORT:-8099}
 DIR=${BENCH_DIR:-target/bench}
-DB="$DIR/scale-$IDEAS.sqlite3"
+DB="$DIR/scale-$IDEAS-$EXPERIMENTS.sqlite3"
 BIN=${BIN:-target/release/kehittamo}
 export KEHITTAMO__DATABASE__URL="$DB" KEHITTAMO__MAIL__BACKEND=memory KEHITTAMO__SERVER__PORT="$PORT" KEHITTAMO__LOG__FILTER=warn
 
 [ -x "$BIN" ] || cargo build --release
 mkdir -p "$DIR"
 if [ ! -f "$DB" ]; then
-    echo "== creating the scale data set ($IDEAS ideas)"
-    /usr/bin/time -f "   %e s, max RSS %M KB" "$BIN" demo-data --ideas "$IDEAS" > /dev/null
+    echo "== creating the scale data set ($IDEAS ideas, $EXPERIMENTS experiments)"
+    /usr/bin/time -f "   %e s, max RSS %M KB" "$BIN" demo-data --ideas "$IDEAS" --experiments "$EXPERIMENTS" > /dev/null
 fi
 
 "$BIN" serve > "$DIR/server.log" 2>&1 &
@@ -44,6 +45,7 @@ TOKEN=$(curl -s -X POST "localhost:$PORT/api/v1/auth/token" -H 'Content-Type: ap
     -d '{"email":"avainosaaja@demo.kehittamo.fi","password":"kehittamo-demo-2026"}' | sed 's/.*"access_token":"\([^"]*\)".*/\1/')
 UNIT=$(curl -s "localhost:$PORT/api/v1/units" -H "Authorization: Bearer $TOKEN" | sed 's/^\[{"id":\([0-9]*\).*/\1/')
 IDEA=$(curl -s "localhost:$PORT/api/v1/ideas?limit=1&sort=most_discussed" -H "Authorization: Bearer $TOKEN" | sed 's/.*"items":\[{"id":\([0-9]*\).*/\1/')
+EXPERIMENT=$(curl -s "localhost:$PORT/api/v1/experiments?limit=1&results=true" -H "Authorization: Bearer $TOKEN" | sed 's/.*"items":\[{"id":\([0-9]*\).*/\1/')
 
 run() {
     local name=$1 path=$2
@@ -60,7 +62,13 @@ run "search" "/ideas?q=kotihoidon"
 CONNECTIONS_SAVED=$CONNECTIONS CONNECTIONS=1
 run "search, one connection" "/ideas?q=kotihoidon"
 run "idea page, one connection" "/ideas/$IDEA"
+run "experiment page, one connection" "/experiments/$EXPERIMENT"
 CONNECTIONS=$CONNECTIONS_SAVED
+run "experiment list" "/experiments"
+run "experiment list, unit filter" "/experiments?unit=$UNIT"
+run "experiment page" "/experiments/$EXPERIMENT"
+run "results library search" "/experiments/results?q=arjen"
+run "review queue" "/reviews"
 echo "== API idea list: GET /api/v1/ideas?status=in_discussion"
 wrk -t2 -c"$CONNECTIONS" -d"${DURATION}s" --latency -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/ideas?status=in_discussion" \
     | grep -E "Requests/sec|Latency  |  50%|  99%|Non-2xx"
