@@ -636,3 +636,51 @@ fn permission_matrix_of_experiment_actions() {
         }
     }
 }
+
+#[test]
+fn the_unit_filter_gives_the_same_experiments_for_large_and_small_units() {
+    let app = TestApp::with_demo();
+    kehittamo::demo_experiments::scale(&app.ctx, 4_000, false).unwrap();
+    let token = app.token(MANAGER);
+    let pages = |query: &str| -> Vec<i64> {
+        let mut out = Vec::new();
+        let mut after = String::new();
+        loop {
+            let page = app
+                .api(
+                    "GET",
+                    &format!("/api/v1/experiments?{query}&limit=100{after}"),
+                    Some(&token),
+                    None,
+                )
+                .json();
+            out.extend(
+                page["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|i| i["id"].as_i64().unwrap()),
+            );
+            match page["next_after"].as_i64() {
+                Some(next) => after = format!("&after={next}"),
+                None => return out,
+            }
+        }
+    };
+    let tree = app.api("GET", "/api/v1/units", Some(&token), None).json();
+    fn ids(node: &Value, out: &mut Vec<i64>) {
+        out.push(node["id"].as_i64().unwrap());
+        for c in node["children"].as_array().unwrap() {
+            ids(c, out);
+        }
+    }
+    let mut subtree = Vec::new();
+    ids(&tree[0], &mut subtree);
+    let whole = pages(&format!("unit={}", tree[0]["id"]));
+    assert!(whole.len() >= 1_000, "{}", whole.len());
+    assert!(whole.windows(2).all(|w| w[0] > w[1]));
+    let mut parts: Vec<i64> = subtree.iter().flat_map(|u| pages(&format!("unit={u}"))).collect();
+    parts.sort_unstable_by(|a, b| b.cmp(a));
+    parts.dedup();
+    assert_eq!(whole, parts);
+}

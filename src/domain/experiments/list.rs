@@ -71,6 +71,9 @@ pub fn summary_of(conn: &mut AnyConnection, e: ExperimentRow) -> AppResult<Exper
     })
 }
 
+/// From this many experiments in the unit filter on, testing each one beats collecting them.
+const DENSE_UNIT_THRESHOLD: i64 = 1_000;
+
 /// The experiments the actor may see, filtered and searched, newest first.
 pub fn list(ctx: &Context, actor: &Actor, filter: &ExperimentFilter) -> AppResult<ExperimentPage> {
     let limit = filter.limit.unwrap_or(20).clamp(1, MAX_PAGE_SIZE);
@@ -112,7 +115,20 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &ExperimentFilter) -> AppResul
     }
     if let Some(unit) = filter.unit {
         let subtree = units::subtree(&mut conn, unit)?;
-        q = q.filter(experiments::unit_id.eq_any(subtree));
+        let many = experiments::table
+            .filter(experiments::unit_id.eq_any(&subtree))
+            .select(experiments::id)
+            .limit(DENSE_UNIT_THRESHOLD)
+            .load::<i64>(&mut conn)?
+            .len() as i64
+            >= DENSE_UNIT_THRESHOLD;
+        q = if many {
+            // Thousands match: walking the newest first beats collecting and sorting them all;
+            // `+ 0` keeps the planner from choosing the unit index.
+            q.filter((experiments::unit_id + 0).eq_any(subtree))
+        } else {
+            q.filter(experiments::unit_id.eq_any(subtree))
+        };
     }
     if let Some(d) = filter.direction {
         q = q.filter(
