@@ -110,13 +110,6 @@ pub struct Notification {
     pub created_at: NaiveDateTime,
 }
 
-impl Notification {
-    /// Where it leads.
-    pub fn link(&self) -> String {
-        format!("/experiments/{}", self.object_id)
-    }
-}
-
 /// The person's newest notifications (at most 100).
 pub fn list(ctx: &Context, actor: &Actor) -> AppResult<Vec<Notification>> {
     let mut conn = ctx.db.read()?;
@@ -134,6 +127,18 @@ pub fn list(ctx: &Context, actor: &Actor) -> AppResult<Vec<Notification>> {
             notifications::created_at,
         ))
         .load(&mut conn)?)
+}
+
+/// Opens one of the person's notifications: marks it read and returns where it leads.
+pub fn open(ctx: &Context, actor: &Actor, id: i64) -> AppResult<String> {
+    mark_read(ctx, actor, Some(id))?;
+    let mut conn = ctx.db.read()?;
+    let object_id = notifications::table
+        .filter(notifications::id.eq(id))
+        .filter(notifications::person_id.eq(actor.id))
+        .select(notifications::object_id)
+        .first::<i64>(&mut conn)?;
+    Ok(format!("/experiments/{object_id}"))
 }
 
 /// Marks one of the person's notifications read (or all of them when `id` is None).

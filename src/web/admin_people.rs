@@ -315,15 +315,12 @@ async fn role_add(
     }
 }
 
-#[derive(Deserialize, Default)]
-struct NoFields {}
-
 #[post("/admin/people/{id}/roles/{role_id}/delete")]
 async fn role_remove(
     p: PageCtx,
     ctx: web::Data<Context>,
     path: web::Path<(i64, i64)>,
-    _form: CsrfForm<NoFields>,
+    _form: CsrfForm<super::NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let actor = p.admin()?.clone();
     let (id, role_id) = path.into_inner();

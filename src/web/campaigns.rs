@@ -4,7 +4,6 @@
 use super::{FormState, PageCtx, render, render_invalid, see_other, with_ctx};
 use crate::auth::csrf::CsrfForm;
 use crate::domain::Context;
-use crate::domain::access::{Actor, RoleKind};
 use crate::domain::campaigns::{self, AUDIENCES, Campaign};
 use crate::domain::directions::{self, Direction};
 use crate::domain::ideas::list::{self, IdeaFilter, IdeaSummary};
@@ -22,10 +21,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(campaign_show);
 }
 
-fn is_manager(actor: &Actor) -> bool {
-    actor.is_admin() || actor.roles.iter().any(|r| r.role == RoleKind::Manager)
-}
-
 #[derive(Template)]
 #[template(path = "pages/directions.html")]
 struct DirectionsPage {
@@ -37,7 +32,7 @@ struct DirectionsPage {
 }
 
 async fn directions_page(p: PageCtx, ctx: &web::Data<Context>, form: FormState) -> Result<HttpResponse, AppError> {
-    let manager = is_manager(p.actor()?);
+    let manager = directions::require_manager(p.actor()?).is_ok();
     if !p.actor()?.is_staff() {
         return Err(AppError::Forbidden);
     }
@@ -99,7 +94,7 @@ async fn direction_show(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>)
         Ok((directions::get(c, id)?, list::list(c, &actor, &filter)?.items))
     })
     .await?;
-    let manager = is_manager(p.actor()?);
+    let manager = directions::require_manager(p.actor()?).is_ok();
     render(&DirectionPage {
         p,
         direction,
@@ -125,7 +120,7 @@ impl CampaignsPage {
 }
 
 async fn campaigns_page(p: PageCtx, ctx: &web::Data<Context>, form: FormState) -> Result<HttpResponse, AppError> {
-    let manager = is_manager(p.actor()?);
+    let manager = directions::require_manager(p.actor()?).is_ok();
     let (list, directions) = with_ctx(ctx, |c| Ok((campaigns::list(c)?, directions::list(c, None)?))).await?;
     let invalid = !form.errors.is_empty();
     let page = CampaignsPage {
@@ -189,7 +184,7 @@ async fn campaign_show(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) 
         Ok((campaigns::get(c, id)?, list::list(c, &actor, &filter)?.items))
     })
     .await?;
-    let manager = is_manager(p.actor()?);
+    let manager = directions::require_manager(p.actor()?).is_ok();
     render(&CampaignPage {
         p,
         campaign,

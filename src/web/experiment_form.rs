@@ -118,17 +118,6 @@ pub(super) struct PlanFields {
     team: String,
 }
 
-/// A number as people type it: "1 500,50" or "1500.5".
-fn number(text: &str) -> Option<f64> {
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '€')
-        .map(|c| if c == ',' { '.' } else { c })
-        .collect();
-    cleaned.parse().ok().filter(|v: &f64| v.is_finite())
-}
-
 /// Reads the posted form: the values to re-show, and the input or the fields that did not parse.
 fn parse(
     ctx: &Context,
@@ -177,6 +166,14 @@ fn parse(
             cell(&targets),
             cell(&methods),
         );
+        if [&name, &measure, &baseline, &target, &method]
+            .iter()
+            .all(|v| v.trim().is_empty())
+        {
+            continue;
+        }
+        // Filled rows move up, so that a message for indicator i sits on row i.
+        let i = indicators.len();
         for (field, value) in [
             ("name", &name),
             ("measure", &measure),
@@ -184,17 +181,10 @@ fn parse(
             ("target", &target),
             ("method", &method),
         ] {
-            state.values.insert(format!("indicators.{row}.{field}"), value.clone());
+            state.values.insert(format!("indicators.{i}.{field}"), value.clone());
         }
-        if [&name, &measure, &baseline, &target, &method]
-            .iter()
-            .all(|v| v.trim().is_empty())
-        {
-            continue;
-        }
-        let i = indicators.len();
         let mut value = |field: &str, text: &str| {
-            number(text).unwrap_or_else(|| {
+            super::typed_number(text).unwrap_or_else(|| {
                 errors.push(FieldError::new(format!("indicators.{i}.{field}"), "not_a_number"));
                 0.0
             })
@@ -219,7 +209,7 @@ fn parse(
     let budget = if f.budget.trim().is_empty() {
         0.0
     } else {
-        number(&f.budget).unwrap_or_else(|| {
+        super::typed_number(&f.budget).unwrap_or_else(|| {
             errors.push(FieldError::new("budget", "not_a_number"));
             0.0
         })
@@ -306,7 +296,9 @@ fn filled(input: &ExperimentInput, team_emails: &[String]) -> FormState {
 
 #[get("/experiments/new")]
 async fn new_form(req: HttpRequest, p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
-    p.actor()?;
+    if !plan::may_create(p.actor()?) {
+        return Err(AppError::Forbidden);
+    }
     // "Try this": the idea comes along from its page.
     let query = FormPairs(
         form_urlencoded::parse(req.query_string().as_bytes())

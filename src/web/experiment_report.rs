@@ -5,7 +5,7 @@ use super::{FormState, PageCtx, render, render_invalid, see_other, with_ctx};
 use crate::auth::csrf::{CsrfForm, FormPairs};
 use crate::domain::Context;
 use crate::domain::experiments::plan::{self, PlanVersion, VersionDecision, VersionState};
-use crate::domain::experiments::results::{self, ActualInput, Report, ReportInput};
+use crate::domain::experiments::results::{self, ActualInput, REPORT_TEXTS, Report, ReportInput};
 use crate::domain::experiments::review::{self, QueueItem};
 use crate::domain::experiments::{self, ExperimentView};
 use crate::domain::notifications::{self, Notification};
@@ -26,17 +26,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(notifications_read_all);
 }
 
-/// The report's text fields, in the seed's order.
-pub const REPORT_TEXTS: [&str; 7] = [
-    "what_we_did",
-    "what_made_us_dare",
-    "where_we_succeeded",
-    "what_we_would_change",
-    "what_we_learned",
-    "operational_impact",
-    "customer_feedback",
-];
-
 #[derive(Template)]
 #[template(path = "pages/experiments/report.html")]
 struct ReportPage {
@@ -47,16 +36,7 @@ struct ReportPage {
 
 impl ReportPage {
     fn text(&self, field: &str) -> &str {
-        let r = &self.report;
-        match field {
-            "what_we_did" => &r.what_we_did,
-            "what_made_us_dare" => &r.what_made_us_dare,
-            "where_we_succeeded" => &r.where_we_succeeded,
-            "what_we_would_change" => &r.what_we_would_change,
-            "what_we_learned" => &r.what_we_learned,
-            "operational_impact" => &r.operational_impact,
-            _ => &r.customer_feedback,
-        }
+        self.report.text(field)
     }
 
     fn fields(&self) -> [&'static str; 7] {
@@ -121,16 +101,8 @@ async fn report_form(
     let form = form.unwrap_or_else(|| {
         let mut state = FormState::default();
         if let Some(r) = &report {
-            for (k, v) in [
-                ("what_we_did", &r.what_we_did),
-                ("what_made_us_dare", &r.what_made_us_dare),
-                ("where_we_succeeded", &r.where_we_succeeded),
-                ("what_we_would_change", &r.what_we_would_change),
-                ("what_we_learned", &r.what_we_learned),
-                ("operational_impact", &r.operational_impact),
-                ("customer_feedback", &r.customer_feedback),
-            ] {
-                state.values.insert(k.into(), v.clone());
+            for field in REPORT_TEXTS {
+                state.values.insert(field.into(), r.text(field).to_string());
             }
             state.values.insert("one_off".into(), r.one_off.to_string());
             state.values.insert("yearly".into(), r.yearly.to_string());
@@ -157,29 +129,12 @@ async fn report_edit(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) ->
     report_form(p, &ctx, id.into_inner(), None).await
 }
 
-/// A euro amount or other number as typed ("-1 200,50"); blank is zero.
-fn amount(text: &str) -> Option<f64> {
-    let cleaned: String = text
-        .trim()
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '€')
-        .map(|c| if c == ',' { '.' } else { c })
-        .collect();
-    if cleaned.is_empty() {
-        return Some(0.0);
-    }
-    cleaned.parse().ok().filter(|v: &f64| v.is_finite())
-}
-
-#[derive(Deserialize, Default)]
-struct NoFields {}
-
 #[post("/experiments/{id}/report")]
 async fn report_save(
     p: PageCtx,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    form: CsrfForm<NoFields>,
+    form: CsrfForm<super::NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
     let id = id.into_inner();
@@ -198,6 +153,14 @@ async fn report_save(
         }
     }
     let mut errors = Vec::new();
+    // A blank amount is zero.
+    let amount = |text: &str| {
+        if text.trim().is_empty() {
+            Some(0.0)
+        } else {
+            super::typed_number(text)
+        }
+    };
     let mut number = |field: &str| {
         amount(&value(field)).unwrap_or_else(|| {
             errors.push(FieldError::new(field, "not_a_number"));
@@ -345,6 +308,15 @@ struct NotificationsPage {
     items: Vec<Notification>,
 }
 
+impl NotificationsPage {
+    /// The notification's text in the reader's language.
+    fn text(&self, n: &Notification) -> String {
+        self.p
+            .locale
+            .tf(&format!("notification.{}", n.kind), &[("title", &n.title)])
+    }
+}
+
 #[get("/notifications")]
 async fn notification_list(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
@@ -358,19 +330,11 @@ async fn notification_read(
     p: PageCtx,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    _f: CsrfForm<NoFields>,
+    _f: CsrfForm<super::NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
     let id = id.into_inner();
-    let target = with_ctx(&ctx, move |c| {
-        notifications::mark_read(c, &actor, Some(id))?;
-        Ok(notifications::list(c, &actor)?
-            .into_iter()
-            .find(|n| n.id == id)
-            .map(|n| n.link())
-            .unwrap_or_else(|| "/notifications".into()))
-    })
-    .await?;
+    let target = with_ctx(&ctx, move |c| notifications::open(c, &actor, id)).await?;
     Ok(see_other(&target))
 }
 
@@ -378,7 +342,7 @@ async fn notification_read(
 async fn notifications_read_all(
     p: PageCtx,
     ctx: web::Data<Context>,
-    _f: CsrfForm<NoFields>,
+    _f: CsrfForm<super::NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
     with_ctx(&ctx, move |c| notifications::mark_read(c, &actor, None)).await?;

@@ -208,7 +208,17 @@ impl ShowPage {
 
 async fn show_page(p: PageCtx, ctx: &web::Data<Context>, id: i64, forms: Forms) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
-    let (page, tree) = with_ctx(ctx, move |c| Ok((experiments::page(c, &actor, id)?, units::tree(c)?))).await?;
+    let (page, tree) = with_ctx(ctx, move |c| {
+        let page = experiments::page(c, &actor, id)?;
+        // The unit tree is only for the adoption form.
+        let tree = if page.experiment.can.record_adoption {
+            units::tree(c)?
+        } else {
+            Vec::new()
+        };
+        Ok((page, tree))
+    })
+    .await?;
     let invalid = forms.invalid();
     // A refused move is a conflict with the experiment's state, not bad input.
     let conflict = forms.action.has_error(super::FORM_FIELD);
@@ -249,9 +259,6 @@ async fn act(
     }
 }
 
-#[derive(Deserialize, Default)]
-struct NoFields {}
-
 macro_rules! button_action {
     ($name:ident, $path:literal, $notice:literal, $call:expr) => {
         #[post($path)]
@@ -259,7 +266,7 @@ macro_rules! button_action {
             p: PageCtx,
             ctx: web::Data<Context>,
             id: web::Path<i64>,
-            _f: CsrfForm<NoFields>,
+            _f: CsrfForm<super::NoFields>,
         ) -> Result<HttpResponse, AppError> {
             let id = id.into_inner();
             let call: fn(&Context, &Actor, i64) -> Result<(), AppError> = $call;

@@ -408,9 +408,6 @@ async fn idea_update(
     }
 }
 
-#[derive(Deserialize, Default)]
-struct NoFields {}
-
 /// Runs a one-click action on an idea and returns to its page.
 async fn act(
     p: PageCtx,
@@ -429,7 +426,7 @@ async fn support(
     p: PageCtx,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    _f: CsrfForm<NoFields>,
+    _f: CsrfForm<super::NoFields>,
 ) -> Result<HttpResponse, AppError> {
     act(p, ctx, id.into_inner(), "supported", |c, a, id| {
         engagement::support(c, a, id).map(|_| ())
@@ -442,7 +439,7 @@ async fn unsupport(
     p: PageCtx,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    _f: CsrfForm<NoFields>,
+    _f: CsrfForm<super::NoFields>,
 ) -> Result<HttpResponse, AppError> {
     act(p, ctx, id.into_inner(), "support_withdrawn", |c, a, id| {
         engagement::withdraw_support(c, a, id).map(|_| ())
@@ -455,7 +452,7 @@ async fn follow(
     p: PageCtx,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    _f: CsrfForm<NoFields>,
+    _f: CsrfForm<super::NoFields>,
 ) -> Result<HttpResponse, AppError> {
     act(p, ctx, id.into_inner(), "following", |c, a, id| {
         engagement::set_following(c, a, id, true)
@@ -468,7 +465,7 @@ async fn unfollow(
     p: PageCtx,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    _f: CsrfForm<NoFields>,
+    _f: CsrfForm<super::NoFields>,
 ) -> Result<HttpResponse, AppError> {
     act(p, ctx, id.into_inner(), "not_following", |c, a, id| {
         engagement::set_following(c, a, id, false)
@@ -481,7 +478,7 @@ async fn publish(
     p: PageCtx,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    _f: CsrfForm<NoFields>,
+    _f: CsrfForm<super::NoFields>,
 ) -> Result<HttpResponse, AppError> {
     act(p, ctx, id.into_inner(), "published", |c, a, id| {
         lifecycle::set_published(c, a, id, true)
@@ -494,7 +491,7 @@ async fn unpublish(
     p: PageCtx,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    _f: CsrfForm<NoFields>,
+    _f: CsrfForm<super::NoFields>,
 ) -> Result<HttpResponse, AppError> {
     act(p, ctx, id.into_inner(), "unpublished", |c, a, id| {
         lifecycle::set_published(c, a, id, false)
@@ -552,7 +549,7 @@ async fn comment_delete(
     p: PageCtx,
     ctx: web::Data<Context>,
     path: web::Path<(i64, i64)>,
-    _f: CsrfForm<NoFields>,
+    _f: CsrfForm<super::NoFields>,
 ) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
     let (id, comment) = path.into_inner();

@@ -118,6 +118,13 @@ impl PageCtx {
         })
     }
 
+    /// Whether the signed-in person may start experiments.
+    pub fn may_start_experiments(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(crate::domain::experiments::plan::may_create)
+    }
+
     /// Whether the signed-in person has a review queue (a key expert).
     pub fn has_review_queue(&self) -> bool {
         self.user
@@ -358,6 +365,22 @@ pub fn sign_in_redirect(ctx: &Context, signed_in: &SignedIn, location: &str) -> 
         .cookie(session_cookie(ctx, signed_in))
         .cookie(locale_cookie(ctx, signed_in.locale))
         .finish()
+}
+
+/// A form with nothing but its CSRF token (a button).
+#[derive(serde::Deserialize, Default)]
+pub struct NoFields {}
+
+/// A number as people type it: "1 500,50", "-12000" or "1500.5" (spaces, € and a decimal
+/// comma allowed); None when it is not one.
+pub fn typed_number(text: &str) -> Option<f64> {
+    let cleaned: String = text
+        .trim()
+        .chars()
+        .filter(|c| !c.is_whitespace() && *c != '€')
+        .map(|c| if c == ',' { '.' } else { c })
+        .collect();
+    cleaned.parse().ok().filter(|v: &f64| v.is_finite())
 }
 
 /// Parses a select's value as an optional id ("" → None).

@@ -6,19 +6,6 @@ use serde_json::{Value, json};
 
 const PASSWORD: &str = "kokeilujen-salasana-2026";
 
-fn unit(app: &TestApp, token: &str, name: &str) -> i64 {
-    fn find(nodes: &Value, name: &str) -> Option<i64> {
-        nodes.as_array()?.iter().find_map(|n| {
-            if n["name"] == name {
-                n["id"].as_i64()
-            } else {
-                find(&n["children"], name)
-            }
-        })
-    }
-    find(&app.api("GET", "/api/v1/units", Some(token), None).json(), name).expect(name)
-}
-
 /// A new employee of `unit_id`, optionally with a role there; returns (id, token).
 fn employee(app: &TestApp, email: &str, unit_id: i64, role: Option<&str>) -> (i64, String) {
     let admin = app.token(ADMIN);
@@ -106,7 +93,7 @@ fn the_whole_lifecycle_from_idea_to_adoption_and_publication() {
     let app = TestApp::with_demo();
     let owner = app.token(EMPLOYEE);
     let expert = app.token(KEY_EXPERT);
-    let team_unit = unit(&app, &owner, "Kotihoito Ii");
+    let team_unit = unit_named(&app, "Kotihoito Ii");
     let idea = app
         .api(
             "POST",
@@ -201,7 +188,7 @@ fn the_whole_lifecycle_from_idea_to_adoption_and_publication() {
 
     // Another unit adopts it too: its manager records that.
     let manager = app.token(UNIT_MANAGER);
-    let other = unit(&app, &manager, "Omaishoidon tuki");
+    let other = unit_named(&app, "Omaishoidon tuki");
     let spread = json!({"unit_id": other, "adopted_on": "2026-11-01", "note": "Otettu käyttöön."});
     assert_eq!(
         call(&app, &manager, "POST", id, "/adoptions", Some(spread.clone())).status,
@@ -241,7 +228,7 @@ fn illegal_moves_answer_409_with_what_is_possible() {
     let app = TestApp::with_demo();
     let owner = app.token(EMPLOYEE);
     let expert = app.token(KEY_EXPERT);
-    let id = create(&app, &owner, plan(unit(&app, &owner, "Kotihoito Ii"), json!({})));
+    let id = create(&app, &owner, plan(unit_named(&app, "Kotihoito Ii"), json!({})));
     for (action, body) in [
         ("/start", None),
         ("/complete", None),
@@ -274,7 +261,7 @@ fn illegal_moves_answer_409_with_what_is_possible() {
     );
     assert_eq!(review(&app, &expert, id, "reject").status, 409);
 
-    let rejected = create(&app, &owner, plan(unit(&app, &owner, "Kotihoito Ii"), json!({})));
+    let rejected = create(&app, &owner, plan(unit_named(&app, "Kotihoito Ii"), json!({})));
     call(&app, &owner, "POST", rejected, "/submit", None);
     assert_eq!(review(&app, &expert, rejected, "reject").json()["status"], "rejected");
     for action in ["/submit", "/withdraw", "/start"] {
@@ -286,7 +273,7 @@ fn illegal_moves_answer_409_with_what_is_possible() {
     }
 
     // Changes requested: edited, then submitted again.
-    let returned = create(&app, &owner, plan(unit(&app, &owner, "Kotihoito Ii"), json!({})));
+    let returned = create(&app, &owner, plan(unit_named(&app, "Kotihoito Ii"), json!({})));
     call(&app, &owner, "POST", returned, "/submit", None);
     assert_eq!(
         review(&app, &expert, returned, "request_changes").json()["status"],
@@ -299,7 +286,7 @@ fn illegal_moves_answer_409_with_what_is_possible() {
         returned,
         "",
         Some(plan(
-            unit(&app, &owner, "Kotihoito Ii"),
+            unit_named(&app, "Kotihoito Ii"),
             json!({"title": "Tarkennettu kokeilu"}),
         )),
     );
@@ -321,8 +308,8 @@ fn illegal_moves_answer_409_with_what_is_possible() {
 fn review_goes_to_the_nearest_ancestor_with_key_experts_and_counts_required_approvals() {
     let app = TestApp::with_demo();
     let admin = app.token(ADMIN);
-    let sector = unit(&app, &admin, "Ikäihmisten palvelut");
-    let carers = unit(&app, &admin, "Omaishoidon tuki");
+    let sector = unit_named(&app, "Ikäihmisten palvelut");
+    let carers = unit_named(&app, "Omaishoidon tuki");
     let (_, first) = employee(&app, "arvioija1@demo.kehittamo.fi", sector, Some("key_expert"));
     let (_, second) = employee(&app, "arvioija2@demo.kehittamo.fi", sector, Some("key_expert"));
     let (_, owner) = employee(&app, "omistaja@demo.kehittamo.fi", carers, None);
@@ -378,7 +365,7 @@ fn nobody_reviews_their_own_or_their_teams_experiment() {
     let app = TestApp::with_demo();
     let expert = app.token(KEY_EXPERT);
     let admin = app.token(ADMIN);
-    let kotihoito = unit(&app, &expert, "Kotihoito");
+    let kotihoito = unit_named(&app, "Kotihoito");
     let expert_id = app.person_id(&admin, KEY_EXPERT);
     let own = create(&app, &expert, plan(kotihoito, json!({})));
     call(&app, &expert, "POST", own, "/submit", None);
@@ -403,7 +390,7 @@ fn an_approved_plan_is_frozen_and_changes_become_versions() {
     let app = TestApp::with_demo();
     let owner = app.token(EMPLOYEE);
     let expert = app.token(KEY_EXPERT);
-    let team_unit = unit(&app, &owner, "Kotihoito Ii");
+    let team_unit = unit_named(&app, "Kotihoito Ii");
     let id = create(&app, &owner, plan(team_unit, json!({})));
     call(&app, &owner, "POST", id, "/submit", None);
     review(&app, &expert, id, "approve");
@@ -468,7 +455,7 @@ fn the_daily_check_starts_due_experiments_and_reminds_of_overdue_reports_once() 
     let app = TestApp::with_demo();
     let owner = app.token(EMPLOYEE);
     let expert = app.token(KEY_EXPERT);
-    let team_unit = unit(&app, &owner, "Kotihoito Ii");
+    let team_unit = unit_named(&app, "Kotihoito Ii");
     let past = json!({"starts_on": "2026-01-01", "ends_on": "2026-03-01"});
     let id = create(&app, &owner, plan(team_unit, past));
     call(&app, &owner, "POST", id, "/submit", None);
@@ -522,7 +509,7 @@ fn the_daily_check_starts_due_experiments_and_reminds_of_overdue_reports_once() 
 fn bad_plans_name_their_fields_and_write_nothing() {
     let app = TestApp::with_demo();
     let owner = app.token(EMPLOYEE);
-    let team_unit = unit(&app, &owner, "Kotihoito Ii");
+    let team_unit = unit_named(&app, "Kotihoito Ii");
     let bad = plan(
         team_unit,
         json!({
@@ -579,7 +566,7 @@ fn permission_matrix_of_experiment_actions() {
     let app = TestApp::with_demo();
     let owner = app.token(EMPLOYEE);
     let expert_token = app.token(KEY_EXPERT);
-    let team_unit = unit(&app, &owner, "Kotihoito Ii");
+    let team_unit = unit_named(&app, "Kotihoito Ii");
     // (who, sees a draft, sees a submitted one, creates, edits the draft, reviews, decides the outcome)
     let matrix: [(&str, bool, bool, bool, bool, bool, bool); 7] = [
         (CUSTOMER, false, false, false, false, false, false),
@@ -668,14 +655,7 @@ fn the_unit_filter_gives_the_same_experiments_for_large_and_small_units() {
         }
     };
     let tree = app.api("GET", "/api/v1/units", Some(&token), None).json();
-    fn ids(node: &Value, out: &mut Vec<i64>) {
-        out.push(node["id"].as_i64().unwrap());
-        for c in node["children"].as_array().unwrap() {
-            ids(c, out);
-        }
-    }
-    let mut subtree = Vec::new();
-    ids(&tree[0], &mut subtree);
+    let subtree = with_descendants(&tree[0]);
     let whole = pages(&format!("unit={}", tree[0]["id"]));
     assert!(whole.len() >= 1_000, "{}", whole.len());
     assert!(whole.windows(2).all(|w| w[0] > w[1]));

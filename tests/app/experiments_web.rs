@@ -3,22 +3,6 @@
 use crate::helpers::*;
 use serde_json::json;
 
-fn unit(app: &TestApp, name: &str) -> String {
-    let token = app.token(ADMIN);
-    fn find(nodes: &serde_json::Value, name: &str) -> Option<i64> {
-        nodes.as_array()?.iter().find_map(|n| {
-            if n["name"] == name {
-                n["id"].as_i64()
-            } else {
-                find(&n["children"], name)
-            }
-        })
-    }
-    find(&app.api("GET", "/api/v1/units", Some(&token), None).json(), name)
-        .expect(name)
-        .to_string()
-}
-
 fn plan_fields<'a>(unit: &'a str, baseline: &'a str) -> Vec<(&'a str, &'a str)> {
     vec![
         ("title", "Tekstiviesti ennen kotikäyntiä"),
@@ -58,7 +42,7 @@ fn location_id(res: &Resp) -> i64 {
 #[test]
 fn an_experiment_runs_from_the_form_to_the_printable_report_on_web_pages() {
     let app = TestApp::with_demo();
-    let team_unit = unit(&app, "Kotihoito Ii");
+    let team_unit = unit_named(&app, "Kotihoito Ii").to_string();
     let mut owner = app.signed_in(EMPLOYEE);
     assert_eq!(owner.get("/experiments/new").status, 200);
     let created = owner.post_form("/experiments", &plan_fields(&team_unit, "40,5"));
@@ -178,12 +162,38 @@ fn an_experiment_runs_from_the_form_to_the_printable_report_on_web_pages() {
 #[test]
 fn bad_plans_are_shown_again_with_their_fields_named() {
     let app = TestApp::with_demo();
-    let team_unit = unit(&app, "Kotihoito Ii");
+    let team_unit = unit_named(&app, "Kotihoito Ii").to_string();
     let mut owner = app.signed_in(EMPLOYEE);
     let bad = owner.post_form("/experiments", &plan_fields(&team_unit, "paljon"));
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("href=\"#f-indicators.0.baseline\""), "{}", bad.body);
     assert!(bad.body.contains("value=\"paljon\""), "the typed value is kept");
+    // A filled row below a blank one moves up, and its message sits on it.
+    let mut fields: Vec<(&str, &str)> = plan_fields(&team_unit, "paljon")
+        .into_iter()
+        .filter(|(k, _)| !k.starts_with("ind_"))
+        .collect();
+    for (k, v) in [
+        ("ind_name", ""),
+        ("ind_measure", ""),
+        ("ind_baseline", ""),
+        ("ind_target", ""),
+        ("ind_method", ""),
+        ("ind_name", "Soitot"),
+        ("ind_measure", "kpl"),
+        ("ind_baseline", "paljon"),
+        ("ind_target", "20"),
+        ("ind_method", ""),
+    ] {
+        fields.push((k, v));
+    }
+    let moved = owner.post_form("/experiments", &fields);
+    assert_eq!(moved.status, 422);
+    assert!(
+        moved
+            .body
+            .contains("id=\"f-indicators.0.baseline\" name=\"ind_baseline\" type=\"text\" value=\"paljon\"")
+    );
     let mut fields = plan_fields(&team_unit, "40");
     fields.retain(|(k, _)| *k != "ends_on");
     fields.push(("ends_on", "2026-01-01"));

@@ -390,3 +390,27 @@ pub fn link_in(app: &TestApp, mail: &SentMail) -> String {
     let rest = &mail.body[start + base.len()..];
     rest.split_whitespace().next().unwrap_or("").to_string()
 }
+
+/// The id of the unit with this name, found in the tree.
+pub fn unit_named(app: &TestApp, name: &str) -> i64 {
+    fn find(nodes: &serde_json::Value, name: &str) -> Option<i64> {
+        nodes.as_array()?.iter().find_map(|n| {
+            if n["name"] == name {
+                n["id"].as_i64()
+            } else {
+                find(&n["children"], name)
+            }
+        })
+    }
+    let token = app.token(ADMIN);
+    find(&app.api("GET", "/api/v1/units", Some(&token), None).json(), name).expect(name)
+}
+
+/// A unit of the tree (as `/api/v1/units` gives it) and all units below it.
+pub fn with_descendants(node: &serde_json::Value) -> Vec<i64> {
+    let mut out = vec![node["id"].as_i64().unwrap()];
+    for c in node["children"].as_array().unwrap() {
+        out.extend(with_descendants(c));
+    }
+    out
+}

@@ -2,19 +2,6 @@ use crate::helpers::*;
 use serde_json::{Value, json};
 
 /// The id of a demo unit by name.
-fn unit(app: &TestApp, token: &str, name: &str) -> i64 {
-    fn find(nodes: &Value, name: &str) -> Option<i64> {
-        nodes.as_array()?.iter().find_map(|n| {
-            if n["name"] == name {
-                n["id"].as_i64()
-            } else {
-                find(&n["children"], name)
-            }
-        })
-    }
-    find(&app.api("GET", "/api/v1/units", Some(token), None).json(), name).expect(name)
-}
-
 fn submit(app: &TestApp, token: &str, body: Value) -> Value {
     let res = app.api("POST", "/api/v1/ideas", Some(token), Some(body));
     assert_eq!(res.status, 201, "{}", res.body);
@@ -37,7 +24,7 @@ fn anyone_submits_and_staff_see_everything_customers_only_their_own() {
     let employee = app.token(EMPLOYEE);
     let customer = app.token(CUSTOMER);
     let trustee = app.token(TRUSTEE);
-    let kotihoito = unit(&app, &employee, "Kotihoito Ii");
+    let kotihoito = unit_named(&app, "Kotihoito Ii");
 
     let staff_idea = submit(&app, &employee, idea_body("Tekstiviesti ennen kotikäyntiä", kotihoito));
     assert_eq!(staff_idea["status"], "new");
@@ -115,7 +102,7 @@ fn anyone_submits_and_staff_see_everything_customers_only_their_own() {
 fn bad_ideas_name_their_fields_and_scripts_stay_text() {
     let app = TestApp::with_demo();
     let employee = app.token(EMPLOYEE);
-    let kotihoito = unit(&app, &employee, "Kotihoito");
+    let kotihoito = unit_named(&app, "Kotihoito");
     let res = app.api(
         "POST",
         "/api/v1/ideas",
@@ -164,7 +151,7 @@ fn supports_follow_and_comments() {
     let employee = app.token(EMPLOYEE);
     let expert = app.token(KEY_EXPERT);
     let trustee = app.token(TRUSTEE);
-    let kotihoito = unit(&app, &employee, "Kotihoito Ii");
+    let kotihoito = unit_named(&app, "Kotihoito Ii");
     let id = submit(&app, &employee, idea_body("Yhteinen kalenteri omaisille", kotihoito))["id"]
         .as_i64()
         .unwrap();
@@ -291,8 +278,8 @@ fn lifecycle_moves_permissions_and_illegal_moves() {
     let expert = app.token(KEY_EXPERT);
     let manager = app.token(MANAGER);
     let unit_manager = app.token(UNIT_MANAGER);
-    let kotihoito_ii = unit(&app, &employee, "Kotihoito Ii");
-    let lastensuojelu = unit(&app, &employee, "Lastensuojelu");
+    let kotihoito_ii = unit_named(&app, "Kotihoito Ii");
+    let lastensuojelu = unit_named(&app, "Lastensuojelu");
     let id = submit(&app, &employee, idea_body("Kotihoidon idea", kotihoito_ii))["id"]
         .as_i64()
         .unwrap();
@@ -394,7 +381,7 @@ fn merging_moves_supports_and_followers() {
     let expert = app.token(KEY_EXPERT);
     let trustee = app.token(TRUSTEE);
     let customer = app.token(CUSTOMER);
-    let kotihoito = unit(&app, &employee, "Kotihoito");
+    let kotihoito = unit_named(&app, "Kotihoito");
     let keep = submit(&app, &employee, idea_body("Säilyvä idea", kotihoito))["id"]
         .as_i64()
         .unwrap();
@@ -457,9 +444,9 @@ fn lists_filter_sort_and_page_by_keyset() {
     let app = TestApp::with_demo();
     let employee = app.token(EMPLOYEE);
     let expert = app.token(KEY_EXPERT);
-    let kotihoito_ii = unit(&app, &employee, "Kotihoito Ii");
-    let lastensuojelu = unit(&app, &employee, "Lastensuojelu");
-    let elderly = unit(&app, &employee, "Ikäihmisten palvelut");
+    let kotihoito_ii = unit_named(&app, "Kotihoito Ii");
+    let lastensuojelu = unit_named(&app, "Lastensuojelu");
+    let elderly = unit_named(&app, "Ikäihmisten palvelut");
     let mut ids = Vec::new();
     for i in 0..5 {
         let u = if i % 2 == 0 { kotihoito_ii } else { lastensuojelu };
@@ -527,7 +514,7 @@ fn lists_filter_sort_and_page_by_keyset() {
 fn search_finds_title_text_and_comments_with_finnish_inflection() {
     let app = TestApp::with_demo();
     let employee = app.token(EMPLOYEE);
-    let kotihoito = unit(&app, &employee, "Kotihoito");
+    let kotihoito = unit_named(&app, "Kotihoito");
     let a = submit(
         &app,
         &employee,
@@ -605,7 +592,7 @@ fn directions_are_recorded_by_managers() {
         1
     );
 
-    let kotihoito = unit(&app, &employee, "Kotihoito");
+    let kotihoito = unit_named(&app, "Kotihoito");
     let mut idea = idea_body("Suuntaan liittyvä idea", kotihoito);
     idea["direction_ids"] = json!([direction]);
     let id = submit(&app, &employee, idea)["id"].as_i64().unwrap();
@@ -640,7 +627,7 @@ fn directions_are_recorded_by_managers() {
 fn permission_matrix_of_idea_actions() {
     let app = TestApp::with_demo();
     let author = app.token(EMPLOYEE);
-    let kotihoito_ii = unit(&app, &author, "Kotihoito Ii");
+    let kotihoito_ii = unit_named(&app, "Kotihoito Ii");
     // Expected: (who, sees, supports and comments, moves status, edits, moderates)
     let matrix: [(&str, bool, bool, bool, bool, bool); 7] = [
         (CUSTOMER, false, false, false, false, false),
@@ -737,14 +724,7 @@ fn the_unit_filter_gives_the_same_ideas_for_large_and_small_units() {
     let token = app.token(EMPLOYEE);
     let tree = app.api("GET", "/api/v1/units", Some(&token), None).json();
     let sector = &tree[0];
-    fn ids(node: &serde_json::Value, out: &mut Vec<i64>) {
-        out.push(node["id"].as_i64().unwrap());
-        for c in node["children"].as_array().unwrap() {
-            ids(c, out);
-        }
-    }
-    let mut subtree = Vec::new();
-    ids(sector, &mut subtree);
+    let subtree = with_descendants(sector);
     // The sector has thousands of ideas (tested idea by idea), each unit a few hundred (collected).
     let whole = all_pages(&app, &token, &format!("unit={}&limit=100", sector["id"]));
     assert!(whole.len() >= 2_000, "{}", whole.len());
@@ -767,7 +747,7 @@ fn a_published_idea_is_seen_by_customers_until_withdrawn() {
     let id = submit(
         &app,
         &author,
-        idea_body("Julkaistava idea", unit(&app, &author, "Kotihoito Ii")),
+        idea_body("Julkaistava idea", unit_named(&app, "Kotihoito Ii")),
     )["id"]
         .as_i64()
         .unwrap();

@@ -1,24 +1,9 @@
 use crate::helpers::*;
 
-fn unit_id(app: &TestApp, name: &str) -> String {
-    let token = app.token(ADMIN);
-    let tree = app.api("GET", "/api/v1/units", Some(&token), None).json();
-    fn find(nodes: &serde_json::Value, name: &str) -> Option<i64> {
-        nodes.as_array()?.iter().find_map(|n| {
-            if n["name"] == name {
-                n["id"].as_i64()
-            } else {
-                find(&n["children"], name)
-            }
-        })
-    }
-    find(&tree, name).unwrap().to_string()
-}
-
 #[test]
 fn ideas_are_submitted_discussed_and_moved_on_web_pages() {
     let app = TestApp::with_demo();
-    let kotihoito = unit_id(&app, "Kotihoito Ii");
+    let kotihoito = unit_named(&app, "Kotihoito Ii").to_string();
     let mut employee = app.signed_in(EMPLOYEE);
 
     let form = employee.get("/ideas/new");
@@ -124,7 +109,7 @@ fn ideas_are_submitted_discussed_and_moved_on_web_pages() {
 #[test]
 fn observations_are_written_and_turned_into_ideas_on_web_pages() {
     let app = TestApp::with_demo();
-    let kotihoito = unit_id(&app, "Kotihoito Ii");
+    let kotihoito = unit_named(&app, "Kotihoito Ii").to_string();
     let mut employee = app.signed_in(EMPLOYEE);
     let page = employee.get("/observations");
     assert_eq!(page.status, 200);
@@ -202,7 +187,7 @@ fn observations_are_written_and_turned_into_ideas_on_web_pages() {
 #[test]
 fn campaigns_and_directions_on_web_pages() {
     let app = TestApp::with_demo();
-    let kotihoito = unit_id(&app, "Kotihoito");
+    let kotihoito = unit_named(&app, "Kotihoito").to_string();
     let mut manager = app.signed_in(MANAGER);
     let today = chrono::Utc::now().date_naive();
     let bad = manager.post_form(
@@ -295,7 +280,7 @@ fn campaigns_and_directions_on_web_pages() {
 #[test]
 fn the_service_path_board_on_web_pages() {
     let app = TestApp::with_demo();
-    let kotihoito = unit_id(&app, "Kotihoito");
+    let kotihoito = unit_named(&app, "Kotihoito").to_string();
     let mut manager = app.signed_in(UNIT_MANAGER);
     let bad = manager.post_form("/service-paths", &[("name", "Polku"), ("stages", "")]);
     assert_eq!(bad.status, 422);
@@ -342,7 +327,7 @@ fn the_service_path_board_on_web_pages() {
 #[test]
 fn the_home_page_shows_activity_of_followed_ideas_and_own_units() {
     let app = TestApp::with_demo();
-    let kotihoito_ii: i64 = unit_id(&app, "Kotihoito Ii").parse().unwrap();
+    let kotihoito_ii: i64 = unit_named(&app, "Kotihoito Ii").to_string().parse().unwrap();
     let expert = app.token(KEY_EXPERT);
     let customer = app.token(CUSTOMER);
     // A key expert's idea in the employee's unit, and the customer's own idea.
@@ -383,7 +368,7 @@ fn the_home_page_shows_activity_of_followed_ideas_and_own_units() {
 #[test]
 fn reporting_and_hiding_on_web_pages() {
     let app = TestApp::with_demo();
-    let kotihoito: i64 = unit_id(&app, "Kotihoito Ii").parse().unwrap();
+    let kotihoito: i64 = unit_named(&app, "Kotihoito Ii").to_string().parse().unwrap();
     let employee = app.token(EMPLOYEE);
     let body =
         serde_json::json!({"title": "Kiistanalainen idea", "problem": "p", "proposal": "q", "unit_ids": [kotihoito]});
@@ -444,7 +429,7 @@ fn reporting_and_hiding_on_web_pages() {
 #[test]
 fn similar_ideas_are_offered_while_typing_a_title() {
     let app = TestApp::with_demo();
-    let kotihoito: i64 = unit_id(&app, "Kotihoito Ii").parse().unwrap();
+    let kotihoito: i64 = unit_named(&app, "Kotihoito Ii").to_string().parse().unwrap();
     let employee = app.token(EMPLOYEE);
     let body = serde_json::json!({"title": "Tekstiviesti ennen kotikäyntiä", "problem": "p", "proposal": "q", "unit_ids": [kotihoito]});
     let id = app.api("POST", "/api/v1/ideas", Some(&employee), Some(body)).json()["id"]

@@ -235,9 +235,14 @@ fn write_plan(conn: &mut AnyConnection, id: i64, owner: i64, input: &ExperimentI
     Ok(())
 }
 
-/// Starts a draft; staff only. The creator owns it.
+/// Whether the actor may start experiments: employees do (customers and trustees do not).
+pub fn may_create(actor: &Actor) -> bool {
+    actor.kind == crate::domain::access::PersonKind::Employee
+}
+
+/// Starts a draft (employees). The creator owns it.
 pub fn create(ctx: &Context, actor: &Actor, input: &ExperimentInput) -> AppResult<i64> {
-    if !actor.is_staff() || actor.kind != crate::domain::access::PersonKind::Employee {
+    if !may_create(actor) {
         return Err(AppError::Forbidden);
     }
     ctx.db.transaction(|conn| {

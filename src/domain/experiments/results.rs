@@ -135,6 +135,32 @@ pub struct Report {
     pub updated_at: NaiveDateTime,
 }
 
+/// The report's text fields, in the seed's order.
+pub const REPORT_TEXTS: [&str; 7] = [
+    "what_we_did",
+    "what_made_us_dare",
+    "where_we_succeeded",
+    "what_we_would_change",
+    "what_we_learned",
+    "operational_impact",
+    "customer_feedback",
+];
+
+impl Report {
+    /// One of `REPORT_TEXTS` by name.
+    pub fn text(&self, field: &str) -> &str {
+        match field {
+            "what_we_did" => &self.what_we_did,
+            "what_made_us_dare" => &self.what_made_us_dare,
+            "where_we_succeeded" => &self.where_we_succeeded,
+            "what_we_would_change" => &self.what_we_would_change,
+            "what_we_learned" => &self.what_we_learned,
+            "operational_impact" => &self.operational_impact,
+            _ => &self.customer_feedback,
+        }
+    }
+}
+
 /// The largest financial impact recorded, euros either way.
 pub const MAX_IMPACT: f64 = 1_000_000_000.0;
 
