@@ -176,13 +176,15 @@ pub struct Extra {
     pub experiments: usize,
 }
 
-/// Fills an empty database with the demo organisation, its ideas and experiments; returns the
-/// sign-ins, or None when the organisation already exists. `extra` adds the scale data set.
+/// Fills an empty database with the demo organisation, its ideas, experiments and panels;
+/// returns the sign-ins, or None when the organisation already exists. `extra` adds the scale
+/// data set.
 pub fn fill_all(ctx: &Context, extra: Extra, progress: bool) -> AppResult<Option<Vec<DemoLogin>>> {
     let logins = fill(ctx, extra.people, progress)?;
     if logins.is_some() {
         crate::demo_ideas::fill(ctx)?;
         crate::demo_experiments::fill(ctx)?;
+        crate::demo_panels::fill(ctx)?;
         if extra.ideas > 0 {
             crate::demo_ideas::scale(ctx, extra.ideas, progress)?;
         }

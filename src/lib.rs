@@ -8,6 +8,7 @@ pub mod db;
 pub mod demo;
 pub mod demo_experiments;
 pub mod demo_ideas;
+pub mod demo_panels;
 pub mod domain;
 pub mod error;
 pub mod i18n;

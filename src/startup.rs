@@ -119,25 +119,36 @@ impl Application {
 /// How often the experiments' daily check runs (hourly, so that a restart never skips a day).
 const DAILY_CHECK_EVERY: Duration = Duration::from_secs(3600);
 
-/// The outbox sender, the experiments' daily check and housekeeping; safe to run on several
-/// instances at once.
+/// How often voting rounds that opened or closed are announced.
+const ROUND_CHECK_EVERY: Duration = Duration::from_secs(30);
+
+/// The outbox sender, the experiments' daily check, voting-round announcements and housekeeping;
+/// safe to run on several instances at once.
 async fn background(ctx: Context, mailer: Mailer) {
     let mut tick = actix_web::rt::time::interval(Duration::from_millis(ctx.settings.mail.poll_interval_ms.max(10)));
-    let mut rounds: u64 = 0;
+    let mut ticks: u64 = 0;
     let mut last_daily: Option<std::time::Instant> = None;
+    let mut last_rounds: Option<std::time::Instant> = None;
     loop {
         tick.tick().await;
-        rounds += 1;
+        ticks += 1;
         let (c, m) = (ctx.clone(), mailer.clone());
-        let prune = rounds % 600 == 0;
+        let prune = ticks % 600 == 0;
         let daily = last_daily.is_none_or(|at| at.elapsed() >= DAILY_CHECK_EVERY);
         if daily {
             last_daily = Some(std::time::Instant::now());
+        }
+        let round_check = last_rounds.is_none_or(|at| at.elapsed() >= ROUND_CHECK_EVERY);
+        if round_check {
+            last_rounds = Some(std::time::Instant::now());
         }
         let result = web::block(move || {
             outbox::send_due(&c, &m)?;
             if prune {
                 accounts::prune_login_attempts(&c)?;
+            }
+            if round_check {
+                crate::domain::panels::rounds::announce_due(&c)?;
             }
             if daily {
                 let done = crate::domain::experiments::lifecycle::daily(&c)?;

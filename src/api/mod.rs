@@ -8,6 +8,7 @@ mod health;
 mod ideas;
 mod observations;
 mod org;
+mod panels;
 mod people;
 mod reports;
 
@@ -33,6 +34,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     observations::routes(cfg);
     reports::routes(cfg);
     experiments::routes(cfg);
+    panels::routes(cfg);
 }
 
 /// JSON bodies that do not parse (or name unknown fields) are 400 problems, never 500.
@@ -157,6 +159,29 @@ impl utoipa::Modify for BearerAuth {
         experiments::notification_list,
         experiments::notification_read,
         experiments::notifications_read_all,
+        panels::panel_list,
+        panels::panel_create,
+        panels::panel_get,
+        panels::panel_update,
+        panels::member_list,
+        panels::member_add,
+        panels::member_remove,
+        panels::invitation_list,
+        panels::invitation_create,
+        panels::invitation_accept,
+        panels::share_list,
+        panels::share_create,
+        panels::share_delete,
+        panels::panel_comment_create,
+        panels::round_list,
+        panels::round_create,
+        panels::round_get,
+        panels::ballot_get,
+        panels::ballot_put,
+        panels::round_results,
+        panels::trustee_municipalities_get,
+        panels::trustee_municipalities_put,
+        panels::my_municipality,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
@@ -169,6 +194,7 @@ impl utoipa::Modify for BearerAuth {
         (name = "campaigns", description = "Campaigns, customer personas and service paths"),
         (name = "experiments", description = "Experiments: plans, reviews, diaries, result reports and adoptions"),
         (name = "notifications", description = "The caller's notifications"),
+        (name = "panels", description = "Customer panels, shared items, voting rounds, and trustees' municipalities"),
         (name = "moderation", description = "Reports and hiding content"),
         (name = "health", description = "Liveness and readiness"),
     )

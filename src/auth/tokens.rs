@@ -17,6 +17,8 @@ pub enum Purpose {
     Verify,
     /// An invitation link for a person created by an administrator.
     Invite,
+    /// An invitation to a customer panel; its subject is the invitation's id, not a person's.
+    PanelInvite,
 }
 
 impl Purpose {
@@ -27,6 +29,7 @@ impl Purpose {
             Purpose::Reset => "reset",
             Purpose::Verify => "verify",
             Purpose::Invite => "invite",
+            Purpose::PanelInvite => "panel_invite",
         }
     }
 }
@@ -88,7 +91,7 @@ impl Tokens {
             Purpose::Session => self.session_seconds,
             Purpose::Api => self.api_seconds,
             Purpose::Reset | Purpose::Verify => self.link_seconds,
-            Purpose::Invite => self.invite_seconds,
+            Purpose::Invite | Purpose::PanelInvite => self.invite_seconds,
         }
     }
 

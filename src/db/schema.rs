@@ -409,6 +409,111 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    panels (id) {
+        id -> BigInt,
+        name -> Text,
+        description -> Text,
+        active -> Bool,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    panel_units (panel_id, unit_id) {
+        panel_id -> BigInt,
+        unit_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    panel_members (panel_id, person_id) {
+        panel_id -> BigInt,
+        person_id -> BigInt,
+        role -> Text,
+        joined_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    panel_invitations (id) {
+        id -> BigInt,
+        panel_id -> BigInt,
+        email -> Text,
+        invited_by -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        accepted_at -> Nullable<Timestamp>,
+        accepted_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    panel_shares (id) {
+        id -> BigInt,
+        panel_id -> BigInt,
+        object_type -> Text,
+        object_id -> BigInt,
+        question -> Text,
+        shared_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    panel_comments (id) {
+        id -> BigInt,
+        share_id -> BigInt,
+        author_id -> BigInt,
+        body -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    voting_rounds (id) {
+        id -> BigInt,
+        panel_id -> BigInt,
+        title -> Text,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        best_marks -> Integer,
+        worst_marks -> Integer,
+        results_while_open -> Bool,
+        opened_notified_at -> Nullable<Timestamp>,
+        closed_notified_at -> Nullable<Timestamp>,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    round_ideas (round_id, idea_id) {
+        round_id -> BigInt,
+        idea_id -> BigInt,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    round_marks (round_id, person_id, idea_id) {
+        round_id -> BigInt,
+        person_id -> BigInt,
+        idea_id -> BigInt,
+        mark -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    trustee_municipalities (person_id, municipality_id) {
+        person_id -> BigInt,
+        municipality_id -> BigInt,
+    }
+}
+
 diesel::joinable!(unit_municipalities -> units (unit_id));
 diesel::joinable!(unit_municipalities -> municipalities (municipality_id));
 diesel::joinable!(person_units -> people (person_id));
@@ -446,6 +551,21 @@ diesel::joinable!(adoptions -> experiments (experiment_id));
 diesel::joinable!(adoptions -> units (unit_id));
 diesel::joinable!(experiment_versions -> experiments (experiment_id));
 
+diesel::joinable!(panel_units -> panels (panel_id));
+diesel::joinable!(panel_units -> units (unit_id));
+diesel::joinable!(panel_members -> panels (panel_id));
+diesel::joinable!(panel_members -> people (person_id));
+diesel::joinable!(panel_invitations -> panels (panel_id));
+diesel::joinable!(panel_shares -> panels (panel_id));
+diesel::joinable!(panel_comments -> panel_shares (share_id));
+diesel::joinable!(panel_comments -> people (author_id));
+diesel::joinable!(voting_rounds -> panels (panel_id));
+diesel::joinable!(round_ideas -> voting_rounds (round_id));
+diesel::joinable!(round_ideas -> ideas (idea_id));
+diesel::joinable!(round_marks -> voting_rounds (round_id));
+diesel::joinable!(trustee_municipalities -> people (person_id));
+diesel::joinable!(trustee_municipalities -> municipalities (municipality_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     organisation,
     municipalities,
@@ -482,4 +602,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     result_reports,
     adoptions,
     notifications,
+    panels,
+    panel_units,
+    panel_members,
+    panel_invitations,
+    panel_shares,
+    panel_comments,
+    voting_rounds,
+    round_ideas,
+    round_marks,
+    trustee_municipalities,
 );

@@ -14,8 +14,10 @@ pub mod municipalities;
 pub mod notifications;
 pub mod observations;
 pub mod organisation;
+pub mod panels;
 pub mod people;
 pub mod personas;
+pub mod trustees;
 pub mod units;
 pub mod validate;
 

@@ -24,6 +24,12 @@ pub enum Kind {
     VersionDecided,
     /// The end date passed without a result report.
     ReportOverdue,
+    /// Something was shared with the recipient's customer panel.
+    PanelShared,
+    /// A voting round of the recipient's panel opened.
+    RoundOpened,
+    /// A voting round the recipient coordinates closed.
+    RoundClosed,
 }
 
 impl Kind {
@@ -35,22 +41,44 @@ impl Kind {
             Kind::VersionWaiting => "version_waiting",
             Kind::VersionDecided => "version_decided",
             Kind::ReportOverdue => "report_overdue",
+            Kind::PanelShared => "panel_shared",
+            Kind::RoundOpened => "round_opened",
+            Kind::RoundClosed => "round_closed",
+        }
+    }
+
+    /// What kind of object the notification is about.
+    pub fn object_type(self) -> &'static str {
+        match self {
+            Kind::PanelShared => "panel",
+            Kind::RoundOpened | Kind::RoundClosed => "round",
+            _ => "experiment",
         }
     }
 }
 
-/// Notifies each of `recipients` once (active people only), in-app and by email in their language.
+/// The page a notification about an object leads to.
+pub fn path_of(object_type: &str, object_id: i64) -> String {
+    match object_type {
+        "panel" => format!("/panels/{object_id}"),
+        "round" => format!("/rounds/{object_id}"),
+        _ => format!("/experiments/{object_id}"),
+    }
+}
+
+/// Notifies each of `recipients` once (active people only), in-app and by email in their language;
+/// `object_id` is the experiment, panel or round that `kind` is about.
 pub fn notify(
     conn: &mut AnyConnection,
     ctx: &Context,
     recipients: &[i64],
     kind: Kind,
-    experiment_id: i64,
+    object_id: i64,
     title: &str,
 ) -> AppResult<()> {
     let mut seen = Vec::new();
     let now = crate::db::now();
-    let link = ctx.link(&format!("/experiments/{experiment_id}"));
+    let link = ctx.link(&path_of(kind.object_type(), object_id));
     for &person in recipients {
         if seen.contains(&person) {
             continue;
@@ -69,8 +97,8 @@ pub fn notify(
             .values((
                 notifications::person_id.eq(person),
                 notifications::kind.eq(kind.as_str()),
-                notifications::object_type.eq("experiment"),
-                notifications::object_id.eq(experiment_id),
+                notifications::object_type.eq(kind.object_type()),
+                notifications::object_id.eq(object_id),
                 notifications::title.eq(title),
                 notifications::created_at.eq(now),
             ))
@@ -100,11 +128,13 @@ pub fn unread_count(conn: &mut AnyConnection, person_id: i64) -> AppResult<i64> 
 #[derive(Debug, Clone, Serialize, Queryable, utoipa::ToSchema)]
 pub struct Notification {
     pub id: i64,
-    /// review_waiting, decided, version_waiting, version_decided or report_overdue.
+    /// review_waiting, decided, version_waiting, version_decided, report_overdue, panel_shared,
+    /// round_opened or round_closed.
     pub kind: String,
+    /// experiment, panel or round.
     pub object_type: String,
     pub object_id: i64,
-    /// The experiment's title when it was sent.
+    /// The title of what it is about when it was sent.
     pub title: String,
     pub read_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
@@ -133,12 +163,12 @@ pub fn list(ctx: &Context, actor: &Actor) -> AppResult<Vec<Notification>> {
 pub fn open(ctx: &Context, actor: &Actor, id: i64) -> AppResult<String> {
     mark_read(ctx, actor, Some(id))?;
     let mut conn = ctx.db.read()?;
-    let object_id = notifications::table
+    let (object_type, object_id) = notifications::table
         .filter(notifications::id.eq(id))
         .filter(notifications::person_id.eq(actor.id))
-        .select(notifications::object_id)
-        .first::<i64>(&mut conn)?;
-    Ok(format!("/experiments/{object_id}"))
+        .select((notifications::object_type, notifications::object_id))
+        .first::<(String, i64)>(&mut conn)?;
+    Ok(path_of(&object_type, object_id))
 }
 
 /// Marks one of the person's notifications read (or all of them when `id` is None).

@@ -546,8 +546,8 @@ pub fn members_of_unit(ctx: &Context, unit_id: i64) -> AppResult<Vec<PersonSumma
         .load(&mut conn)?)
 }
 
-/// The ids of active employees by email, in the order given; an unknown address names the field.
-pub fn employee_ids_by_email(ctx: &Context, emails: &[String]) -> AppResult<Vec<i64>> {
+/// The ids of active employees by email, in the order given; an unknown address names `field`.
+pub fn employee_ids_by_email(ctx: &Context, field: &str, emails: &[String]) -> AppResult<Vec<i64>> {
     if emails.is_empty() {
         return Ok(Vec::new());
     }
@@ -563,7 +563,7 @@ pub fn employee_ids_by_email(ctx: &Context, emails: &[String]) -> AppResult<Vec<
     for email in &lowered {
         match found.iter().find(|(_, e)| e == email) {
             Some((id, _)) => ids.push(*id),
-            None => return Err(AppError::field("team", "unknown_person")),
+            None => return Err(AppError::field(field, "unknown_person")),
         }
     }
     Ok(ids)

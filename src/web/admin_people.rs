@@ -20,6 +20,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(person_update)
         .service(role_add)
         .service(role_remove)
+        .service(municipalities_set)
         .service(audit_log);
 }
 
@@ -187,9 +188,16 @@ struct PersonPage {
     selected_units: Vec<i64>,
     role_form: FormState,
     history: Vec<EventView>,
+    /// Every municipality, and those a trustee represents.
+    municipalities: Vec<crate::domain::municipalities::Municipality>,
+    represented: Vec<i64>,
 }
 
 impl PersonPage {
+    fn represents(&self, id: &i64) -> bool {
+        self.represented.contains(id)
+    }
+
     fn flat(&self) -> Vec<&UnitNode> {
         units::flatten(&self.tree)
     }
@@ -209,11 +217,17 @@ async fn person_page(
         limit: Some(20),
         ..Default::default()
     };
-    let (person, tree, history) = with_ctx(ctx, move |c| {
+    let (person, tree, history, municipalities, represented) = with_ctx(ctx, move |c| {
+        let represented = crate::domain::trustees::get(c, &actor, id)?
+            .into_iter()
+            .map(|m| m.id)
+            .collect();
         Ok((
             people::get(c, &actor, id)?,
             units::tree(c)?,
             events::audit_log(c, &actor, &filter)?.items,
+            crate::domain::municipalities::list(c)?,
+            represented,
         ))
     })
     .await?;
@@ -239,6 +253,8 @@ async fn person_page(
         selected_units,
         role_form,
         history,
+        municipalities,
+        represented,
     };
     if invalid { render_invalid(&page) } else { render(&page) }
 }
@@ -313,6 +329,23 @@ async fn role_add(
         Some(_) => Ok(see_other(&format!("/admin/people/{id}?done=role_granted"))),
         None => person_page(p, &ctx, id, None, Some(state)).await,
     }
+}
+
+/// Links a trustee to the municipalities they represent.
+#[post("/admin/people/{id}/municipalities")]
+async fn municipalities_set(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    id: web::Path<i64>,
+    form: CsrfForm<super::NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let actor = p.admin()?.clone();
+    let id = id.into_inner();
+    let input = crate::domain::trustees::TrusteeMunicipalities {
+        municipality_ids: form.1.ids("municipality_ids")?,
+    };
+    with_ctx(&ctx, move |c| crate::domain::trustees::set(c, &actor, id, &input)).await?;
+    Ok(see_other(&format!("/admin/people/{id}?done=saved")))
 }
 
 #[post("/admin/people/{id}/roles/{role_id}/delete")]

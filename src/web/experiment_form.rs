@@ -225,7 +225,7 @@ fn parse(
         .filter(|e| !e.is_empty())
         .map(str::to_string)
         .collect();
-    let team_ids = match crate::domain::people::employee_ids_by_email(ctx, &emails) {
+    let team_ids = match crate::domain::people::employee_ids_by_email(ctx, "team", &emails) {
         Ok(ids) => ids,
         Err(AppError::Validation(e)) => {
             errors.extend(e);

@@ -108,6 +108,7 @@ async fn list_page(p: PageCtx, ctx: web::Data<Context>, q: ListQuery, results: b
         q: Some(q.q.clone()),
         unit: opt_id(&q.unit).ok().flatten(),
         direction: opt_id(&q.direction).ok().flatten(),
+        municipality: None,
         status: ExperimentStatus::parse(&q.status),
         owner: (q.mine == "1").then_some(actor.id),
         from,
@@ -474,8 +475,8 @@ async fn owner_post(
         state,
         |f| &mut f.owner,
         move |c, a| {
-            let ids = crate::domain::people::employee_ids_by_email(c, std::slice::from_ref(&f.owner_email))
-                .map_err(|_| AppError::field("owner_email", "unknown_person"))?;
+            let ids =
+                crate::domain::people::employee_ids_by_email(c, "owner_email", std::slice::from_ref(&f.owner_email))?;
             let owner = ids
                 .first()
                 .copied()

@@ -33,6 +33,7 @@ struct HomePage {
     p: PageCtx,
     me: PersonView,
     feed: Vec<crate::domain::feed::FeedItem>,
+    panels: crate::domain::panels::MemberHome,
 }
 
 #[get("/")]
@@ -48,15 +49,16 @@ async fn index(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppE
         Some(actor) => {
             let actor = actor.clone();
             let ctx = ctx.clone();
-            let (me, feed) = blocking(move || {
+            let (me, feed, panels) = blocking(move || {
                 let me = {
                     let mut conn = ctx.db.read()?;
                     people::view(&mut conn, actor.id)?
                 };
-                Ok((me, crate::domain::feed::recent(&ctx, &actor, 20)?))
+                let feed = crate::domain::feed::recent(&ctx, &actor, 20)?;
+                Ok((me, feed, crate::domain::panels::home(&ctx, &actor)?))
             })
             .await?;
-            render(&HomePage { p, me, feed })
+            render(&HomePage { p, me, feed, panels })
         }
     }
 }

@@ -13,8 +13,12 @@ pub mod format;
 mod home;
 mod ideas;
 mod moderation;
+mod municipality;
 mod observations;
+mod panel_members;
+mod panels;
 mod paths;
+mod rounds;
 
 pub use errors::{not_found as errors_not_found, render_errors};
 
@@ -48,6 +52,10 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     catalog::routes(cfg);
     paths::routes(cfg);
     moderation::routes(cfg);
+    panels::routes(cfg);
+    panel_members::routes(cfg);
+    rounds::routes(cfg);
+    municipality::routes(cfg);
 }
 
 /// What every page template needs: language, the signed-in person, CSRF token, organisation.
@@ -280,6 +288,17 @@ impl FormState {
             Err(e) => Err(e),
         }
     }
+}
+
+/// A CSV file to download (the body carries its own byte-order mark).
+pub fn csv_download(filename: &str, body: String) -> HttpResponse {
+    HttpResponse::Ok()
+        .content_type("text/csv; charset=utf-8")
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .body(body)
 }
 
 /// Runs blocking domain code off the async workers.

@@ -4,7 +4,9 @@ use super::ExperimentRow;
 use super::lifecycle::ExperimentStatus;
 use crate::db::AnyConnection;
 use crate::db::backend;
-use crate::db::schema::{experiment_directions, experiment_team, experiments, people, units as units_t};
+use crate::db::schema::{
+    experiment_directions, experiment_team, experiments, people, unit_municipalities, units as units_t,
+};
 use crate::domain::access::Actor;
 use crate::domain::{Context, MAX_PAGE_SIZE, units};
 use crate::error::{AppError, AppResult};
@@ -21,6 +23,8 @@ pub struct ExperimentFilter {
     /// A unit and its sub-units.
     pub unit: Option<i64>,
     pub direction: Option<i64>,
+    /// Experiments of units serving this municipality.
+    pub municipality: Option<i64>,
     pub status: Option<ExperimentStatus>,
     pub owner: Option<i64>,
     /// Running on or after this day (ends on or after it).
@@ -136,6 +140,15 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &ExperimentFilter) -> AppResul
                 experiment_directions::table
                     .filter(experiment_directions::direction_id.eq(d))
                     .select(experiment_directions::experiment_id),
+            ),
+        );
+    }
+    if let Some(m) = filter.municipality {
+        q = q.filter(
+            experiments::unit_id.eq_any(
+                unit_municipalities::table
+                    .filter(unit_municipalities::municipality_id.eq(m))
+                    .select(unit_municipalities::unit_id),
             ),
         );
     }

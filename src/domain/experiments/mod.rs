@@ -138,11 +138,12 @@ pub fn load_visible(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppResu
         .select(ExperimentRow::as_select())
         .first(conn)?;
     let s = standing(conn, actor, &e)?;
-    if visible(&e, actor, &s) {
-        Ok((e, s))
-    } else {
-        Err(AppError::NotFound)
-    }
+    // A customer also sees a submitted experiment shared with one of their panels.
+    let visible = visible(&e, actor, &s)
+        || (!actor.is_staff()
+            && e.status() != ExperimentStatus::Draft
+            && super::panels::shares::shared_with(conn, actor.id, super::panels::shares::ItemType::Experiment, id)?);
+    if visible { Ok((e, s)) } else { Err(AppError::NotFound) }
 }
 
 /// An experiment with everything its page shows.
@@ -180,6 +181,8 @@ pub struct ExperimentView {
     pub warnings: Vec<String>,
     /// What the caller may do now.
     pub can: Permissions,
+    /// What customer panels say of it (staff hear every panel, a member their own).
+    pub panels: Vec<super::panels::shares::PanelVoice>,
 }
 
 /// The caller's possible actions, for pages and API clients alike.
@@ -331,6 +334,7 @@ pub fn view(conn: &mut AnyConnection, actor: &Actor, e: ExperimentRow, s: &Stand
         created_at: e.created_at,
         warnings: warnings(e.starts_at, e.ends_at),
         can,
+        panels: super::panels::shares::voices(conn, actor, super::panels::shares::ItemType::Experiment, id)?,
     })
 }
 

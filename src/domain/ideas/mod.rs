@@ -105,6 +105,8 @@ pub struct IdeaView {
     pub observations: Vec<super::observations::Observation>,
     /// The experiments that try it (those the caller may see).
     pub experiments: Vec<super::experiments::list::ExperimentSummary>,
+    /// What customer panels say of it (staff hear every panel, a member their own).
+    pub panels: Vec<super::panels::shares::PanelVoice>,
 }
 
 /// One step of an idea's status history.
@@ -414,7 +416,9 @@ pub fn load_visible(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppResu
     let visible = if idea.hidden {
         own || moderates(conn, actor, id)?
     } else {
-        own || actor.is_staff() || idea.published
+        own || actor.is_staff()
+            || idea.published
+            || super::panels::shares::shared_with(conn, actor.id, super::panels::shares::ItemType::Idea, id)?
     };
     if visible { Ok(idea) } else { Err(AppError::NotFound) }
 }
@@ -516,6 +520,7 @@ fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow) -> AppResult<Ide
             Vec::new()
         },
         experiments: super::experiments::of_idea(conn, actor, id)?,
+        panels: super::panels::shares::voices(conn, actor, super::panels::shares::ItemType::Idea, id)?,
     })
 }
 

@@ -1,0 +1,10 @@
+DROP TABLE trustee_municipalities;
+DROP TABLE round_marks;
+DROP TABLE round_ideas;
+DROP TABLE voting_rounds;
+DROP TABLE panel_comments;
+DROP TABLE panel_shares;
+DROP TABLE panel_invitations;
+DROP TABLE panel_members;
+DROP TABLE panel_units;
+DROP TABLE panels;
