@@ -10,7 +10,8 @@ fn attr<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
     tag[start..].split('"').next()
 }
 
-fn check_page(path: &str, html: &str) {
+/// Checks one page's structure.
+pub(crate) fn check_page(path: &str, html: &str) {
     assert!(html.contains("<html lang=\""), "{path}: lang");
     assert_eq!(html.matches("<h1").count(), 1, "{path}: exactly one h1");
     for landmark in ["<header", "<nav", "<main id=\"main\"", "<footer"] {

@@ -200,6 +200,28 @@ impl TestApp {
         }
     }
 
+    /// Waits for a mail to `to` whose subject contains `needle`.
+    pub fn wait_for_mail_about(&self, to: &str, needle: &str) -> SentMail {
+        let mailbox = self.mailbox.as_ref().expect("memory mailer");
+        let started = Instant::now();
+        loop {
+            if let Some(m) = mailbox
+                .lock()
+                .unwrap()
+                .iter()
+                .rev()
+                .find(|m| m.to == to && m.subject.contains(needle))
+            {
+                return m.clone();
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "no mail to {to} about {needle}"
+            );
+            std::thread::sleep(Duration::from_millis(25));
+        }
+    }
+
     /// How many mails were delivered to `to`.
     pub fn mail_count(&self, to: &str) -> usize {
         self.mailbox

@@ -18,4 +18,6 @@ mod mail;
 mod migrations;
 mod moderation;
 mod observations;
+mod panels;
+mod panels_web;
 mod setup;

@@ -329,10 +329,8 @@ pub fn open_for(conn: &mut AnyConnection, person_id: i64) -> AppResult<Vec<Round
 fn voters(conn: &mut AnyConnection, id: i64) -> AppResult<i64> {
     Ok(round_marks::table
         .filter(round_marks::round_id.eq(id))
-        .select(round_marks::person_id)
-        .distinct()
-        .count()
-        .get_result(conn)?)
+        .select(diesel::dsl::count(round_marks::person_id).aggregate_distinct())
+        .first(conn)?)
 }
 
 /// A round the actor may see, with their ballot; a round of a panel they cannot see is 404.
