@@ -174,10 +174,13 @@ pub fn fill(ctx: &Context) -> AppResult<()> {
                 idea_ids: idea_ids[..5].to_vec(),
             },
         )?;
+        // A clear winner, a runner-up and a loser, as in a real workshop.
+        const BEST: [usize; 6] = [0, 0, 1, 0, 2, 1];
+        const WORST: [usize; 6] = [4, 3, 4, 4, 3, 4];
         for (i, voter) in voters.iter().enumerate() {
             let ballot = Ballot {
-                best: vec![idea_ids[i % 3]],
-                worst: vec![idea_ids[3 + i % 2]],
+                best: vec![idea_ids[BEST[i % 6]]],
+                worst: vec![idea_ids[WORST[i % 6]]],
             };
             rounds::vote(ctx, voter, closed, &ballot)?;
         }
