@@ -413,6 +413,19 @@ pub fn link_in(app: &TestApp, mail: &SentMail) -> String {
     rest.split_whitespace().next().unwrap_or("").to_string()
 }
 
+/// Submits an idea of Kotihoito Ii as the demo employee; returns its id.
+pub fn employee_idea(app: &TestApp, title: &str) -> i64 {
+    let body = serde_json::json!({
+        "title": title,
+        "problem": "Asiakkaat odottavat kotihoidon käyntejä epätietoisina.",
+        "proposal": "Kokeillaan uutta tapaa.",
+        "unit_ids": [unit_named(app, "Kotihoito Ii")],
+    });
+    let res = app.api("POST", "/api/v1/ideas", Some(&app.token(EMPLOYEE)), Some(body));
+    assert_eq!(res.status, 201, "{}", res.body);
+    res.json()["id"].as_i64().unwrap()
+}
+
 /// The id of the unit with this name, found in the tree.
 pub fn unit_named(app: &TestApp, name: &str) -> i64 {
     fn find(nodes: &serde_json::Value, name: &str) -> Option<i64> {

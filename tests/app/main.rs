@@ -20,4 +20,5 @@ mod moderation;
 mod observations;
 mod panels;
 mod panels_web;
+mod rounds;
 mod setup;

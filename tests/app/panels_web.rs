@@ -3,19 +3,6 @@
 
 use crate::a11y::check_page;
 use crate::helpers::*;
-use serde_json::json;
-
-fn idea(app: &TestApp, title: &str) -> i64 {
-    let body = json!({
-        "title": title,
-        "problem": "Asiakkaat odottavat kotihoidon käyntejä epätietoisina.",
-        "proposal": "Kokeillaan uutta tapaa.",
-        "unit_ids": [unit_named(app, "Kotihoito Ii")],
-    });
-    let res = app.api("POST", "/api/v1/ideas", Some(&app.token(EMPLOYEE)), Some(body));
-    assert_eq!(res.status, 201, "{}", res.body);
-    res.json()["id"].as_i64().unwrap()
-}
 
 fn id_after(location: Option<&str>, prefix: &str) -> i64 {
     let loc = location.expect("a redirect");
@@ -30,7 +17,7 @@ fn a_panel_shares_comments_and_votes_on_web_pages() {
     let app = TestApp::with_demo();
     let ideas: Vec<i64> = ["Aamukahvi yhdessä", "Tekstiviesti ennen käyntiä", "Kauppakassipalvelu"]
         .iter()
-        .map(|t| idea(&app, t))
+        .map(|t| employee_idea(&app, t))
         .collect();
     let unit = unit_named(&app, "Ikäihmisten palvelut").to_string();
 
