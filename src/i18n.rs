@@ -1,7 +1,7 @@
 //! Translations (fi default, sv, en) and locale-aware formatting.
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload};
-use chrono::NaiveDateTime;
+use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 use std::collections::HashMap;
 use std::future::{Ready, ready};
 use std::sync::LazyLock;
@@ -158,8 +158,9 @@ impl Locale {
         }
     }
 
-    /// A date and time in the reader's convention, in UTC.
+    /// A moment (stored in UTC) in the reader's convention, in Finnish time.
     pub fn datetime(self, at: NaiveDateTime) -> String {
+        let at = finnish_time(at);
         match self {
             Locale::Fi => at.format("%-d.%-m.%Y klo %H.%M").to_string(),
             Locale::Sv => at.format("%Y-%m-%d kl. %H.%M").to_string(),
@@ -221,5 +222,58 @@ mod tests {
         assert_eq!(Locale::Fi.number(18.0), "18");
         assert_eq!(Locale::En.number(1234567.25), "1,234,567.25");
         assert_eq!(Locale::Sv.number(0.5), "0,5");
+    }
+}
+
+/// The last Sunday of a 31-day month, at 01:00 UTC: when Finland's summer time starts (March)
+/// or ends (October), as everywhere in the EU.
+fn summer_time_switch(year: i32, month: u32) -> NaiveDateTime {
+    let last = NaiveDate::from_ymd_opt(year, month, 31).unwrap_or_default();
+    let back = last.weekday().num_days_from_sunday() as i64;
+    (last - Duration::days(back)).and_hms_opt(1, 0, 0).unwrap_or_default()
+}
+
+/// Finland's offset from UTC at a UTC moment: three hours in summer time, two otherwise.
+fn finnish_offset(utc: NaiveDateTime) -> Duration {
+    let year = utc.year();
+    let summer = utc >= summer_time_switch(year, 3) && utc < summer_time_switch(year, 10);
+    Duration::hours(if summer { 3 } else { 2 })
+}
+
+/// A UTC moment as Finnish wall-clock time (Europe/Helsinki).
+pub fn finnish_time(utc: NaiveDateTime) -> NaiveDateTime {
+    utc + finnish_offset(utc)
+}
+
+/// Finnish wall-clock time as the UTC moment (the earlier one when the clock goes back).
+pub fn from_finnish_time(local: NaiveDateTime) -> NaiveDateTime {
+    let summer = local - Duration::hours(3);
+    if finnish_offset(summer) == Duration::hours(3) {
+        summer
+    } else {
+        local - Duration::hours(2)
+    }
+}
+
+#[cfg(test)]
+mod finnish_time_tests {
+    use super::*;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn finnish_time_follows_summer_time() {
+        // 2026: summer time from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        assert_eq!(finnish_time(at("2026-01-15 10:00")), at("2026-01-15 12:00"));
+        assert_eq!(finnish_time(at("2026-03-29 00:59")), at("2026-03-29 02:59"));
+        assert_eq!(finnish_time(at("2026-03-29 01:00")), at("2026-03-29 04:00"));
+        assert_eq!(finnish_time(at("2026-07-01 21:30")), at("2026-07-02 00:30"));
+        assert_eq!(finnish_time(at("2026-10-25 00:59")), at("2026-10-25 03:59"));
+        assert_eq!(finnish_time(at("2026-10-25 01:00")), at("2026-10-25 03:00"));
+        for utc in ["2026-01-15 10:00", "2026-07-01 21:30", "2026-11-23 22:00"] {
+            assert_eq!(from_finnish_time(finnish_time(at(utc))), at(utc));
+        }
     }
 }

@@ -72,7 +72,7 @@ async fn form_page(
 
 #[get("/panels/{id}/rounds/new")]
 async fn round_new(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let now = crate::db::now();
+    let now = crate::i18n::finnish_time(crate::db::now());
     let fmt = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M").to_string();
     let form = FormState::with(&[
         ("opens_at", &fmt(now)),
@@ -96,11 +96,12 @@ struct RoundFields {
     other_ideas: String,
 }
 
-/// A `datetime-local` value (UTC, like every time the service shows).
+/// A `datetime-local` value in Finnish time, as the UTC moment it names.
 fn moment(field: &'static str, value: &str) -> Result<NaiveDateTime, AppError> {
     let v = value.trim();
     NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M")
         .or_else(|_| NaiveDateTime::parse_from_str(v, "%Y-%m-%dT%H:%M:%S"))
+        .map(crate::i18n::from_finnish_time)
         .map_err(|_| AppError::field(field, if v.is_empty() { "required" } else { "invalid_value" }))
 }
 

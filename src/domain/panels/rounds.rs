@@ -56,7 +56,9 @@ impl RoundState {
 #[serde(deny_unknown_fields)]
 pub struct RoundInput {
     pub title: String,
+    /// UTC, like every time in the API.
     pub opens_at: NaiveDateTime,
+    /// UTC; after `opens_at` and in the future.
     pub closes_at: NaiveDateTime,
     /// Best marks per member (default 1).
     #[serde(default = "one")]
