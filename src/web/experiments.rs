@@ -183,6 +183,8 @@ struct ShowPage {
     page: ExperimentPage,
     tree: Vec<UnitNode>,
     forms: Forms,
+    /// Panels the reader runs, to share the experiment with (once submitted).
+    share_panels: Vec<crate::domain::panels::PanelRef>,
 }
 
 impl ShowPage {
@@ -209,7 +211,7 @@ impl ShowPage {
 
 async fn show_page(p: PageCtx, ctx: &web::Data<Context>, id: i64, forms: Forms) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
-    let (page, tree) = with_ctx(ctx, move |c| {
+    let (page, tree, share_panels) = with_ctx(ctx, move |c| {
         let page = experiments::page(c, &actor, id)?;
         // The unit tree is only for the adoption form.
         let tree = if page.experiment.can.record_adoption {
@@ -217,13 +219,24 @@ async fn show_page(p: PageCtx, ctx: &web::Data<Context>, id: i64, forms: Forms) 
         } else {
             Vec::new()
         };
-        Ok((page, tree))
+        let share_panels = if page.experiment.status == ExperimentStatus::Draft {
+            Vec::new()
+        } else {
+            crate::domain::panels::run_by(c, &actor)?
+        };
+        Ok((page, tree, share_panels))
     })
     .await?;
     let invalid = forms.invalid();
     // A refused move is a conflict with the experiment's state, not bad input.
     let conflict = forms.action.has_error(super::FORM_FIELD);
-    let page = ShowPage { p, page, tree, forms };
+    let page = ShowPage {
+        p,
+        page,
+        tree,
+        forms,
+        share_panels,
+    };
     if conflict {
         super::render_status(actix_web::http::StatusCode::CONFLICT, &page)
     } else if invalid {

@@ -317,6 +317,8 @@ struct ShowPage {
     comments: Vec<CommentView>,
     form: FormState,
     status_form: FormState,
+    /// Panels the reader runs, to share the idea with.
+    share_panels: Vec<crate::domain::panels::PanelRef>,
 }
 
 impl ShowPage {
@@ -346,13 +348,18 @@ async fn show_page(
 ) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
     let invalid = !form.errors.is_empty() || !status_form.errors.is_empty();
-    let (idea, comments) = with_ctx(ctx, move |c| ideas::get_with_comments(c, &actor, id)).await?;
+    let (idea, comments, share_panels) = with_ctx(ctx, move |c| {
+        let (idea, comments) = ideas::get_with_comments(c, &actor, id)?;
+        Ok((idea, comments, crate::domain::panels::run_by(c, &actor)?))
+    })
+    .await?;
     let page = ShowPage {
         p,
         idea,
         comments,
         form,
         status_form,
+        share_panels,
     };
     if invalid { render_invalid(&page) } else { render(&page) }
 }

@@ -22,6 +22,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(panel_edit)
         .service(panel_update)
         .service(share_create)
+        .service(share_from_item)
         .service(share_remove)
         .service(comment_form)
         .service(comment_create);
@@ -241,16 +242,15 @@ struct ShareFields {
     question: String,
 }
 
-#[post("/panels/{id}/shares")]
-async fn share_create(
+/// Shares an item as posted; a refused share is shown on the panel's page with its message.
+async fn share_posted(
     p: PageCtx,
     ctx: web::Data<Context>,
-    id: web::Path<i64>,
-    form: CsrfForm<ShareFields>,
+    id: i64,
+    f: ShareFields,
+    done: impl FnOnce(ItemType, i64) -> String,
 ) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
-    let id = id.into_inner();
-    let f = form.0;
     let mut state = FormState::with(&[
         ("item_type", &f.item_type),
         ("item_id", &f.item_id),
@@ -263,21 +263,54 @@ async fn share_create(
         .trim_start_matches('#')
         .parse::<i64>()
         .map_err(|_| AppError::field("item_id", "not_a_number"));
-    let result = match (item_type, item_id) {
-        (Ok(item_type), Ok(item_id)) => {
-            let input = ShareInput {
-                item_type,
-                item_id,
-                question: f.question,
-            };
-            with_ctx(&ctx, move |c| shares::share(c, &actor, id, &input)).await
+    let (item_type, item_id) = match (item_type, item_id) {
+        (Ok(t), Ok(i)) => (t, i),
+        (Err(e), _) | (_, Err(e)) => {
+            state.absorb::<()>(Err(e))?;
+            return show_page(p, &ctx, id, state).await;
         }
-        (Err(e), _) | (_, Err(e)) => Err(e),
     };
+    let input = ShareInput {
+        item_type,
+        item_id,
+        question: f.question,
+    };
+    let result = with_ctx(&ctx, move |c| shares::share(c, &actor, id, &input)).await;
     match state.absorb_all(result)? {
-        Some(_) => Ok(see_other(&format!("/panels/{id}?done=shared"))),
+        Some(_) => Ok(see_other(&done(item_type, item_id))),
         None => show_page(p, &ctx, id, state).await,
     }
+}
+
+#[post("/panels/{id}/shares")]
+async fn share_create(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    id: web::Path<i64>,
+    form: CsrfForm<ShareFields>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    share_posted(p, ctx, id, form.0, |_, _| format!("/panels/{id}?done=shared")).await
+}
+
+/// The share form on an idea's or experiment's page, which names the panel.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct ItemShareFields {
+    panel_id: String,
+    #[serde(flatten)]
+    share: ShareFields,
+}
+
+#[post("/shares")]
+async fn share_from_item(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    form: CsrfForm<ItemShareFields>,
+) -> Result<HttpResponse, AppError> {
+    let f = form.0;
+    let id = f.panel_id.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
+    share_posted(p, ctx, id, f.share, |t, i| format!("/{}s/{i}?done=shared", t.as_str())).await
 }
 
 #[post("/panels/{id}/shares/{share_id}/remove")]

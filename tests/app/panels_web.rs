@@ -57,7 +57,34 @@ fn a_panel_shares_comments_and_votes_on_web_pages() {
         &[("item_type", "idea"), ("item_id", "kolme"), ("question", "")],
     );
     assert_eq!(bad_share.status, 422);
-    for id in &ideas {
+    // From the idea's page too, which offers the panels the coordinator runs.
+    let idea_page = coordinator.get(&format!("/ideas/{}", ideas[2]));
+    assert!(
+        idea_page
+            .body
+            .contains(&format!("<option value=\"{panel}\">Ikäihmisten raati</option>"))
+    );
+    let from_page = coordinator.post_form(
+        "/shares",
+        &[
+            ("panel_id", &panel.to_string()),
+            ("item_type", "idea"),
+            ("item_id", &ideas[2].to_string()),
+            ("question", "Mitä ajattelette tästä?"),
+        ],
+    );
+    assert_eq!(from_page.status, 303, "{}", from_page.body);
+    assert_eq!(
+        from_page.header("location"),
+        Some(format!("/ideas/{}?done=shared", ideas[2]).as_str())
+    );
+    assert!(
+        !app.signed_in(EMPLOYEE)
+            .get(&format!("/ideas/{}", ideas[2]))
+            .body
+            .contains("share-panel")
+    );
+    for id in &ideas[..2] {
         let shared = coordinator.post_form(
             &format!("/panels/{panel}/shares"),
             &[

@@ -562,3 +562,41 @@ pub fn home(ctx: &Context, actor: &Actor) -> AppResult<MemberHome> {
         own_ideas,
     })
 }
+
+/// A panel's id and name.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PanelRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// The panels the actor runs (and so may share items with), by name; most people run none,
+/// and for them this is one indexed query or none.
+pub fn run_by(ctx: &Context, actor: &Actor) -> AppResult<Vec<PanelRef>> {
+    if actor.kind != PersonKind::Employee {
+        return Ok(Vec::new());
+    }
+    let mut conn = ctx.db.read()?;
+    let may_manage_any = actor.is_admin() || actor.roles.iter().any(|r| r.role == RoleKind::Manager);
+    let candidates: Vec<(i64, String)> = if may_manage_any {
+        panels::table
+            .order(panels::name)
+            .select((panels::id, panels::name))
+            .load(&mut conn)?
+    } else {
+        panels::table
+            .inner_join(panel_members::table)
+            .filter(panel_members::person_id.eq(actor.id))
+            .filter(panel_members::role.eq(MemberRole::Coordinator.as_str()))
+            .order(panels::name)
+            .select((panels::id, panels::name))
+            .load(&mut conn)?
+    };
+    let mut out = Vec::new();
+    for (id, name) in candidates {
+        if standing(&mut conn, actor, id)?.manages() {
+            out.push(PanelRef { id, name });
+        }
+    }
+    Ok(out)
+}
