@@ -11,6 +11,7 @@ mod org;
 mod panels;
 mod people;
 mod reports;
+mod surveys;
 
 use crate::error::AppError;
 use actix_web::{HttpResponse, get, web};
@@ -35,6 +36,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     reports::routes(cfg);
     experiments::routes(cfg);
     panels::routes(cfg);
+    surveys::routes(cfg);
 }
 
 /// JSON bodies that do not parse (or name unknown fields) are 400 problems, never 500.
@@ -182,6 +184,11 @@ impl utoipa::Modify for BearerAuth {
         panels::trustee_municipalities_get,
         panels::trustee_municipalities_put,
         panels::my_municipality,
+        surveys::survey_list,
+        surveys::survey_create,
+        surveys::survey_get,
+        surveys::survey_answer,
+        surveys::survey_results,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
@@ -194,6 +201,7 @@ impl utoipa::Modify for BearerAuth {
         (name = "campaigns", description = "Campaigns, customer personas and service paths"),
         (name = "experiments", description = "Experiments: plans, reviews, diaries, result reports and adoptions"),
         (name = "notifications", description = "The caller's notifications"),
+        (name = "surveys", description = "Staff pulse surveys, answered anonymously"),
         (name = "panels", description = "Customer panels, shared items, voting rounds, and trustees' municipalities"),
         (name = "moderation", description = "Reports and hiding content"),
         (name = "health", description = "Liveness and readiness"),

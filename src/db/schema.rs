@@ -514,6 +514,52 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    surveys (id) {
+        id -> BigInt,
+        title -> Text,
+        unit_id -> Nullable<BigInt>,
+        opens_at -> Timestamp,
+        closes_at -> Timestamp,
+        created_by -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    survey_statements (id) {
+        id -> BigInt,
+        survey_id -> BigInt,
+        position -> Integer,
+        text -> Text,
+    }
+}
+
+diesel::table! {
+    survey_respondents (survey_id, person_id) {
+        survey_id -> BigInt,
+        person_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    survey_unit_counts (survey_id, unit_id) {
+        survey_id -> BigInt,
+        unit_id -> BigInt,
+        respondents -> Integer,
+    }
+}
+
+diesel::table! {
+    survey_tallies (survey_id, unit_id, statement_id, value) {
+        survey_id -> BigInt,
+        unit_id -> BigInt,
+        statement_id -> BigInt,
+        value -> Integer,
+        answers -> Integer,
+    }
+}
+
 diesel::joinable!(unit_municipalities -> units (unit_id));
 diesel::joinable!(unit_municipalities -> municipalities (municipality_id));
 diesel::joinable!(person_units -> people (person_id));
@@ -565,6 +611,7 @@ diesel::joinable!(round_ideas -> ideas (idea_id));
 diesel::joinable!(round_marks -> voting_rounds (round_id));
 diesel::joinable!(trustee_municipalities -> people (person_id));
 diesel::joinable!(trustee_municipalities -> municipalities (municipality_id));
+diesel::joinable!(survey_statements -> surveys (survey_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organisation,
@@ -612,4 +659,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     round_ideas,
     round_marks,
     trustee_municipalities,
+    surveys,
+    survey_statements,
+    survey_respondents,
+    survey_unit_counts,
+    survey_tallies,
 );

@@ -17,6 +17,8 @@ pub mod organisation;
 pub mod panels;
 pub mod people;
 pub mod personas;
+pub mod scope;
+pub mod surveys;
 pub mod trustees;
 pub mod units;
 pub mod validate;

@@ -125,6 +125,11 @@ fn openapi_document_lists_every_api_route() {
         ("/api/v1/people/{id}/municipalities", "get"),
         ("/api/v1/people/{id}/municipalities", "put"),
         ("/api/v1/my-municipality", "get"),
+        ("/api/v1/surveys", "get"),
+        ("/api/v1/surveys", "post"),
+        ("/api/v1/surveys/{id}", "get"),
+        ("/api/v1/surveys/{id}/answers", "post"),
+        ("/api/v1/surveys/{id}/results", "get"),
     ];
     for (path, method) in expected {
         assert!(

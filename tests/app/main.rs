@@ -22,3 +22,4 @@ mod panels;
 mod panels_web;
 mod rounds;
 mod setup;
+mod surveys;

@@ -1,0 +1,551 @@
+//! Staff pulse surveys (henkilöstökysely): how development shows in the work community.
+//! Managers open a survey with Likert statements; employees answer once, anonymously: an answer
+//! only adds to counts per unit, statement and value, and who answered is kept apart. Results
+//! show only where at least `MIN_RESPONDENTS` answered.
+
+use super::access::{Actor, PersonKind};
+use super::people::UnitRef;
+use super::scope::Scope;
+use super::validate::Validator;
+use super::{Context, events, units};
+use crate::db::AnyConnection;
+use crate::db::schema::{
+    person_units, survey_respondents, survey_statements, survey_tallies, survey_unit_counts, surveys, units as units_t,
+};
+use crate::error::{AppError, AppResult};
+use crate::i18n::{finnish_time, from_finnish_time};
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// Results show for a group only when at least this many answered.
+pub const MIN_RESPONDENTS: i64 = 5;
+/// The most statements in a survey.
+pub const MAX_STATEMENTS: usize = 20;
+/// Respondents without a unit are counted under this id.
+const NO_UNIT: i64 = 0;
+
+/// A survey to open.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyInput {
+    pub title: String,
+    /// Whose employees answer: a unit and its sub-units; absent for the whole organisation.
+    #[serde(default)]
+    pub unit_id: Option<i64>,
+    /// First day of answering (Finnish time).
+    pub opens_on: NaiveDate,
+    /// Last day of answering (Finnish time).
+    pub closes_on: NaiveDate,
+    /// Likert statements (1 = strongly disagree … 5 = strongly agree), in order.
+    pub statements: Vec<String>,
+}
+
+/// Where a survey is in time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum SurveyState {
+    Upcoming,
+    Open,
+    Closed,
+}
+
+impl SurveyState {
+    /// The stored value and translation key.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SurveyState::Upcoming => "upcoming",
+            SurveyState::Open => "open",
+            SurveyState::Closed => "closed",
+        }
+    }
+}
+
+/// One statement.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Statement {
+    pub id: i64,
+    pub text: String,
+}
+
+/// A survey as its pages show it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct Survey {
+    pub id: i64,
+    pub title: String,
+    /// Absent: the whole organisation.
+    pub unit: Option<UnitRef>,
+    pub opens_on: NaiveDate,
+    pub closes_on: NaiveDate,
+    pub state: SurveyState,
+    pub statements: Vec<Statement>,
+    /// How many have answered in all.
+    pub respondents: i64,
+    /// Whether the caller has answered.
+    pub answered: bool,
+    /// Whether the caller may answer now.
+    pub can_answer: bool,
+    /// Whether the caller may read the results.
+    pub can_see_results: bool,
+}
+
+#[derive(Queryable)]
+struct SurveyRow {
+    id: i64,
+    title: String,
+    unit_id: Option<i64>,
+    opens_at: NaiveDateTime,
+    closes_at: NaiveDateTime,
+}
+
+fn load(conn: &mut AnyConnection, id: i64) -> AppResult<SurveyRow> {
+    Ok(surveys::table
+        .find(id)
+        .select((
+            surveys::id,
+            surveys::title,
+            surveys::unit_id,
+            surveys::opens_at,
+            surveys::closes_at,
+        ))
+        .first(conn)?)
+}
+
+fn state(r: &SurveyRow) -> SurveyState {
+    let now = crate::db::now();
+    if now < r.opens_at {
+        SurveyState::Upcoming
+    } else if now < r.closes_at {
+        SurveyState::Open
+    } else {
+        SurveyState::Closed
+    }
+}
+
+/// The unit an employee answers for: their first unit inside the survey's scope (`NO_UNIT`
+/// for an organisation-wide survey when they have none); None when the survey is not theirs.
+fn answering_unit(conn: &mut AnyConnection, actor: &Actor, r: &SurveyRow) -> AppResult<Option<i64>> {
+    if actor.kind != PersonKind::Employee {
+        return Ok(None);
+    }
+    let mine: Vec<i64> = person_units::table
+        .filter(person_units::person_id.eq(actor.id))
+        .order(person_units::unit_id)
+        .select(person_units::unit_id)
+        .load(conn)?;
+    match r.unit_id {
+        None => Ok(Some(mine.first().copied().unwrap_or(NO_UNIT))),
+        Some(root) => {
+            let scope = units::subtree(conn, root)?;
+            Ok(mine.into_iter().find(|u| scope.contains(u)))
+        }
+    }
+}
+
+/// Whether the actor reads the survey's results: a manager whose scope covers the survey's
+/// unit (or any of its units, for an organisation-wide one), trustees and administrators.
+fn reads_results(conn: &mut AnyConnection, actor: &Actor, r: &SurveyRow) -> AppResult<bool> {
+    let Ok(scope) = Scope::of(actor) else {
+        return Ok(false);
+    };
+    match (&scope, r.unit_id) {
+        (Scope::All, _) | (Scope::Units(_), None) => Ok(true),
+        (Scope::Units(_), Some(u)) => {
+            let subtree = units::subtree(conn, u)?;
+            let covered = scope.unit_ids(conn)?.unwrap_or_default();
+            Ok(subtree.iter().any(|s| covered.contains(s)))
+        }
+    }
+}
+
+fn view(conn: &mut AnyConnection, actor: &Actor, r: SurveyRow) -> AppResult<Survey> {
+    let unit = match r.unit_id {
+        Some(u) => Some(UnitRef {
+            id: u,
+            name: units_t::table.find(u).select(units_t::name).first(conn)?,
+        }),
+        None => None,
+    };
+    let statements = survey_statements::table
+        .filter(survey_statements::survey_id.eq(r.id))
+        .order(survey_statements::position)
+        .select((survey_statements::id, survey_statements::text))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .map(|(id, text)| Statement { id, text })
+        .collect();
+    let respondents = survey_respondents::table
+        .filter(survey_respondents::survey_id.eq(r.id))
+        .count()
+        .get_result(conn)?;
+    let answered = survey_respondents::table
+        .find((r.id, actor.id))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    let state = state(&r);
+    let can_answer = !answered && state == SurveyState::Open && answering_unit(conn, actor, &r)?.is_some();
+    let can_see_results = reads_results(conn, actor, &r)?;
+    Ok(Survey {
+        id: r.id,
+        title: r.title,
+        unit,
+        opens_on: finnish_time(r.opens_at).date(),
+        closes_on: (finnish_time(r.closes_at) - chrono::Duration::days(1)).date(),
+        state,
+        statements,
+        respondents,
+        answered,
+        can_answer,
+        can_see_results,
+    })
+}
+
+/// Opens a survey (managers, within their scope); every statement and unit starts at zero.
+pub fn create(ctx: &Context, actor: &Actor, input: &SurveyInput) -> AppResult<i64> {
+    let scope = Scope::of(actor)?;
+    if actor.kind != PersonKind::Employee && !actor.is_admin() {
+        return Err(AppError::Forbidden);
+    }
+    let mut v = Validator::new();
+    let title = v.text("title", &input.title, 3, 200);
+    if input.closes_on < input.opens_on {
+        v.add("closes_on", "before_start");
+    }
+    let statements: Vec<String> = input
+        .statements
+        .iter()
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if statements.is_empty() {
+        v.add("statements", "required");
+    } else if statements.len() > MAX_STATEMENTS {
+        v.add("statements", "too_many");
+    } else if statements
+        .iter()
+        .any(|s| s.chars().count() > 300 || s.chars().any(char::is_control))
+    {
+        v.add("statements", "too_long");
+    }
+    ctx.db.transaction(|conn| {
+        if let Some(u) = input.unit_id {
+            let exists = units_t::table.find(u).count().get_result::<i64>(conn)? > 0;
+            if !exists {
+                v.add("unit_id", "unknown");
+            }
+        }
+        if !scope.covers(conn, input.unit_id)? {
+            v.add("unit_id", "outside_scope");
+        }
+        v.finish()?;
+        let opens_at = from_finnish_time(input.opens_on.and_hms_opt(0, 0, 0).unwrap_or_default());
+        let closes_at = from_finnish_time(
+            (input.closes_on + chrono::Duration::days(1))
+                .and_hms_opt(0, 0, 0)
+                .unwrap_or_default(),
+        );
+        let id = diesel::insert_into(surveys::table)
+            .values((
+                surveys::title.eq(&title),
+                surveys::unit_id.eq(input.unit_id),
+                surveys::opens_at.eq(opens_at),
+                surveys::closes_at.eq(closes_at),
+                surveys::created_by.eq(actor.id),
+                surveys::created_at.eq(crate::db::now()),
+            ))
+            .returning(surveys::id)
+            .get_result::<i64>(conn)?;
+        let mut statement_ids = Vec::new();
+        for (position, text) in statements.iter().enumerate() {
+            statement_ids.push(
+                diesel::insert_into(survey_statements::table)
+                    .values((
+                        survey_statements::survey_id.eq(id),
+                        survey_statements::position.eq(position as i32),
+                        survey_statements::text.eq(text),
+                    ))
+                    .returning(survey_statements::id)
+                    .get_result::<i64>(conn)?,
+            );
+        }
+        let mut unit_ids = match input.unit_id {
+            Some(u) => units::subtree(conn, u)?,
+            None => units_t::table.select(units_t::id).load(conn)?,
+        };
+        if input.unit_id.is_none() {
+            unit_ids.push(NO_UNIT);
+        }
+        for unit in unit_ids {
+            zero_counts(conn, id, unit, &statement_ids)?;
+        }
+        events::record(
+            conn,
+            Some(actor.id),
+            "survey_opened",
+            "survey",
+            id,
+            serde_json::json!({ "title": title }),
+        )?;
+        Ok(id)
+    })
+}
+
+/// The zero rows an answer adds to (answers then only ever update counts).
+fn zero_counts(conn: &mut AnyConnection, survey: i64, unit: i64, statements: &[i64]) -> AppResult<()> {
+    diesel::insert_into(survey_unit_counts::table)
+        .values((
+            survey_unit_counts::survey_id.eq(survey),
+            survey_unit_counts::unit_id.eq(unit),
+        ))
+        .execute(conn)?;
+    for statement in statements {
+        for value in 1..=5 {
+            diesel::insert_into(survey_tallies::table)
+                .values((
+                    survey_tallies::survey_id.eq(survey),
+                    survey_tallies::unit_id.eq(unit),
+                    survey_tallies::statement_id.eq(statement),
+                    survey_tallies::value.eq(value),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// Surveys the actor may see, newest first: those who read results see their scope's, employees
+/// the surveys meant for them.
+pub fn list(ctx: &Context, actor: &Actor) -> AppResult<Vec<Survey>> {
+    let mut conn = ctx.db.read()?;
+    let rows: Vec<SurveyRow> = surveys::table
+        .order(surveys::id.desc())
+        .limit(100)
+        .select((
+            surveys::id,
+            surveys::title,
+            surveys::unit_id,
+            surveys::opens_at,
+            surveys::closes_at,
+        ))
+        .load(&mut conn)?;
+    let mut out = Vec::new();
+    for r in rows {
+        if reads_results(&mut conn, actor, &r)? || answering_unit(&mut conn, actor, &r)?.is_some() {
+            out.push(view(&mut conn, actor, r)?);
+        }
+    }
+    Ok(out)
+}
+
+/// One survey, for those it is meant for and those who read its results; others get 404.
+pub fn get(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Survey> {
+    let mut conn = ctx.db.read()?;
+    let r = load(&mut conn, id)?;
+    if !reads_results(&mut conn, actor, &r)? && answering_unit(&mut conn, actor, &r)?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    view(&mut conn, actor, r)
+}
+
+/// One statement's answer.
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Answer {
+    pub statement_id: i64,
+    /// 1 (strongly disagree) to 5 (strongly agree).
+    pub value: i32,
+}
+
+/// A respondent's answers, one per statement.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Answers {
+    pub answers: Vec<Answer>,
+}
+
+/// Records an employee's answers, once, while the survey is open. Only counts change; the
+/// respondent is recorded apart, so nobody can tell who answered what.
+pub fn answer(ctx: &Context, actor: &Actor, id: i64, input: &Answers) -> AppResult<()> {
+    ctx.db.transaction(|conn| {
+        let r = load(conn, id)?;
+        let Some(unit) = answering_unit(conn, actor, &r)? else {
+            return Err(if reads_results(conn, actor, &r)? {
+                AppError::Forbidden
+            } else {
+                AppError::NotFound
+            });
+        };
+        if state(&r) != SurveyState::Open {
+            return Err(AppError::conflict("survey_not_open", "the survey is not open"));
+        }
+        let already = survey_respondents::table
+            .find((id, actor.id))
+            .count()
+            .get_result::<i64>(conn)?
+            > 0;
+        if already {
+            return Err(AppError::conflict("already_answered", "you have already answered"));
+        }
+        let statements: Vec<i64> = survey_statements::table
+            .filter(survey_statements::survey_id.eq(id))
+            .order(survey_statements::position)
+            .select(survey_statements::id)
+            .load(conn)?;
+        let mut v = Validator::new();
+        for s in &statements {
+            let given: Vec<&Answer> = input.answers.iter().filter(|a| a.statement_id == *s).collect();
+            let field = format!("statement_{s}");
+            match given.as_slice() {
+                [] => v.add(&field, "required"),
+                [a] if !(1..=5).contains(&a.value) => v.add(&field, "likert_range"),
+                [_] => {}
+                _ => v.add(&field, "invalid_value"),
+            }
+        }
+        if input.answers.iter().any(|a| !statements.contains(&a.statement_id)) {
+            v.add("answers", "unknown");
+        }
+        v.finish()?;
+        diesel::insert_into(survey_respondents::table)
+            .values((
+                survey_respondents::survey_id.eq(id),
+                survey_respondents::person_id.eq(actor.id),
+            ))
+            .execute(conn)?;
+        let counted = diesel::update(survey_unit_counts::table.find((id, unit)))
+            .set(survey_unit_counts::respondents.eq(survey_unit_counts::respondents + 1))
+            .execute(conn)?;
+        if counted == 0 {
+            // A unit created after the survey opened.
+            zero_counts(conn, id, unit, &statements)?;
+            diesel::update(survey_unit_counts::table.find((id, unit)))
+                .set(survey_unit_counts::respondents.eq(survey_unit_counts::respondents + 1))
+                .execute(conn)?;
+        }
+        for a in &input.answers {
+            diesel::update(survey_tallies::table.find((id, unit, a.statement_id, a.value)))
+                .set(survey_tallies::answers.eq(survey_tallies::answers + 1))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}
+
+/// One statement's result for a group.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StatementResult {
+    pub statement_id: i64,
+    pub text: String,
+    /// Mean of 1–5; absent when too few answered.
+    pub mean: Option<f64>,
+    /// Answers of 1, 2, 3, 4 and 5; empty when too few answered.
+    pub counts: Vec<i64>,
+}
+
+/// A group's results: a unit with its sub-units, or everyone in the reader's scope.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct GroupResult {
+    /// Absent: everyone the reader sees.
+    pub unit: Option<UnitRef>,
+    pub respondents: i64,
+    /// Whether at least five answered, so that results show.
+    pub enough: bool,
+    pub statements: Vec<StatementResult>,
+}
+
+/// A survey's results for the reader's scope.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct SurveyResults {
+    pub survey: Survey,
+    pub overall: GroupResult,
+    /// Each unit in the reader's scope, with its sub-units counted in.
+    pub units: Vec<GroupResult>,
+}
+
+/// The results, where enough answered (managers of the scope, trustees, administrators).
+pub fn results(ctx: &Context, actor: &Actor, id: i64) -> AppResult<SurveyResults> {
+    let scope = Scope::of(actor)?;
+    let mut conn = ctx.db.read()?;
+    let r = load(&mut conn, id)?;
+    if !reads_results(&mut conn, actor, &r)? {
+        return Err(AppError::NotFound);
+    }
+    let survey = view(&mut conn, actor, r)?;
+    let counts: HashMap<i64, i64> = survey_unit_counts::table
+        .filter(survey_unit_counts::survey_id.eq(id))
+        .select((survey_unit_counts::unit_id, survey_unit_counts::respondents))
+        .load::<(i64, i32)>(&mut conn)?
+        .into_iter()
+        .map(|(u, n)| (u, n as i64))
+        .collect();
+    // Already counts: one row per unit, statement and value, not per answer.
+    let tallies: Vec<(i64, i64, i32, i32)> = survey_tallies::table
+        .filter(survey_tallies::survey_id.eq(id))
+        .filter(survey_tallies::answers.gt(0))
+        .select((
+            survey_tallies::unit_id,
+            survey_tallies::statement_id,
+            survey_tallies::value,
+            survey_tallies::answers,
+        ))
+        .load(&mut conn)?;
+    let visible: Option<Vec<i64>> = scope.unit_ids(&mut conn)?;
+    let in_view = |u: i64| visible.as_ref().is_none_or(|v| v.contains(&u));
+    let group = |units: &dyn Fn(i64) -> bool, unit: Option<UnitRef>| {
+        let respondents: i64 = counts.iter().filter(|(u, _)| units(**u)).map(|(_, n)| n).sum();
+        let enough = respondents >= MIN_RESPONDENTS;
+        let statements = survey
+            .statements
+            .iter()
+            .map(|s| {
+                let mut per_value = vec![0i64; 5];
+                for (u, st, value, n) in &tallies {
+                    if *st == s.id && units(*u) && (1..=5).contains(value) {
+                        per_value[(*value - 1) as usize] += *n as i64;
+                    }
+                }
+                let total: i64 = per_value.iter().sum();
+                let sum: i64 = per_value.iter().enumerate().map(|(i, n)| (i as i64 + 1) * n).sum();
+                StatementResult {
+                    statement_id: s.id,
+                    text: s.text.clone(),
+                    mean: (enough && total > 0).then(|| sum as f64 / total as f64),
+                    counts: if enough { per_value } else { Vec::new() },
+                }
+            })
+            .collect();
+        GroupResult {
+            unit,
+            respondents,
+            enough,
+            statements,
+        }
+    };
+    let overall = group(&|u| in_view(u), None);
+    let parents = units::parents(&mut conn)?;
+    let names: HashMap<i64, String> = units_t::table
+        .select((units_t::id, units_t::name))
+        .load::<(i64, String)>(&mut conn)?
+        .into_iter()
+        .collect();
+    let mut listed: Vec<i64> = counts
+        .keys()
+        .copied()
+        .filter(|u| *u != NO_UNIT && in_view(*u))
+        .collect();
+    listed.sort_by(|a, b| names.get(a).cmp(&names.get(b)));
+    let units = listed
+        .into_iter()
+        .map(|root| {
+            let within = |u: i64| u != NO_UNIT && units::lineage_in(&parents, u).contains(&root);
+            let unit = UnitRef {
+                id: root,
+                name: names.get(&root).cloned().unwrap_or_default(),
+            };
+            group(&within, Some(unit))
+        })
+        .collect();
+    Ok(SurveyResults { survey, overall, units })
+}

@@ -1,0 +1,204 @@
+//! Staff pulse surveys over the API: who opens and answers, one answer each, answers out of
+//! range, anonymity (only counts are stored), and the threshold of five answers per group.
+
+use crate::helpers::*;
+use kehittamo::auth::tokens::Purpose;
+use serde_json::{Value, json};
+
+/// A new employee of `unit` (no password); returns a token made directly.
+fn employee_of(app: &TestApp, email: &str, unit: i64) -> String {
+    let body =
+        json!({"email": email, "name": email.split('@').next().unwrap(), "kind": "employee", "unit_ids": [unit]});
+    let res = app.api("POST", "/api/v1/people", Some(&app.token(ADMIN)), Some(body));
+    assert_eq!(res.status, 201, "{}", res.body);
+    app.ctx
+        .tokens
+        .issue(Purpose::Api, res.json()["id"].as_i64().unwrap(), 0)
+        .0
+}
+
+fn survey_body(unit: Option<i64>, extra: Value) -> Value {
+    let today = chrono::Utc::now().date_naive();
+    let mut body = json!({
+        "title": "Kehittäminen työyhteisössä",
+        "unit_id": unit,
+        "opens_on": (today - chrono::Duration::days(1)).to_string(),
+        "closes_on": (today + chrono::Duration::days(14)).to_string(),
+        "statements": ["Hyvät ideat jaetaan kollegoiden kesken", "Esihenkilöni kannustaa arjen kokeiluihin"],
+    });
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    body
+}
+
+fn answer(app: &TestApp, token: &str, survey: i64, statements: &[i64], values: &[i64]) -> Resp {
+    let answers: Vec<Value> = statements
+        .iter()
+        .zip(values)
+        .map(|(s, v)| json!({"statement_id": s, "value": v}))
+        .collect();
+    app.api(
+        "POST",
+        &format!("/api/v1/surveys/{survey}/answers"),
+        Some(token),
+        Some(json!({ "answers": answers })),
+    )
+}
+
+fn group<'a>(results: &'a Value, unit: &str) -> &'a Value {
+    results["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|g| g["unit"]["name"] == unit)
+        .unwrap_or_else(|| panic!("no group {unit}"))
+}
+
+#[test]
+fn surveys_are_answered_once_anonymously_and_shown_from_five_answers() {
+    let app = TestApp::with_demo();
+    let (ii, pudasjarvi) = (
+        unit_named(&app, "Kotihoito Ii"),
+        unit_named(&app, "Kotihoito Pudasjärvi"),
+    );
+    let elderly = unit_named(&app, "Ikäihmisten palvelut");
+    let manager = app.token(UNIT_MANAGER);
+
+    // Who opens, and bad input naming its fields.
+    for token in [app.token(EMPLOYEE), app.token(CUSTOMER), app.token(KEY_EXPERT)] {
+        let res = app.api(
+            "POST",
+            "/api/v1/surveys",
+            Some(&token),
+            Some(survey_body(Some(elderly), json!({}))),
+        );
+        assert_eq!(res.status, 403);
+    }
+    let today = chrono::Utc::now().date_naive();
+    let bad = survey_body(
+        Some(unit_named(&app, "Vammaispalvelut")),
+        json!({"title": "", "statements": [" "], "closes_on": (today - chrono::Duration::days(9)).to_string()}),
+    );
+    let res = app.api("POST", "/api/v1/surveys", Some(&manager), Some(bad));
+    assert_eq!(res.status, 422);
+    assert_eq!(res.error_fields(), ["title", "closes_on", "statements", "unit_id"]);
+    let res = app.api(
+        "POST",
+        "/api/v1/surveys",
+        Some(&manager),
+        Some(survey_body(None, json!({}))),
+    );
+    assert_eq!(res.status, 422, "a unit manager cannot ask the whole organisation");
+    let res = app.api(
+        "POST",
+        "/api/v1/surveys",
+        Some(&manager),
+        Some(survey_body(Some(elderly), json!({}))),
+    );
+    assert_eq!(res.status, 201, "{}", res.body);
+    let survey = res.json()["id"].as_i64().unwrap();
+    let statements: Vec<i64> = res.json()["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_i64().unwrap())
+        .collect();
+
+    // Who answers, what is refused.
+    let ii_staff: Vec<String> = (0..5)
+        .map(|i| employee_of(&app, &format!("ii{i}@example.fi"), ii))
+        .collect();
+    let pj_staff: Vec<String> = (0..4)
+        .map(|i| employee_of(&app, &format!("pj{i}@example.fi"), pudasjarvi))
+        .collect();
+    let outside = employee_of(&app, "vammais@example.fi", unit_named(&app, "Asumispalvelut"));
+    assert_eq!(answer(&app, &outside, survey, &statements, &[4, 4]).status, 404);
+    assert_eq!(
+        answer(&app, &app.token(CUSTOMER), survey, &statements, &[4, 4]).status,
+        404
+    );
+    let res = answer(&app, &ii_staff[0], survey, &statements, &[6, 0]);
+    assert_eq!(res.status, 422);
+    assert_eq!(
+        res.error_fields(),
+        [
+            format!("statement_{}", statements[0]),
+            format!("statement_{}", statements[1])
+        ]
+    );
+    let res = answer(&app, &ii_staff[0], survey, &statements[..1], &[4]);
+    assert_eq!(res.status, 422, "every statement is answered");
+    let tally_rows = || {
+        use diesel::prelude::*;
+        let mut conn = app.ctx.db.read().unwrap();
+        kehittamo::db::schema::survey_tallies::table
+            .count()
+            .get_result::<i64>(&mut conn)
+            .unwrap()
+    };
+    let rows_before = tally_rows();
+    for (i, token) in ii_staff.iter().take(4).enumerate() {
+        assert_eq!(answer(&app, token, survey, &statements, &[5, 1 + i as i64]).status, 204);
+    }
+    assert_eq!(
+        tally_rows(),
+        rows_before,
+        "answers only add to counts, no row per answer"
+    );
+    assert_eq!(answer(&app, &ii_staff[0], survey, &statements, &[3, 3]).status, 409);
+    for token in &pj_staff {
+        assert_eq!(answer(&app, token, survey, &statements, &[2, 2]).status, 204);
+    }
+    let seen = app
+        .api("GET", &format!("/api/v1/surveys/{survey}"), Some(&ii_staff[0]), None)
+        .json();
+    assert_eq!(seen["answered"], true);
+    assert_eq!(seen["can_answer"], false);
+    assert_eq!(seen["can_see_results"], false);
+
+    // Four answers: too few to show; the parent unit (eight) shows.
+    let path = format!("/api/v1/surveys/{survey}/results");
+    assert_eq!(app.api("GET", &path, Some(&ii_staff[0]), None).status, 403);
+    assert_eq!(app.api("GET", &path, Some(&app.token(CUSTOMER)), None).status, 403);
+    let results = app.api("GET", &path, Some(&manager), None).json();
+    let four = group(&results, "Kotihoito Ii");
+    assert_eq!(four["respondents"], 4);
+    assert_eq!(four["enough"], false);
+    assert_eq!(four["statements"][0]["mean"], Value::Null);
+    assert_eq!(four["statements"][0]["counts"], json!([]));
+    let parent = group(&results, "Kotihoito");
+    assert_eq!(parent["respondents"], 8);
+    assert_eq!(parent["statements"][0]["counts"], json!([0, 4, 0, 0, 4]));
+    assert_eq!(parent["statements"][0]["mean"], 3.5);
+    assert_eq!(parent["statements"][1]["counts"], json!([1, 5, 1, 1, 0]));
+
+    // The fifth answer: now shown, with exact counts and mean.
+    assert_eq!(answer(&app, &ii_staff[4], survey, &statements, &[4, 5]).status, 204);
+    let results = app.api("GET", &path, Some(&app.token(TRUSTEE)), None).json();
+    let five = group(&results, "Kotihoito Ii");
+    assert_eq!(five["respondents"], 5);
+    assert_eq!(five["enough"], true);
+    assert_eq!(five["statements"][0]["counts"], json!([0, 0, 0, 1, 4]));
+    assert_eq!(five["statements"][0]["mean"], 4.8);
+    assert_eq!(five["statements"][1]["counts"], json!([1, 1, 1, 1, 1]));
+    assert_eq!(five["statements"][1]["mean"], 3.0);
+    assert_eq!(group(&results, "Kotihoito Pudasjärvi")["enough"], false);
+    assert_eq!(results["overall"]["respondents"], 9);
+    assert_eq!(results["survey"]["respondents"], 9);
+
+    // After the close nobody answers.
+    {
+        use diesel::prelude::*;
+        use kehittamo::db::schema::surveys;
+        let mut conn = app.ctx.db.write().unwrap();
+        diesel::update(surveys::table.find(survey))
+            .set(surveys::closes_at.eq(chrono::Utc::now().naive_utc() - chrono::Duration::minutes(1)))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    let late = employee_of(&app, "myohassa@example.fi", ii);
+    let res = answer(&app, &late, survey, &statements, &[3, 3]);
+    assert_eq!(res.status, 409);
+    assert!(res.body.contains("survey_not_open"));
+}
