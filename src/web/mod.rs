@@ -19,6 +19,7 @@ mod panel_members;
 mod panels;
 mod paths;
 mod rounds;
+mod surveys;
 
 pub use errors::{not_found as errors_not_found, render_errors};
 
@@ -56,6 +57,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     panel_members::routes(cfg);
     rounds::routes(cfg);
     municipality::routes(cfg);
+    surveys::routes(cfg);
 }
 
 /// What every page template needs: language, the signed-in person, CSRF token, organisation.

@@ -202,3 +202,80 @@ fn surveys_are_answered_once_anonymously_and_shown_from_five_answers() {
     assert_eq!(res.status, 409);
     assert!(res.body.contains("survey_not_open"));
 }
+
+#[test]
+fn surveys_on_web_pages() {
+    let app = TestApp::with_demo();
+    let mut manager = app.signed_in(UNIT_MANAGER);
+    let form = manager.get("/surveys/new");
+    assert_eq!(form.status, 200);
+    assert!(
+        form.body.contains("Esihenkilöni kannustaa arjen kokeiluihin"),
+        "default statements"
+    );
+    crate::a11y::check_page("/surveys/new", &form.body);
+    assert_eq!(app.signed_in(EMPLOYEE).get("/surveys/new").status, 403);
+    let today = chrono::Utc::now().date_naive();
+    let unit = unit_named(&app, "Kotihoito").to_string();
+    let bad = manager.post_form(
+        "/surveys",
+        &[
+            ("title", "Kysely"),
+            ("unit_id", &unit),
+            ("opens_on", "eilen"),
+            ("closes_on", ""),
+            ("statements", "Väite"),
+        ],
+    );
+    assert_eq!(bad.status, 422);
+    let created = manager.post_form(
+        "/surveys",
+        &[
+            ("title", "Syksyn pulssi"),
+            ("unit_id", &unit),
+            ("opens_on", &today.to_string()),
+            ("closes_on", &(today + chrono::Duration::days(7)).to_string()),
+            ("statements", "Hyvät ideat jaetaan\nKokeilemme rohkeasti"),
+        ],
+    );
+    assert_eq!(created.status, 303, "{}", created.body);
+    let path = created
+        .header("location")
+        .unwrap()
+        .split('?')
+        .next()
+        .unwrap()
+        .to_string();
+
+    // The employee of Kotihoito Ii answers with the radio buttons.
+    let mut employee = app.signed_in(EMPLOYEE);
+    let page = employee.get(&path);
+    assert_eq!(page.status, 200);
+    crate::a11y::check_page(&path, &page.body);
+    let fields: Vec<String> = page
+        .body
+        .split("name=\"statement_")
+        .skip(1)
+        .map(|r| format!("statement_{}", r.split('"').next().unwrap()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    assert_eq!(fields.len(), 2);
+    let missing = employee.post_form(&format!("{path}/answers"), &[(&fields[0], "4")]);
+    assert_eq!(missing.status, 422);
+    assert!(missing.body.contains("error-summary"));
+    let sent = employee.post_form(&format!("{path}/answers"), &[(&fields[0], "4"), (&fields[1], "5")]);
+    assert_eq!(sent.status, 303);
+    let again = employee.get(&path);
+    assert!(again.body.contains("Olet vastannut tähän kyselyyn."));
+    assert!(!again.body.contains("type=\"radio\""));
+
+    let results = manager.get(&format!("{path}/results"));
+    assert_eq!(results.status, 200);
+    assert!(results.body.contains("Liian vähän vastauksia"));
+    crate::a11y::check_page("/surveys/results", &results.body);
+    let list = manager.get("/surveys");
+    crate::a11y::check_page("/surveys", &list.body);
+    assert!(list.body.contains("Syksyn pulssi"));
+    assert_eq!(employee.get(&format!("{path}/results")).status, 403);
+}
