@@ -176,7 +176,7 @@ pub struct Extra {
     pub experiments: usize,
 }
 
-/// Fills an empty database with the demo organisation, its ideas, experiments and panels;
+/// Fills an empty database with the demo organisation, its ideas, experiments, panels and survey;
 /// returns the sign-ins, or None when the organisation already exists. `extra` adds the scale
 /// data set.
 pub fn fill_all(ctx: &Context, extra: Extra, progress: bool) -> AppResult<Option<Vec<DemoLogin>>> {
@@ -185,6 +185,7 @@ pub fn fill_all(ctx: &Context, extra: Extra, progress: bool) -> AppResult<Option
         crate::demo_ideas::fill(ctx)?;
         crate::demo_experiments::fill(ctx)?;
         crate::demo_panels::fill(ctx)?;
+        crate::demo_surveys::fill(ctx)?;
         if extra.ideas > 0 {
             crate::demo_ideas::scale(ctx, extra.ideas, progress)?;
         }

@@ -9,6 +9,7 @@ pub mod demo;
 pub mod demo_experiments;
 pub mod demo_ideas;
 pub mod demo_panels;
+pub mod demo_surveys;
 pub mod domain;
 pub mod error;
 pub mod i18n;
