@@ -2,6 +2,7 @@
 
 mod auth;
 mod campaigns;
+mod dashboard;
 mod directions;
 mod experiments;
 mod health;
@@ -37,6 +38,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     experiments::routes(cfg);
     panels::routes(cfg);
     surveys::routes(cfg);
+    dashboard::routes(cfg);
 }
 
 /// JSON bodies that do not parse (or name unknown fields) are 400 problems, never 500.
@@ -189,6 +191,7 @@ impl utoipa::Modify for BearerAuth {
         surveys::survey_get,
         surveys::survey_answer,
         surveys::survey_results,
+        dashboard::dashboard_get,
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField)),
     modifiers(&BearerAuth),
@@ -201,6 +204,7 @@ impl utoipa::Modify for BearerAuth {
         (name = "campaigns", description = "Campaigns, customer personas and service paths"),
         (name = "experiments", description = "Experiments: plans, reviews, diaries, result reports and adoptions"),
         (name = "notifications", description = "The caller's notifications"),
+        (name = "dashboard", description = "Management figures"),
         (name = "surveys", description = "Staff pulse surveys, answered anonymously"),
         (name = "panels", description = "Customer panels, shared items, voting rounds, and trustees' municipalities"),
         (name = "moderation", description = "Reports and hiding content"),

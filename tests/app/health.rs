@@ -130,6 +130,7 @@ fn openapi_document_lists_every_api_route() {
         ("/api/v1/surveys/{id}", "get"),
         ("/api/v1/surveys/{id}/answers", "post"),
         ("/api/v1/surveys/{id}/results", "get"),
+        ("/api/v1/dashboard", "get"),
     ];
     for (path, method) in expected {
         assert!(

@@ -6,6 +6,7 @@ mod auth;
 mod campaigns;
 mod catalog;
 mod cli;
+mod dashboard;
 mod demo;
 mod experiments;
 mod experiments_web;

@@ -1,0 +1,27 @@
+//! The management dashboard's figures as JSON.
+
+use crate::auth::extract::ApiUser;
+use crate::domain::Context;
+use crate::domain::dashboard::{self, Dashboard, DashboardFilter};
+use crate::error::{AppError, Problem};
+use crate::web::with_ctx;
+use actix_web::{HttpResponse, get, web};
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(dashboard_get);
+}
+
+/// Every figure of the dashboard for a period (managers see their own units, trustees and
+/// administrators everything; others 403).
+#[utoipa::path(get, path = "/api/v1/dashboard", tag = "dashboard", security(("bearer" = [])), params(DashboardFilter), responses(
+    (status = 200, body = Dashboard), (status = 403, body = Problem), (status = 422, body = Problem),
+))]
+#[get("/api/v1/dashboard")]
+pub async fn dashboard_get(
+    user: ApiUser,
+    ctx: web::Data<Context>,
+    q: web::Query<DashboardFilter>,
+) -> Result<HttpResponse, AppError> {
+    let filter = q.into_inner();
+    Ok(HttpResponse::Ok().json(with_ctx(&ctx, move |c| dashboard::figures(c, &user.0, &filter)).await?))
+}

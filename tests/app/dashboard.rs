@@ -1,0 +1,349 @@
+//! The management dashboard over the API: every figure against a small hand-built data set,
+//! a unit manager's scope, the filters, and who may read it.
+
+use crate::helpers::*;
+use serde_json::{Value, json};
+
+fn post(app: &TestApp, token: &str, path: &str, body: Value) -> Value {
+    let res = app.api("POST", path, Some(token), Some(body));
+    assert!(
+        res.status == 200 || res.status == 201 || res.status == 204,
+        "{path}: {}",
+        res.body
+    );
+    if res.body.is_empty() { Value::Null } else { res.json() }
+}
+
+fn idea(app: &TestApp, token: &str, title: &str, unit: i64, tags: &[&str], directions: &[i64]) -> i64 {
+    let body = json!({"title": title, "problem": "Arjen ongelma.", "proposal": "Kokeillaan.", "unit_ids": [unit], "tags": tags, "direction_ids": directions});
+    post(app, token, "/api/v1/ideas", body)["id"].as_i64().unwrap()
+}
+
+fn plan(unit: i64, ideas: &[i64], directions: &[i64]) -> Value {
+    json!({
+        "title": "Tekstiviesti ennen kotikäyntiä",
+        "unit_id": unit,
+        "hypothesis": "Viesti vähentää soittoja.",
+        "what_tried": "Viesti puoli tuntia ennen käyntiä.",
+        "starts_on": "2026-12-01",
+        "ends_on": "2027-02-28",
+        "idea_ids": ideas,
+        "direction_ids": directions,
+        "indicators": [{"name": "Soitot", "measure": "soittoa viikossa", "baseline": 40, "target": 20, "method": "Tilasto"}],
+    })
+}
+
+/// The hand-built data set, everything today:
+/// - ideas: two by an employee and one by a customer in Kotihoito Ii, one by a trustee in
+///   Työtoiminta Utajärvi; the first is in direction D and selected for an experiment;
+///   tags: arki ×2, viestit ×2;
+/// - one observation, two comments (key expert), one support (trustee);
+/// - experiments in Kotihoito Ii: A adopted (report −500 € once, +12,000 € a year, direction D,
+///   adopted also by Omaishoidon tuki), B waiting for review, C running past its end.
+fn build(app: &TestApp) -> i64 {
+    let (employee, customer, trustee, expert) = (
+        app.token(EMPLOYEE),
+        app.token(CUSTOMER),
+        app.token(TRUSTEE),
+        app.token(KEY_EXPERT),
+    );
+    let ii = unit_named(app, "Kotihoito Ii");
+    let direction = post(
+        app,
+        &app.token(MANAGER),
+        "/api/v1/directions",
+        json!({"name": "Suunta D", "year": 2026}),
+    )["id"]
+        .as_i64()
+        .unwrap();
+    let first = idea(app, &employee, "Ensimmäinen idea", ii, &["arki"], &[direction]);
+    let second = idea(app, &employee, "Toinen idea", ii, &["arki", "viestit"], &[]);
+    idea(app, &customer, "Asiakkaan idea", ii, &["viestit"], &[]);
+    idea(
+        app,
+        &trustee,
+        "Luottamushenkilön idea",
+        unit_named(app, "Työtoiminta Utajärvi"),
+        &[],
+        &[],
+    );
+    for status in ["in_discussion", "selected_for_experiment"] {
+        post(
+            app,
+            &expert,
+            &format!("/api/v1/ideas/{first}/status"),
+            json!({"status": status}),
+        );
+    }
+    for body in ["Hyvä!", "Kokeillaan."] {
+        post(
+            app,
+            &expert,
+            &format!("/api/v1/ideas/{first}/comments"),
+            json!({"body": body}),
+        );
+    }
+    post(app, &trustee, &format!("/api/v1/ideas/{second}/supports"), json!({}));
+    post(
+        app,
+        &employee,
+        "/api/v1/observations",
+        json!({"situation": "Aamulla", "challenge": "Soittoja", "resolution": "", "unit_id": ii}),
+    );
+
+    let experiment = |ideas: &[i64], directions: &[i64]| {
+        post(app, &employee, "/api/v1/experiments", plan(ii, ideas, directions))["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let step = |token: &str, id: i64, action: &str, body: Value| {
+        post(app, token, &format!("/api/v1/experiments/{id}{action}"), body);
+    };
+    let review = json!({"decision": "approve", "comment": "Hyvä suunnitelma."});
+    let a = experiment(&[first], &[direction]);
+    step(&employee, a, "/submit", json!({}));
+    step(&expert, a, "/reviews", review.clone());
+    step(&employee, a, "/start", json!({}));
+    let indicator = app
+        .api("GET", &format!("/api/v1/experiments/{a}"), Some(&employee), None)
+        .json()["indicators"][0]["id"]
+        .as_i64()
+        .unwrap();
+    let report = json!({
+        "what_we_did": "Lähetimme viestit.", "what_made_us_dare": "Palaute.", "where_we_succeeded": "Soitot vähenivät.",
+        "what_we_would_change": "Pienempi ryhmä.", "what_we_learned": "Pieni muutos riittää.", "operational_impact": "Aikaa vapautui.",
+        "one_off": -500.0, "yearly": 12000.0, "customer_feedback": "Kiitosta.", "recommend_adoption": true,
+        "actuals": [{"indicator_id": indicator, "actual": 18.0}],
+    });
+    let res = app.api(
+        "PUT",
+        &format!("/api/v1/experiments/{a}/report"),
+        Some(&employee),
+        Some(report),
+    );
+    assert_eq!(res.status, 200, "{}", res.body);
+    step(&employee, a, "/complete", json!({}));
+    step(&expert, a, "/outcome", json!({"status": "adopted"}));
+    let today = chrono::Utc::now().date_naive().to_string();
+    step(
+        &app.token(UNIT_MANAGER),
+        a,
+        "/adoptions",
+        json!({"unit_id": unit_named(app, "Omaishoidon tuki"), "adopted_on": today, "note": "Meilläkin."}),
+    );
+    let b = experiment(&[], &[]);
+    step(&employee, b, "/submit", json!({}));
+    let c = experiment(&[], &[]);
+    step(&employee, c, "/submit", json!({}));
+    step(&expert, c, "/reviews", review);
+    step(&employee, c, "/start", json!({}));
+    {
+        use diesel::prelude::*;
+        use kehittamo::db::schema::experiments;
+        let mut conn = app.ctx.db.write().unwrap();
+        diesel::update(experiments::table.find(c))
+            .set(experiments::ends_at.eq(chrono::Utc::now().naive_utc() - chrono::Duration::days(1)))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    direction
+}
+
+/// Yesterday to tomorrow, so that the day's boundary in Finnish time never matters.
+fn period() -> String {
+    let today = chrono::Utc::now().date_naive();
+    format!(
+        "from={}&to={}",
+        today - chrono::Duration::days(1),
+        today + chrono::Duration::days(1)
+    )
+}
+
+fn dashboard(app: &TestApp, token: &str, extra: &str) -> Resp {
+    app.api(
+        "GET",
+        &format!("/api/v1/dashboard?{}{extra}", period()),
+        Some(token),
+        None,
+    )
+}
+
+fn names(list: &Value) -> Vec<(String, i64)> {
+    list.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| (r["name"].as_str().unwrap().to_string(), r["count"].as_i64().unwrap()))
+        .collect()
+}
+
+#[test]
+fn every_figure_matches_the_hand_built_data_set() {
+    let app = TestApp::with_demo();
+    let direction = build(&app);
+    let res = dashboard(&app, &app.token(MANAGER), "");
+    assert_eq!(res.status, 200, "{}", res.body);
+    let d = res.json();
+    assert_eq!(
+        d["ideas"],
+        json!({"employee": 2, "customer": 1, "trustee": 1, "total": 4})
+    );
+    assert_eq!(d["observations"], 1);
+    assert_eq!(d["comments"], 2);
+    assert_eq!(d["supports"], 1);
+    // Employee, customer, trustee and key expert; seven demo people in all.
+    assert_eq!(d["participants"], 4);
+    assert_eq!(d["people_in_scope"], 7);
+    let steps: Vec<(String, i64)> = d["funnel"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| (s["step"].as_str().unwrap().to_string(), s["count"].as_i64().unwrap()))
+        .collect();
+    assert_eq!(
+        steps,
+        [
+            ("ideas", 4),
+            ("selected", 1),
+            ("submitted", 3),
+            ("approved", 2),
+            ("completed", 1),
+            ("adopted", 1)
+        ]
+        .map(|(s, n)| (s.to_string(), n))
+    );
+    let rates: Vec<Value> = d["funnel"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["rate"].clone())
+        .collect();
+    assert_eq!(
+        rates,
+        [
+            Value::Null,
+            json!(0.25),
+            json!(3.0),
+            json!(2.0 / 3.0),
+            json!(0.5),
+            json!(1.0)
+        ]
+    );
+    assert_eq!(d["review_lead_time"]["decided"], 2);
+    assert!(d["review_lead_time"]["median_days"].as_f64().unwrap() < 0.01);
+    assert!(d["review_lead_time"]["p90_days"].as_f64().unwrap() < 0.01);
+    assert_eq!(d["waiting_for_review"], 1);
+    assert!(d["oldest_waiting_since"].is_string());
+    assert_eq!(d["running"], 1);
+    assert_eq!(d["overdue_reports"], 1);
+    assert_eq!(d["impact_total"]["one_off"], -500.0);
+    assert_eq!(d["impact_total"]["yearly"], 12000.0);
+    assert_eq!(d["impact_by_unit"][0]["name"], "Kotihoito Ii");
+    assert_eq!(d["impact_by_unit"][0]["yearly"], 12000.0);
+    assert_eq!(d["impact_by_direction"][0]["name"], "Suunta D");
+    assert_eq!(d["impact_by_direction"][0]["one_off"], -500.0);
+    assert_eq!(names(&d["top_directions"]), [("Suunta D".to_string(), 1)]);
+    assert_eq!(
+        names(&d["top_tags"]),
+        [("arki".to_string(), 2), ("viestit".to_string(), 2)]
+    );
+    let months = d["monthly"].as_array().unwrap();
+    assert_eq!(months.iter().map(|m| m["ideas"].as_i64().unwrap()).sum::<i64>(), 4);
+    assert_eq!(
+        months.iter().map(|m| m["experiments"].as_i64().unwrap()).sum::<i64>(),
+        3
+    );
+    assert_eq!(d["adoptions_elsewhere"], 1);
+    let row = |name: &str| {
+        d["units"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap_or_else(|| panic!("no row {name}"))
+            .clone()
+    };
+    let elderly = row("Ikäihmisten palvelut");
+    assert_eq!(
+        (
+            elderly["ideas"].clone(),
+            elderly["experiments_submitted"].clone(),
+            elderly["experiments_completed"].clone()
+        ),
+        (json!(3), json!(3), json!(1))
+    );
+    assert_eq!(
+        (elderly["adopted"].clone(), elderly["yearly"].clone()),
+        (json!(1), json!(12000.0))
+    );
+    assert_eq!(row("Työ- ja päivätoiminta")["ideas"], 1);
+    assert_eq!(row("Vammaispalvelut")["ideas"], 0);
+
+    // Filters: a direction, a municipality.
+    let by_direction = dashboard(&app, &app.token(MANAGER), &format!("&direction={direction}")).json();
+    assert_eq!(by_direction["ideas"]["total"], 1);
+    assert_eq!(by_direction["funnel"][2]["count"], 1);
+    let utajarvi = app
+        .api("GET", "/api/v1/municipalities", Some(&app.token(ADMIN)), None)
+        .json()
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["name"] == "Utajärvi")
+        .unwrap()["id"]
+        .clone();
+    let by_municipality = dashboard(&app, &app.token(TRUSTEE), &format!("&municipality={utajarvi}")).json();
+    assert_eq!(
+        by_municipality["ideas"],
+        json!({"employee": 0, "customer": 0, "trustee": 1, "total": 1})
+    );
+}
+
+#[test]
+fn a_unit_manager_sees_their_subtree_and_others_are_refused() {
+    let app = TestApp::with_demo();
+    build(&app);
+    let manager = app.token(UNIT_MANAGER);
+    let d = dashboard(&app, &manager, "").json();
+    assert_eq!(d["ideas"]["total"], 3, "the trustee's idea in Utajärvi is outside");
+    // The trustee's support of an idea in the subtree counts; their idea outside does not.
+    assert_eq!(d["participants"], 4);
+    let rows: Vec<&str> = d["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(rows, ["Ikäihmisten palvelut"]);
+    let outside = unit_named(&app, "Työ- ja päivätoiminta");
+    assert_eq!(dashboard(&app, &manager, &format!("&unit={outside}")).status, 403);
+    let inside = unit_named(&app, "Kotihoito");
+    let d = dashboard(&app, &manager, &format!("&unit={inside}")).json();
+    let rows: Vec<&str> = d["units"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(rows, ["Kotihoito Ii", "Kotihoito Pudasjärvi"]);
+    assert_eq!(d["units"][0]["ideas"], 3);
+
+    for token in [app.token(EMPLOYEE), app.token(CUSTOMER), app.token(KEY_EXPERT)] {
+        assert_eq!(dashboard(&app, &token, "").status, 403);
+    }
+    let bad = app.api(
+        "GET",
+        "/api/v1/dashboard?from=2026-05-01&to=2026-04-01",
+        Some(&manager),
+        None,
+    );
+    assert_eq!(bad.status, 422);
+    assert_eq!(bad.error_fields(), ["to"]);
+    let long = app.api(
+        "GET",
+        "/api/v1/dashboard?from=2010-01-01&to=2026-01-01",
+        Some(&manager),
+        None,
+    );
+    assert_eq!(long.status, 422);
+    assert!(long.body.contains("period_too_long"));
+}
