@@ -4,6 +4,7 @@
 pub mod api;
 pub mod auth;
 pub mod config;
+pub mod csv;
 pub mod db;
 pub mod demo;
 pub mod demo_experiments;

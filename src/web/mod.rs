@@ -5,6 +5,8 @@ mod admin_org;
 mod admin_people;
 mod campaigns;
 mod catalog;
+mod charts;
+mod dashboard;
 mod errors;
 mod experiment_form;
 mod experiment_report;
@@ -58,6 +60,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     rounds::routes(cfg);
     municipality::routes(cfg);
     surveys::routes(cfg);
+    dashboard::routes(cfg);
 }
 
 /// What every page template needs: language, the signed-in person, CSRF token, organisation.
@@ -133,6 +136,13 @@ impl PageCtx {
         self.user
             .as_ref()
             .is_some_and(crate::domain::experiments::plan::may_create)
+    }
+
+    /// Whether the signed-in person reads the management dashboard.
+    pub fn reads_dashboard(&self) -> bool {
+        self.user
+            .as_ref()
+            .is_some_and(|u| crate::domain::scope::Scope::of(u).is_ok())
     }
 
     /// Whether the signed-in person has a review queue (a key expert).

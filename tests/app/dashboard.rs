@@ -347,3 +347,61 @@ fn a_unit_manager_sees_their_subtree_and_others_are_refused() {
     assert_eq!(long.status, 422);
     assert!(long.body.contains("period_too_long"));
 }
+
+#[test]
+fn the_dashboard_page_charts_and_csv() {
+    let app = TestApp::with_demo();
+    build(&app);
+    let mut manager = app.signed_in(MANAGER);
+    let today = chrono::Utc::now().date_naive();
+    let query = format!(
+        "from={}&to={}",
+        today - chrono::Duration::days(1),
+        today + chrono::Duration::days(1)
+    );
+    let page = manager.get(&format!("/dashboard?{query}"));
+    assert_eq!(page.status, 200, "{}", page.body);
+    crate::a11y::check_page("/dashboard", &page.body);
+    assert!(page.body.contains("<svg class=\"chart\""));
+    assert!(page.body.contains("role=\"img\""));
+    assert!(
+        page.body
+            .contains("<desc id=\"funnel-chart-desc\">Ideat 4, Valittu kokeiltavaksi 1")
+    );
+    assert!(!page.body.contains("<script"));
+    assert_eq!(manager.get("/dashboard?period=last_year").status, 200);
+    let bad = manager.get("/dashboard?from=2026-05-01&to=2026-04-01");
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("error-summary"));
+
+    let csv = manager.get(&format!("/dashboard.csv?table=units&{query}"));
+    assert_eq!(csv.status, 200);
+    assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
+    let lines: Vec<&str> = csv.body.split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "\u{feff}Yksikkö,Ideat,Kokeilut lähetetty,Kokeilut päättyneet,Otettu käyttöön,Kertaluonteinen (€),Vuosittainen (€)"
+    );
+    assert!(
+        lines.contains(&"Ikäihmisten palvelut,3,3,1,1,-500.00,12000.00"),
+        "{lines:?}"
+    );
+    let tags = manager.get(&format!("/dashboard.csv?table=tags&{query}"));
+    assert_eq!(tags.body, "\u{feff}Nimi,Ideat\r\narki,2\r\nviestit,2\r\n");
+    assert_eq!(
+        manager.get(&format!("/dashboard.csv?table=nothing&{query}")).status,
+        404
+    );
+
+    // A unit manager's download holds their subtree only; employees are refused.
+    let mut unit_manager = app.signed_in(UNIT_MANAGER);
+    let theirs = unit_manager.get(&format!("/dashboard.csv?table=units&{query}"));
+    assert!(!theirs.body.contains("Työ- ja päivätoiminta"));
+    assert_eq!(app.signed_in(EMPLOYEE).get("/dashboard").status, 403);
+    assert_eq!(
+        app.signed_in(EMPLOYEE)
+            .get(&format!("/dashboard.csv?table=units&{query}"))
+            .status,
+        403
+    );
+}

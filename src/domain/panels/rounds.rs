@@ -516,40 +516,26 @@ pub fn results(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Results> {
     })
 }
 
-/// The results as CSV for spreadsheets: UTF-8 with a byte-order mark, headings in the reader's
-/// language.
+/// The results as CSV for spreadsheets, headings in the reader's language.
 pub fn results_csv(results: &Results, locale: Locale) -> String {
-    let mut out = String::from("\u{feff}");
-    let headings =
-        ["rank", "idea_id", "title", "best", "worst", "net"].map(|h| csv_field(locale.t(&format!("round.csv_{h}"))));
-    out.push_str(&headings.join(","));
-    out.push_str("\r\n");
-    for r in &results.rows {
-        out.push_str(&format!(
-            "{},{},{},{},{},{}\r\n",
-            r.rank,
-            r.idea_id,
-            csv_field(&r.title),
-            r.best,
-            r.worst,
-            r.net
-        ));
-    }
-    out
-}
-
-/// One CSV field, quoted when needed; a leading formula character is defused for spreadsheets.
-pub fn csv_field(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    if value.contains([',', '"', '\n', '\r', ';']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
+    let headings: Vec<String> = ["rank", "idea_id", "title", "best", "worst", "net"]
+        .map(|h| locale.t(&format!("round.csv_{h}")).to_string())
+        .to_vec();
+    let rows: Vec<Vec<String>> = results
+        .rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.rank.to_string(),
+                r.idea_id.to_string(),
+                r.title.clone(),
+                r.best.to_string(),
+                r.worst.to_string(),
+                r.net.to_string(),
+            ]
+        })
+        .collect();
+    crate::csv::document(&headings, &rows)
 }
 
 /// Tells members of rounds that have opened and coordinators of rounds that have closed, once

@@ -1,0 +1,368 @@
+//! The management dashboard page: filters, figures linked to their lists, SVG charts with the
+//! numbers in tables beside them, CSV downloads, and the latest staff survey.
+
+use super::charts::{self, Bar};
+use super::{FormState, PageCtx, csv_download, render, render_invalid, with_ctx};
+use crate::domain::Context;
+use crate::domain::dashboard::{self, Dashboard, DashboardFilter, Impact, NamedCount};
+use crate::domain::directions::{self, Direction};
+use crate::domain::municipalities::{self, Municipality};
+use crate::domain::scope::Scope;
+use crate::domain::surveys::{self, SurveyResults, SurveyState};
+use crate::domain::units::{self, UnitNode};
+use crate::error::AppError;
+use crate::i18n::Locale;
+use actix_web::{HttpResponse, get, web};
+use askama::Template;
+use chrono::{Datelike, NaiveDate};
+use serde::Deserialize;
+
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    cfg.service(dashboard_page).service(dashboard_csv);
+}
+
+/// The filter as the form sends it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+struct Query {
+    /// year, last_year, quarter, month; or empty for the dates given.
+    period: String,
+    from: String,
+    to: String,
+    unit: String,
+    direction: String,
+    municipality: String,
+    /// Which table to download.
+    table: String,
+}
+
+impl Query {
+    /// The dates: a named period, or those given, or this year so far.
+    fn dates(&self, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), AppError> {
+        let year_start = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(today);
+        let named = match self.period.as_str() {
+            "last_year" => Some((
+                year_start(today.year() - 1),
+                year_start(today.year()) - chrono::Duration::days(1),
+            )),
+            "quarter" => {
+                let month = (today.month0() / 3) * 3 + 1;
+                Some((NaiveDate::from_ymd_opt(today.year(), month, 1).unwrap_or(today), today))
+            }
+            "month" => Some((today.with_day(1).unwrap_or(today), today)),
+            "year" => Some((year_start(today.year()), today)),
+            _ => None,
+        };
+        if let Some(dates) = named {
+            return Ok(dates);
+        }
+        let parse = |field: &'static str, v: &str, default: NaiveDate| -> Result<NaiveDate, AppError> {
+            match v.trim() {
+                "" => Ok(default),
+                t => t.parse().map_err(|_| AppError::field(field, "invalid_value")),
+            }
+        };
+        Ok((
+            parse("from", &self.from, year_start(today.year()))?,
+            parse("to", &self.to, today)?,
+        ))
+    }
+
+    fn filter(&self) -> Result<DashboardFilter, AppError> {
+        let today = crate::i18n::finnish_time(crate::db::now()).date();
+        let (from, to) = self.dates(today)?;
+        Ok(DashboardFilter {
+            from,
+            to,
+            unit: super::opt_id(&self.unit)?,
+            direction: super::opt_id(&self.direction)?,
+            municipality: super::opt_id(&self.municipality)?,
+        })
+    }
+
+    /// The filters as a query string, for links and downloads.
+    fn query_string(&self, f: &DashboardFilter) -> String {
+        let mut q = format!("from={}&to={}", f.from, f.to);
+        for (name, value) in [
+            ("unit", f.unit),
+            ("direction", f.direction),
+            ("municipality", f.municipality),
+        ] {
+            if let Some(v) = value {
+                q.push_str(&format!("&{name}={v}"));
+            }
+        }
+        q
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/dashboard.html")]
+struct DashboardPage {
+    p: PageCtx,
+    form: FormState,
+    figures: Option<Dashboard>,
+    /// The filters as a query string.
+    query: String,
+    units: Vec<UnitNode>,
+    directions: Vec<Direction>,
+    municipalities: Vec<Municipality>,
+    survey: Option<SurveyResults>,
+}
+
+impl DashboardPage {
+    fn number(&self, v: &f64) -> String {
+        self.p.number(*v)
+    }
+
+    fn euros(&self, v: &f64) -> String {
+        self.p.euros(*v)
+    }
+
+    fn percent(&self, v: &Option<f64>) -> String {
+        v.map(|r| format!("{} %", self.p.number((r * 1000.0).round() / 10.0)))
+            .unwrap_or_else(|| "–".into())
+    }
+
+    fn days(&self, v: &Option<f64>) -> String {
+        v.map(|d| self.p.number((d * 10.0).round() / 10.0))
+            .unwrap_or_else(|| "–".into())
+    }
+
+    fn funnel_chart(&self) -> String {
+        let Some(d) = &self.figures else { return String::new() };
+        let bars: Vec<Bar> = d
+            .funnel
+            .iter()
+            .map(|s| Bar {
+                label: self.p.tk("dashboard.step", &s.step),
+                value: s.count,
+            })
+            .collect();
+        let description = bars
+            .iter()
+            .map(|b| format!("{} {}", b.label, b.value))
+            .collect::<Vec<_>>()
+            .join(", ");
+        charts::horizontal("funnel-chart", self.p.t("dashboard.funnel"), &description, &bars)
+    }
+
+    fn monthly_chart(&self) -> String {
+        let Some(d) = &self.figures else { return String::new() };
+        let labels: Vec<String> = d.monthly.iter().map(|m| m.month.clone()).collect();
+        let ideas: Vec<i64> = d.monthly.iter().map(|m| m.ideas).collect();
+        let experiments: Vec<i64> = d.monthly.iter().map(|m| m.experiments).collect();
+        let description = self.p.locale.tf(
+            "dashboard.trend_desc",
+            &[
+                ("ideas", &ideas.iter().sum::<i64>().to_string()),
+                ("experiments", &experiments.iter().sum::<i64>().to_string()),
+                ("months", &labels.len().to_string()),
+            ],
+        );
+        charts::paired_columns(
+            "trend-chart",
+            self.p.t("dashboard.trend"),
+            &description,
+            &labels,
+            &ideas,
+            &experiments,
+        )
+    }
+
+    fn periods(&self) -> [&'static str; 4] {
+        ["year", "last_year", "quarter", "month"]
+    }
+
+    fn impact_tables(&self) -> Vec<(&'static str, &[Impact])> {
+        self.figures.as_ref().map_or(Vec::new(), |d| {
+            vec![
+                ("impact_units", d.impact_by_unit.as_slice()),
+                ("impact_directions", d.impact_by_direction.as_slice()),
+            ]
+        })
+    }
+
+    fn activity_tables(&self) -> Vec<(&'static str, &[NamedCount])> {
+        self.figures.as_ref().map_or(Vec::new(), |d| {
+            vec![
+                ("directions", d.top_directions.as_slice()),
+                ("tags", d.top_tags.as_slice()),
+            ]
+        })
+    }
+
+    /// A value for a query string.
+    fn encoded(&self, value: &str) -> String {
+        form_urlencoded::byte_serialize(value.as_bytes()).collect()
+    }
+
+    fn flat(&self) -> Vec<&UnitNode> {
+        self.units.iter().collect()
+    }
+}
+
+/// The units a reader may pick: their scope, in tree order.
+fn pickable_units(c: &Context, scope: &Scope) -> Result<Vec<UnitNode>, AppError> {
+    let covered = {
+        let mut conn = c.db.read()?;
+        scope.unit_ids(&mut conn)?
+    };
+    Ok(units::flatten(&units::tree(c)?)
+        .into_iter()
+        .filter(|u| covered.as_ref().is_none_or(|ids| ids.contains(&u.id)))
+        .cloned()
+        .collect())
+}
+
+/// The newest closed survey whose results the reader sees.
+fn latest_survey(c: &Context, actor: &crate::domain::access::Actor) -> Result<Option<SurveyResults>, AppError> {
+    let latest = surveys::list(c, actor)?
+        .into_iter()
+        .find(|s| s.state == SurveyState::Closed && s.can_see_results);
+    latest.map(|s| surveys::results(c, actor, s.id)).transpose()
+}
+
+#[get("/dashboard")]
+async fn dashboard_page(p: PageCtx, ctx: web::Data<Context>, q: web::Query<Query>) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let scope = Scope::of(&actor)?;
+    let q = q.into_inner();
+    let filter = q.filter();
+    let mut form = FormState::with(&[
+        ("unit", &q.unit),
+        ("direction", &q.direction),
+        ("municipality", &q.municipality),
+    ]);
+    let query = filter.as_ref().map(|f| q.query_string(f)).unwrap_or_default();
+    if let Ok(f) = &filter {
+        form.values.insert("from".into(), f.from.to_string());
+        form.values.insert("to".into(), f.to.to_string());
+    } else {
+        form.values.insert("from".into(), q.from.clone());
+        form.values.insert("to".into(), q.to.clone());
+    }
+    let (figures, units, directions, municipalities, survey) = with_ctx(&ctx, move |c| {
+        let figures = match filter {
+            Ok(f) => dashboard::figures(c, &actor, &f),
+            Err(e) => Err(e),
+        };
+        Ok((
+            figures,
+            pickable_units(c, &scope)?,
+            directions::list(c, None)?,
+            municipalities::list(c)?,
+            latest_survey(c, &actor)?,
+        ))
+    })
+    .await?;
+    let figures = form.absorb(figures)?;
+    let invalid = figures.is_none();
+    let page = DashboardPage {
+        p,
+        form,
+        figures,
+        query,
+        units,
+        directions,
+        municipalities,
+        survey,
+    };
+    if invalid { render_invalid(&page) } else { render(&page) }
+}
+
+/// One table of the dashboard as CSV (UTF-8 with BOM), within the reader's scope.
+#[get("/dashboard.csv")]
+async fn dashboard_csv(p: PageCtx, ctx: web::Data<Context>, q: web::Query<Query>) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let q = q.into_inner();
+    let filter = q.filter()?;
+    let d = with_ctx(&ctx, move |c| dashboard::figures(c, &actor, &filter)).await?;
+    let (headings, rows) = table(&d, &q.table, p.locale)?;
+    Ok(csv_download(
+        &format!("dashboard-{}.csv", q.table),
+        crate::csv::document(&headings, &rows),
+    ))
+}
+
+/// The rows of a named table, headings in the reader's language.
+fn table(d: &Dashboard, name: &str, locale: Locale) -> Result<(Vec<String>, Vec<Vec<String>>), AppError> {
+    let h = |keys: &[&str]| {
+        keys.iter()
+            .map(|k| locale.t(&format!("dashboard.col_{k}")).to_string())
+            .collect()
+    };
+    let euro = |v: f64| format!("{v:.2}");
+    Ok(match name {
+        "units" => (
+            h(&[
+                "unit",
+                "ideas",
+                "submitted",
+                "completed",
+                "adopted",
+                "one_off",
+                "yearly",
+            ]),
+            d.units
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.name.clone(),
+                        r.ideas.to_string(),
+                        r.experiments_submitted.to_string(),
+                        r.experiments_completed.to_string(),
+                        r.adopted.to_string(),
+                        euro(r.one_off),
+                        euro(r.yearly),
+                    ]
+                })
+                .collect(),
+        ),
+        "funnel" => (
+            h(&["step", "count", "rate"]),
+            d.funnel
+                .iter()
+                .map(|s| {
+                    vec![
+                        locale.t(&format!("dashboard.step.{}", s.step)).to_string(),
+                        s.count.to_string(),
+                        s.rate.map(|r| format!("{r:.4}")).unwrap_or_default(),
+                    ]
+                })
+                .collect(),
+        ),
+        "monthly" => (
+            h(&["month", "ideas", "submitted"]),
+            d.monthly
+                .iter()
+                .map(|m| vec![m.month.clone(), m.ideas.to_string(), m.experiments.to_string()])
+                .collect(),
+        ),
+        "impact_units" | "impact_directions" => {
+            let list = if name == "impact_units" {
+                &d.impact_by_unit
+            } else {
+                &d.impact_by_direction
+            };
+            (
+                h(&["name", "one_off", "yearly"]),
+                list.iter()
+                    .map(|i| vec![i.name.clone(), euro(i.one_off), euro(i.yearly)])
+                    .collect(),
+            )
+        }
+        "directions" | "tags" => {
+            let list = if name == "directions" {
+                &d.top_directions
+            } else {
+                &d.top_tags
+            };
+            (
+                h(&["name", "ideas"]),
+                list.iter().map(|c| vec![c.name.clone(), c.count.to_string()]).collect(),
+            )
+        }
+        _ => return Err(AppError::NotFound),
+    })
+}
