@@ -192,6 +192,15 @@ impl DashboardPage {
         })
     }
 
+    /// The list filters (unit, direction) that the idea and experiment lists understand.
+    fn list_query(&self) -> String {
+        ["unit", "direction"]
+            .iter()
+            .filter(|k| !self.form.value(k).is_empty())
+            .map(|k| format!("&{k}={}", self.encoded(self.form.value(k))))
+            .collect()
+    }
+
     /// A value for a query string.
     fn encoded(&self, value: &str) -> String {
         form_urlencoded::byte_serialize(value.as_bytes()).collect()
