@@ -157,6 +157,10 @@ pub struct UnitRow {
     pub experiments_submitted: i64,
     pub experiments_completed: i64,
     pub adopted: i64,
+    /// Waiting for review now.
+    pub waiting: i64,
+    /// Running now.
+    pub running: i64,
     pub one_off: f64,
     pub yearly: f64,
 }
@@ -724,6 +728,8 @@ fn unit_rows(
             .into_boxed();
         let q = experiments_in_view!(q, s);
         let q = match step {
+            "waiting" => q.filter(experiments::status.eq(ExperimentStatus::Submitted.as_str())),
+            "running" => q.filter(experiments::status.eq(ExperimentStatus::Running.as_str())),
             "submitted" => q
                 .filter(experiments::submitted_at.ge(s.start))
                 .filter(experiments::submitted_at.lt(s.end)),
@@ -740,6 +746,8 @@ fn unit_rows(
     let submitted = per_unit(conn, "submitted")?;
     let completed = per_unit(conn, "completed")?;
     let adopted = per_unit(conn, "adopted")?;
+    let waiting = per_unit(conn, "waiting")?;
+    let running = per_unit(conn, "running")?;
     let parents = units::parents(conn)?;
     let under = |row: i64, unit: i64| units::lineage_in(&parents, unit).contains(&row);
     let total =
@@ -753,6 +761,8 @@ fn unit_rows(
             experiments_submitted: total(&submitted, *row),
             experiments_completed: total(&completed, *row),
             adopted: total(&adopted, *row),
+            waiting: total(&waiting, *row),
+            running: total(&running, *row),
             one_off: impact
                 .iter()
                 .filter(|(u, _, _)| under(*row, *u))

@@ -212,7 +212,7 @@ impl DashboardPage {
 }
 
 /// The units a reader may pick: their scope, in tree order.
-fn pickable_units(c: &Context, scope: &Scope) -> Result<Vec<UnitNode>, AppError> {
+pub(super) fn pickable_units(c: &Context, scope: &Scope) -> Result<Vec<UnitNode>, AppError> {
     let covered = {
         let mut conn = c.db.read()?;
         scope.unit_ids(&mut conn)?
@@ -310,6 +310,8 @@ fn table(d: &Dashboard, name: &str, locale: Locale) -> Result<(Vec<String>, Vec<
                 "submitted",
                 "completed",
                 "adopted",
+                "waiting",
+                "running",
                 "one_off",
                 "yearly",
             ]),
@@ -322,6 +324,8 @@ fn table(d: &Dashboard, name: &str, locale: Locale) -> Result<(Vec<String>, Vec<
                         r.experiments_submitted.to_string(),
                         r.experiments_completed.to_string(),
                         r.adopted.to_string(),
+                        r.waiting.to_string(),
+                        r.running.to_string(),
                         euro(r.one_off),
                         euro(r.yearly),
                     ]

@@ -5,7 +5,7 @@ use crate::auth::csrf::CsrfForm;
 use crate::domain::Context;
 use crate::domain::scope::Scope;
 use crate::domain::surveys::{self, Answer, Answers, Survey, SurveyInput, SurveyResults};
-use crate::domain::units::{self, UnitNode};
+use crate::domain::units::UnitNode;
 use crate::error::{AppError, FieldError};
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
@@ -60,18 +60,7 @@ struct FormPage {
 async fn form_page(p: PageCtx, ctx: &web::Data<Context>, form: FormState) -> Result<HttpResponse, AppError> {
     let scope = Scope::of(p.actor()?)?;
     let whole = scope == Scope::All;
-    let units = with_ctx(ctx, move |c| {
-        let covered = {
-            let mut conn = c.db.read()?;
-            scope.unit_ids(&mut conn)?
-        };
-        Ok(units::flatten(&units::tree(c)?)
-            .into_iter()
-            .filter(|u| covered.as_ref().is_none_or(|ids| ids.contains(&u.id)))
-            .cloned()
-            .collect())
-    })
-    .await?;
+    let units = with_ctx(ctx, move |c| super::dashboard::pickable_units(c, &scope)).await?;
     let invalid = !form.errors.is_empty();
     let page = FormPage { p, form, units, whole };
     if invalid { render_invalid(&page) } else { render(&page) }

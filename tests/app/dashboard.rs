@@ -380,10 +380,10 @@ fn the_dashboard_page_charts_and_csv() {
     let lines: Vec<&str> = csv.body.split("\r\n").collect();
     assert_eq!(
         lines[0],
-        "\u{feff}Yksikkö,Ideat,Kokeilut lähetetty,Kokeilut päättyneet,Otettu käyttöön,Kertaluonteinen (€),Vuosittainen (€)"
+        "\u{feff}Yksikkö,Ideat,Kokeilut lähetetty,Kokeilut päättyneet,Otettu käyttöön,Odottaa arviota,Käynnissä,Kertaluonteinen (€),Vuosittainen (€)"
     );
     assert!(
-        lines.contains(&"Ikäihmisten palvelut,3,3,1,1,-500.00,12000.00"),
+        lines.contains(&"Ikäihmisten palvelut,3,3,1,1,1,1,-500.00,12000.00"),
         "{lines:?}"
     );
     let tags = manager.get(&format!("/dashboard.csv?table=tags&{query}"));
