@@ -346,284 +346,344 @@ pub fn figures(ctx: &Context, actor: &Actor, filter: &DashboardFilter) -> AppRes
     let mut conn = ctx.db.read()?;
     let conn = &mut conn;
     let s = select(conn, actor, filter)?;
+    // The heaviest counts run on a second connection meanwhile (the machine has two cores);
+    // with a single read connection they run first instead, so that nothing waits for itself.
+    let early = if ctx.settings.database.pool_size < 2 {
+        Some(side_figures(conn, &s)?)
+    } else {
+        None
+    };
+    std::thread::scope(|scope| {
+        let side = early.is_none().then(|| {
+            scope.spawn(|| -> AppResult<Side> {
+                let mut conn = ctx.db.read()?;
+                side_figures(&mut conn, &s)
+            })
+        });
 
-    let mut by_kind = ByKind::default();
-    for (kind, n) in ideas::table
-        .filter(s.new_ideas())
-        .group_by(ideas::author_kind)
-        .select((ideas::author_kind, count_star()))
-        .load::<(String, i64)>(conn)?
-    {
-        match kind.as_str() {
-            "employee" => by_kind.employee = n,
-            "customer" => by_kind.customer = n,
-            _ => by_kind.trustee += n,
+        let mut by_kind = ByKind::default();
+        let mut selected = 0;
+        let selected_statuses = [
+            IdeaStatus::SelectedForExperiment.as_str(),
+            IdeaStatus::InExperiment.as_str(),
+            IdeaStatus::Implemented.as_str(),
+        ];
+        for (kind, status, n) in ideas::table
+            .filter(s.new_ideas())
+            .group_by((ideas::author_kind, ideas::status))
+            .select((ideas::author_kind, ideas::status, count_star()))
+            .load::<(String, String, i64)>(conn)?
+        {
+            match kind.as_str() {
+                "employee" => by_kind.employee += n,
+                "customer" => by_kind.customer += n,
+                _ => by_kind.trustee += n,
+            }
+            by_kind.total += n;
+            if selected_statuses.contains(&status.as_str()) {
+                selected += n;
+            }
         }
-        by_kind.total += n;
-    }
 
-    let mut obs = observations::table
-        .filter(observations::created_at.ge(s.start))
-        .filter(observations::created_at.lt(s.end))
-        .into_boxed();
-    if let Some(units) = &s.units {
-        obs = obs.filter(observations::unit_id.eq_any(units.clone()));
-    }
-    let observation_authors: Vec<i64> = obs.select(observations::author_id).distinct().load(conn)?;
-    let observations_n = {
-        let mut q = observations::table
+        let mut obs = observations::table
             .filter(observations::created_at.ge(s.start))
             .filter(observations::created_at.lt(s.end))
             .into_boxed();
         if let Some(units) = &s.units {
-            q = q.filter(observations::unit_id.eq_any(units.clone()));
+            obs = obs.filter(observations::unit_id.eq_any(units.clone()));
         }
-        q.count().get_result::<i64>(conn)?
-    };
+        let observation_authors: Vec<i64> = obs.select(observations::author_id).distinct().load(conn)?;
+        let observations_n = {
+            let mut q = observations::table
+                .filter(observations::created_at.ge(s.start))
+                .filter(observations::created_at.lt(s.end))
+                .into_boxed();
+            if let Some(units) = &s.units {
+                q = q.filter(observations::unit_id.eq_any(units.clone()));
+            }
+            q.count().get_result::<i64>(conn)?
+        };
 
+        let support_q = idea_supports::table
+            .filter(idea_supports::created_at.ge(s.start))
+            .filter(idea_supports::created_at.lt(s.end))
+            .group_by(idea_supports::person_id)
+            .select((idea_supports::person_id, count_star()))
+            .into_boxed();
+        let supporters: Vec<(i64, i64)> = about_ideas_in_view!(support_q, s, idea_supports::idea_id).load(conn)?;
+        let idea_authors: Vec<i64> = ideas::table
+            .filter(s.new_ideas())
+            .select(ideas::author_id)
+            .distinct()
+            .load(conn)?;
+        let people_in_scope = match &s.units {
+            None => people::table
+                .filter(people::active.eq(true))
+                .count()
+                .get_result::<i64>(conn)?,
+            Some(units) => person_units::table
+                .inner_join(people::table)
+                .filter(people::active.eq(true))
+                .filter(person_units::unit_id.eq_any(units.clone()))
+                .select(diesel::dsl::count(person_units::person_id).aggregate_distinct())
+                .first::<i64>(conn)?,
+        };
+
+        // The funnel: the period's ideas and how far they got; the period's experiments likewise.
+        let submitted_in = || {
+            experiments::table
+                .filter(experiments::submitted_at.ge(s.start))
+                .filter(experiments::submitted_at.lt(s.end))
+        };
+        let submitted = submitted_in().filter(s.experiments()).count().get_result::<i64>(conn)?;
+        let approved_statuses = [
+            ExperimentStatus::Approved,
+            ExperimentStatus::Running,
+            ExperimentStatus::Completed,
+            ExperimentStatus::Adopted,
+            ExperimentStatus::NotAdopted,
+        ]
+        .map(ExperimentStatus::as_str);
+        let approved = submitted_in()
+            .filter(s.experiments())
+            .filter(experiments::status.eq_any(approved_statuses))
+            .count()
+            .get_result::<i64>(conn)?;
+        let completed = submitted_in()
+            .filter(s.experiments())
+            .filter(experiments::completed_at.is_not_null())
+            .count()
+            .get_result::<i64>(conn)?;
+        let adopted = submitted_in()
+            .filter(s.experiments())
+            .filter(experiments::status.eq(ExperimentStatus::Adopted.as_str()))
+            .count()
+            .get_result::<i64>(conn)?;
+        let counts = [
+            ("ideas", by_kind.total),
+            ("selected", selected),
+            ("submitted", submitted),
+            ("approved", approved),
+            ("completed", completed),
+            ("adopted", adopted),
+        ];
+        let funnel = counts
+            .iter()
+            .enumerate()
+            .map(|(i, (step, count))| FunnelStep {
+                step: step.to_string(),
+                count: *count,
+                rate: if i == 0 { None } else { rate(*count, counts[i - 1].1) },
+            })
+            .collect();
+
+        // Lead times need the values themselves; one pair per decided experiment.
+        let mut lead: Vec<f64> = experiments::table
+            .filter(s.experiments())
+            .filter(experiments::decided_at.ge(s.start))
+            .filter(experiments::decided_at.lt(s.end))
+            .filter(experiments::submitted_at.is_not_null())
+            .select((experiments::submitted_at, experiments::decided_at))
+            .load::<(Option<NaiveDateTime>, Option<NaiveDateTime>)>(conn)?
+            .into_iter()
+            .filter_map(|(a, b)| Some((b? - a?).num_seconds() as f64 / 86_400.0))
+            .collect();
+        lead.sort_by(|a, b| a.total_cmp(b));
+        let review_lead_time = LeadTime {
+            decided: lead.len() as i64,
+            median_days: quantile(&lead, 0.5),
+            p90_days: quantile(&lead, 0.9),
+        };
+
+        let waiting = experiments::table
+            .filter(s.experiments())
+            .filter(experiments::status.eq(ExperimentStatus::Submitted.as_str()));
+        let waiting_for_review = waiting.count().get_result::<i64>(conn)?;
+        let oldest_waiting_since = experiments::table
+            .filter(s.experiments())
+            .filter(experiments::status.eq(ExperimentStatus::Submitted.as_str()))
+            .select(diesel::dsl::min(experiments::submitted_at))
+            .first::<Option<NaiveDateTime>>(conn)?;
+        let running_q = || {
+            experiments::table
+                .filter(s.experiments())
+                .filter(experiments::status.eq(ExperimentStatus::Running.as_str()))
+        };
+        let running = running_q().count().get_result::<i64>(conn)?;
+        let overdue_reports = running_q()
+            .filter(experiments::ends_at.lt(crate::db::now()))
+            .count()
+            .get_result::<i64>(conn)?;
+
+        // Impact of experiments completed in the period.
+        let impact_q = experiments::table
+            .inner_join(result_reports::table)
+            .filter(experiments::completed_at.ge(s.start))
+            .filter(experiments::completed_at.lt(s.end))
+            .group_by(experiments::unit_id)
+            .select((experiments::unit_id, sum_cents(ONE_OFF), sum_cents(YEARLY)))
+            .into_boxed();
+        let per_unit: Vec<(i64, Option<i64>, Option<i64>)> = experiments_in_view!(impact_q, s).load(conn)?;
+        let names: HashMap<i64, String> = units_t::table
+            .select((units_t::id, units_t::name))
+            .load::<(i64, String)>(conn)?
+            .into_iter()
+            .collect();
+        let impact_total = Impact {
+            id: None,
+            name: String::new(),
+            one_off: per_unit.iter().map(|(_, o, _)| euros(*o)).sum(),
+            yearly: per_unit.iter().map(|(_, _, y)| euros(*y)).sum(),
+        };
+        let mut impact_by_unit: Vec<Impact> = per_unit
+            .iter()
+            .map(|(u, o, y)| Impact {
+                id: Some(*u),
+                name: names.get(u).cloned().unwrap_or_default(),
+                one_off: euros(*o),
+                yearly: euros(*y),
+            })
+            .collect();
+        impact_by_unit.sort_by(|a, b| (b.one_off + b.yearly).total_cmp(&(a.one_off + a.yearly)));
+        let impact_by_direction = impact_by_direction(conn, &s)?;
+
+        let mut direction_q = idea_directions::table
+            .inner_join(directions::table)
+            .group_by((directions::id, directions::name))
+            .select((directions::id, directions::name, count_star()))
+            .order((count_star().desc(), directions::name))
+            .limit(10)
+            .into_boxed();
+        direction_q = about_new_ideas!(direction_q, s, idea_directions::idea_id);
+        if let Some(units) = &s.units {
+            direction_q = direction_q.filter(exists(
+                idea_units::table
+                    .filter(idea_units::idea_id.eq(idea_directions::idea_id))
+                    .filter(idea_units::unit_id.eq_any(units.clone())),
+            ));
+        }
+        if let Some(d) = s.direction {
+            direction_q = direction_q.filter(idea_directions::direction_id.eq(d));
+        }
+        let top_directions = direction_q
+            .load::<(i64, String, i64)>(conn)?
+            .into_iter()
+            .map(|(id, name, count)| NamedCount {
+                id: Some(id),
+                name,
+                count,
+            })
+            .collect();
+
+        let monthly = monthly(conn, &s, filter)?;
+
+        let adoption_q = adoptions::table
+            .inner_join(experiments::table)
+            .filter(adoptions::adopted_on.ge(s.start))
+            .filter(adoptions::adopted_on.lt(s.end))
+            .filter(adoptions::unit_id.ne(experiments::unit_id))
+            .count()
+            .into_boxed();
+        let adoptions_elsewhere = experiments_in_view!(adoption_q, s).get_result::<i64>(conn)?;
+
+        let side = match (early, side) {
+            (Some(side), _) => side,
+            (None, Some(handle)) => handle
+                .join()
+                .map_err(|_| AppError::Internal("the dashboard's second query thread failed".into()))??,
+            (None, None) => return Err(AppError::Internal("no dashboard figures".into())),
+        };
+        let units = unit_rows(conn, &s, &names, &per_unit, &side.ideas_per_unit)?;
+        // Sets of people, not rows: bounded by the number of people.
+        let participants: HashSet<i64> = idea_authors
+            .into_iter()
+            .chain(observation_authors)
+            .chain(side.comment_authors.iter().map(|(p, _)| *p))
+            .chain(supporters.iter().map(|(p, _)| *p))
+            .collect();
+
+        Ok(Dashboard {
+            from: filter.from,
+            to: filter.to,
+            ideas: by_kind,
+            observations: observations_n,
+            comments: side.comment_authors.iter().map(|(_, n)| n).sum(),
+            supports: supporters.iter().map(|(_, n)| n).sum(),
+            participants: participants.len() as i64,
+            people_in_scope,
+            participation_rate: rate(participants.len() as i64, people_in_scope),
+            funnel,
+            review_lead_time,
+            waiting_for_review,
+            oldest_waiting_since,
+            running,
+            overdue_reports,
+            impact_total,
+            impact_by_unit,
+            impact_by_direction,
+            top_directions,
+            top_tags: side.top_tags,
+            monthly,
+            adoptions_elsewhere,
+            units,
+        })
+    })
+}
+
+/// What the second connection counts.
+struct Side {
+    comment_authors: Vec<(i64, i64)>,
+    top_tags: Vec<NamedCount>,
+    ideas_per_unit: Vec<(i64, i64)>,
+}
+
+fn side_figures(conn: &mut AnyConnection, s: &Selection) -> AppResult<Side> {
     let comment_q = comments::table
         .filter(comments::created_at.ge(s.start))
         .filter(comments::created_at.lt(s.end))
         .group_by(comments::author_id)
         .select((comments::author_id, count_star()))
         .into_boxed();
-    let comment_authors: Vec<(i64, i64)> = about_ideas_in_view!(comment_q, s, comments::idea_id).load(conn)?;
-    let support_q = idea_supports::table
-        .filter(idea_supports::created_at.ge(s.start))
-        .filter(idea_supports::created_at.lt(s.end))
-        .group_by(idea_supports::person_id)
-        .select((idea_supports::person_id, count_star()))
-        .into_boxed();
-    let supporters: Vec<(i64, i64)> = about_ideas_in_view!(support_q, s, idea_supports::idea_id).load(conn)?;
-    let idea_authors: Vec<i64> = ideas::table
-        .filter(s.new_ideas())
-        .select(ideas::author_id)
-        .distinct()
-        .load(conn)?;
-    // Sets of people, not rows: bounded by the number of people.
-    let participants: HashSet<i64> = idea_authors
-        .into_iter()
-        .chain(observation_authors)
-        .chain(comment_authors.iter().map(|(p, _)| *p))
-        .chain(supporters.iter().map(|(p, _)| *p))
-        .collect();
-    let people_in_scope = match &s.units {
-        None => people::table
-            .filter(people::active.eq(true))
-            .count()
-            .get_result::<i64>(conn)?,
-        Some(units) => person_units::table
-            .inner_join(people::table)
-            .filter(people::active.eq(true))
-            .filter(person_units::unit_id.eq_any(units.clone()))
-            .select(diesel::dsl::count(person_units::person_id).aggregate_distinct())
-            .first::<i64>(conn)?,
-    };
-
-    // The funnel: the period's ideas and how far they got; the period's experiments likewise.
-    let selected = ideas::table
-        .filter(s.new_ideas())
-        .filter(ideas::status.eq_any([
-            IdeaStatus::SelectedForExperiment.as_str(),
-            IdeaStatus::InExperiment.as_str(),
-            IdeaStatus::Implemented.as_str(),
-        ]))
-        .count()
-        .get_result::<i64>(conn)?;
-    let submitted_in = || {
-        experiments::table
-            .filter(experiments::submitted_at.ge(s.start))
-            .filter(experiments::submitted_at.lt(s.end))
-    };
-    let submitted = submitted_in().filter(s.experiments()).count().get_result::<i64>(conn)?;
-    let approved_statuses = [
-        ExperimentStatus::Approved,
-        ExperimentStatus::Running,
-        ExperimentStatus::Completed,
-        ExperimentStatus::Adopted,
-        ExperimentStatus::NotAdopted,
-    ]
-    .map(ExperimentStatus::as_str);
-    let approved = submitted_in()
-        .filter(s.experiments())
-        .filter(experiments::status.eq_any(approved_statuses))
-        .count()
-        .get_result::<i64>(conn)?;
-    let completed = submitted_in()
-        .filter(s.experiments())
-        .filter(experiments::completed_at.is_not_null())
-        .count()
-        .get_result::<i64>(conn)?;
-    let adopted = submitted_in()
-        .filter(s.experiments())
-        .filter(experiments::status.eq(ExperimentStatus::Adopted.as_str()))
-        .count()
-        .get_result::<i64>(conn)?;
-    let counts = [
-        ("ideas", by_kind.total),
-        ("selected", selected),
-        ("submitted", submitted),
-        ("approved", approved),
-        ("completed", completed),
-        ("adopted", adopted),
-    ];
-    let funnel = counts
-        .iter()
-        .enumerate()
-        .map(|(i, (step, count))| FunnelStep {
-            step: step.to_string(),
-            count: *count,
-            rate: if i == 0 { None } else { rate(*count, counts[i - 1].1) },
-        })
-        .collect();
-
-    // Lead times need the values themselves; one pair per decided experiment.
-    let mut lead: Vec<f64> = experiments::table
-        .filter(s.experiments())
-        .filter(experiments::decided_at.ge(s.start))
-        .filter(experiments::decided_at.lt(s.end))
-        .filter(experiments::submitted_at.is_not_null())
-        .select((experiments::submitted_at, experiments::decided_at))
-        .load::<(Option<NaiveDateTime>, Option<NaiveDateTime>)>(conn)?
-        .into_iter()
-        .filter_map(|(a, b)| Some((b? - a?).num_seconds() as f64 / 86_400.0))
-        .collect();
-    lead.sort_by(|a, b| a.total_cmp(b));
-    let review_lead_time = LeadTime {
-        decided: lead.len() as i64,
-        median_days: quantile(&lead, 0.5),
-        p90_days: quantile(&lead, 0.9),
-    };
-
-    let waiting = experiments::table
-        .filter(s.experiments())
-        .filter(experiments::status.eq(ExperimentStatus::Submitted.as_str()));
-    let waiting_for_review = waiting.count().get_result::<i64>(conn)?;
-    let oldest_waiting_since = experiments::table
-        .filter(s.experiments())
-        .filter(experiments::status.eq(ExperimentStatus::Submitted.as_str()))
-        .select(diesel::dsl::min(experiments::submitted_at))
-        .first::<Option<NaiveDateTime>>(conn)?;
-    let running_q = || {
-        experiments::table
-            .filter(s.experiments())
-            .filter(experiments::status.eq(ExperimentStatus::Running.as_str()))
-    };
-    let running = running_q().count().get_result::<i64>(conn)?;
-    let overdue_reports = running_q()
-        .filter(experiments::ends_at.lt(crate::db::now()))
-        .count()
-        .get_result::<i64>(conn)?;
-
-    // Impact of experiments completed in the period.
-    let impact_q = experiments::table
-        .inner_join(result_reports::table)
-        .filter(experiments::completed_at.ge(s.start))
-        .filter(experiments::completed_at.lt(s.end))
-        .group_by(experiments::unit_id)
-        .select((experiments::unit_id, sum_cents(ONE_OFF), sum_cents(YEARLY)))
-        .into_boxed();
-    let per_unit: Vec<(i64, Option<i64>, Option<i64>)> = experiments_in_view!(impact_q, s).load(conn)?;
-    let names: HashMap<i64, String> = units_t::table
-        .select((units_t::id, units_t::name))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .collect();
-    let impact_total = Impact {
-        id: None,
-        name: String::new(),
-        one_off: per_unit.iter().map(|(_, o, _)| euros(*o)).sum(),
-        yearly: per_unit.iter().map(|(_, _, y)| euros(*y)).sum(),
-    };
-    let mut impact_by_unit: Vec<Impact> = per_unit
-        .iter()
-        .map(|(u, o, y)| Impact {
-            id: Some(*u),
-            name: names.get(u).cloned().unwrap_or_default(),
-            one_off: euros(*o),
-            yearly: euros(*y),
-        })
-        .collect();
-    impact_by_unit.sort_by(|a, b| (b.one_off + b.yearly).total_cmp(&(a.one_off + a.yearly)));
-    let impact_by_direction = impact_by_direction(conn, &s)?;
-
-    let mut direction_q = idea_directions::table
-        .inner_join(directions::table)
-        .group_by((directions::id, directions::name))
-        .select((directions::id, directions::name, count_star()))
-        .order((count_star().desc(), directions::name))
-        .limit(10)
-        .into_boxed();
-    direction_q = about_new_ideas!(direction_q, s, idea_directions::idea_id);
-    if let Some(units) = &s.units {
-        direction_q = direction_q.filter(exists(
-            idea_units::table
-                .filter(idea_units::idea_id.eq(idea_directions::idea_id))
-                .filter(idea_units::unit_id.eq_any(units.clone())),
-        ));
-    }
-    if let Some(d) = s.direction {
-        direction_q = direction_q.filter(idea_directions::direction_id.eq(d));
-    }
-    let top_directions = direction_q
-        .load::<(i64, String, i64)>(conn)?
-        .into_iter()
-        .map(|(id, name, count)| NamedCount {
-            id: Some(id),
-            name,
-            count,
-        })
-        .collect();
+    let comment_authors = about_ideas_in_view!(comment_q, s, comments::idea_id).load(conn)?;
+    // From the period's ideas (the covering index) to their tags.
     let tag_q = idea_tags::table
+        .inner_join(ideas::table)
+        .filter(ideas::created_at.ge(s.start))
+        .filter(ideas::created_at.lt(s.end))
+        .filter(ideas::hidden.eq(false))
         .group_by(idea_tags::tag)
         .select((idea_tags::tag, count_star()))
         .order((count_star().desc(), idea_tags::tag))
         .limit(10)
         .into_boxed();
-    let tag_q = about_new_ideas!(tag_q, s, idea_tags::idea_id);
-    let top_tags = about_ideas_in_view!(tag_q, s, idea_tags::idea_id)
+    let top_tags = about_ideas_in_view!(tag_q, s, ideas::id)
         .load::<(String, i64)>(conn)?
         .into_iter()
         .map(|(name, count)| NamedCount { id: None, name, count })
         .collect();
-
-    let monthly = monthly(conn, &s, filter)?;
-
-    let adoption_q = adoptions::table
-        .inner_join(experiments::table)
-        .filter(adoptions::adopted_on.ge(s.start))
-        .filter(adoptions::adopted_on.lt(s.end))
-        .filter(adoptions::unit_id.ne(experiments::unit_id))
-        .count()
+    let mut unit_q = idea_units::table
+        .inner_join(ideas::table)
+        .filter(ideas::created_at.ge(s.start))
+        .filter(ideas::created_at.lt(s.end))
+        .filter(ideas::hidden.eq(false))
+        .group_by(idea_units::unit_id)
+        .select((idea_units::unit_id, count_star()))
         .into_boxed();
-    let adoptions_elsewhere = experiments_in_view!(adoption_q, s).get_result::<i64>(conn)?;
-
-    let units = unit_rows(conn, &s, &names, &per_unit)?;
-
-    Ok(Dashboard {
-        from: filter.from,
-        to: filter.to,
-        ideas: by_kind,
-        observations: observations_n,
-        comments: comment_authors.iter().map(|(_, n)| n).sum(),
-        supports: supporters.iter().map(|(_, n)| n).sum(),
-        participants: participants.len() as i64,
-        people_in_scope,
-        participation_rate: rate(participants.len() as i64, people_in_scope),
-        funnel,
-        review_lead_time,
-        waiting_for_review,
-        oldest_waiting_since,
-        running,
-        overdue_reports,
-        impact_total,
-        impact_by_unit,
-        impact_by_direction,
-        top_directions,
+    if let Some(units) = &s.units {
+        unit_q = unit_q.filter(idea_units::unit_id.eq_any(units.clone()));
+    }
+    if let Some(d) = s.direction {
+        unit_q = unit_q.filter(exists(
+            idea_directions::table
+                .filter(idea_directions::idea_id.eq(ideas::id))
+                .filter(idea_directions::direction_id.eq(d)),
+        ));
+    }
+    let ideas_per_unit = unit_q.load(conn)?;
+    Ok(Side {
+        comment_authors,
         top_tags,
-        monthly,
-        adoptions_elsewhere,
-        units,
+        ideas_per_unit,
     })
 }
 
@@ -706,21 +766,8 @@ fn unit_rows(
     s: &Selection,
     names: &HashMap<i64, String>,
     impact: &[(i64, Option<i64>, Option<i64>)],
+    ideas_per_unit: &[(i64, i64)],
 ) -> AppResult<Vec<UnitRow>> {
-    let mut q = idea_units::table
-        .group_by(idea_units::unit_id)
-        .select((idea_units::unit_id, count_star()))
-        .into_boxed();
-    q = about_new_ideas!(q, s, idea_units::idea_id);
-    if let Some(d) = s.direction {
-        q = q.filter(exists(
-            idea_directions::table
-                .filter(idea_directions::idea_id.eq(idea_units::idea_id))
-                .filter(idea_directions::direction_id.eq(d)),
-        ));
-    }
-    // Units outside the view are simply not under any listed row.
-    let ideas_per_unit: Vec<(i64, i64)> = q.load(conn)?;
     let per_unit = |conn: &mut AnyConnection, step: &str| -> AppResult<Vec<(i64, i64)>> {
         let q = experiments::table
             .group_by(experiments::unit_id)
@@ -757,7 +804,7 @@ fn unit_rows(
         .map(|row| UnitRow {
             id: *row,
             name: names.get(row).cloned().unwrap_or_default(),
-            ideas: total(&ideas_per_unit, *row),
+            ideas: total(ideas_per_unit, *row),
             experiments_submitted: total(&submitted, *row),
             experiments_completed: total(&completed, *row),
             adopted: total(&adopted, *row),
