@@ -385,24 +385,19 @@ pub fn figures(ctx: &Context, actor: &Actor, filter: &DashboardFilter) -> AppRes
             .distinct()
             .load(conn)?;
 
+        // Observations per author: the authors take part, their counts add up to the total.
         let mut obs = observations::table
             .filter(observations::created_at.ge(s.start))
             .filter(observations::created_at.lt(s.end))
+            .group_by(observations::author_id)
+            .select((observations::author_id, count_star()))
             .into_boxed();
         if let Some(units) = &s.units {
             obs = obs.filter(observations::unit_id.eq_any(units.clone()));
         }
-        let observation_authors: Vec<i64> = obs.select(observations::author_id).distinct().load(conn)?;
-        let observations_n = {
-            let mut q = observations::table
-                .filter(observations::created_at.ge(s.start))
-                .filter(observations::created_at.lt(s.end))
-                .into_boxed();
-            if let Some(units) = &s.units {
-                q = q.filter(observations::unit_id.eq_any(units.clone()));
-            }
-            q.count().get_result::<i64>(conn)?
-        };
+        let observations_by_author: Vec<(i64, i64)> = obs.load(conn)?;
+        let observations_n = observations_by_author.iter().map(|(_, n)| n).sum();
+        let observation_authors = observations_by_author.iter().map(|(a, _)| *a);
 
         let people_in_scope = match &s.units {
             None => people::table
@@ -483,15 +478,11 @@ pub fn figures(ctx: &Context, actor: &Actor, filter: &DashboardFilter) -> AppRes
             p90_days: quantile(&lead, 0.9),
         };
 
-        let waiting = experiments::table
-            .filter(s.experiments())
-            .filter(experiments::status.eq(ExperimentStatus::Submitted.as_str()));
-        let waiting_for_review = waiting.count().get_result::<i64>(conn)?;
-        let oldest_waiting_since = experiments::table
+        let (waiting_for_review, oldest_waiting_since) = experiments::table
             .filter(s.experiments())
             .filter(experiments::status.eq(ExperimentStatus::Submitted.as_str()))
-            .select(diesel::dsl::min(experiments::submitted_at))
-            .first::<Option<NaiveDateTime>>(conn)?;
+            .select((count_star(), diesel::dsl::min(experiments::submitted_at)))
+            .first::<(i64, Option<NaiveDateTime>)>(conn)?;
         let running_q = || {
             experiments::table
                 .filter(s.experiments())

@@ -310,7 +310,7 @@ async fn share_from_item(
 ) -> Result<HttpResponse, AppError> {
     let f = form.0;
     let id = f.panel_id.trim().parse::<i64>().map_err(|_| AppError::NotFound)?;
-    share_posted(p, ctx, id, f.share, |t, i| format!("/{}s/{i}?done=shared", t.as_str())).await
+    share_posted(p, ctx, id, f.share, |t, i| format!("{}?done=shared", t.path(&i))).await
 }
 
 #[post("/panels/{id}/shares/{share_id}/remove")]

@@ -89,12 +89,8 @@ pub fn standing(conn: &mut AnyConnection, actor: &Actor, panel_id: i64) -> AppRe
         .optional()?
         .and_then(|r| MemberRole::parse(&r));
     let manager = actor.is_admin() || {
-        let unit_ids = unit_ids(conn, panel_id)?;
-        let unscoped = actor
-            .roles
-            .iter()
-            .any(|r| r.role == RoleKind::Manager && r.unit_id.is_none());
-        unscoped || covers_any(conn, actor, &[RoleKind::Manager], &unit_ids)?
+        let units = unit_ids(conn, panel_id)?;
+        covers_any(conn, actor, &[RoleKind::Manager], &units)?
     };
     Ok(Standing {
         role,
@@ -592,9 +588,14 @@ pub fn run_by(ctx: &Context, actor: &Actor) -> AppResult<Vec<PanelRef>> {
             .select((panels::id, panels::name))
             .load(&mut conn)?
     };
+    let runs_all = actor.is_admin()
+        || actor
+            .roles
+            .iter()
+            .any(|r| r.role == RoleKind::Manager && r.unit_id.is_none());
     let mut out = Vec::new();
     for (id, name) in candidates {
-        if standing(&mut conn, actor, id)?.manages() {
+        if runs_all || standing(&mut conn, actor, id)?.manages() {
             out.push(PanelRef { id, name });
         }
     }

@@ -39,6 +39,14 @@ impl ItemType {
             .into_iter()
             .find(|t| t.as_str() == s)
     }
+
+    /// The page of the item with this id.
+    pub fn path(self, id: &i64) -> String {
+        match self {
+            ItemType::Idea => format!("/ideas/{id}"),
+            ItemType::Experiment => format!("/experiments/{id}"),
+        }
+    }
 }
 
 /// Sharing an item with a panel.
@@ -350,10 +358,7 @@ pub fn comment(ctx: &Context, actor: &Actor, share_id: i64, input: &CommentInput
             panel_id,
             serde_json::json!({ "share_id": share_id, "comment_id": id }),
         )?;
-        let path = match object_type.as_str() {
-            "idea" => format!("/ideas/{object_id}"),
-            _ => format!("/experiments/{object_id}"),
-        };
-        Ok((id, path))
+        let item = ItemType::parse(&object_type).unwrap_or(ItemType::Idea);
+        Ok((id, item.path(&object_id)))
     })
 }
