@@ -1,6 +1,7 @@
 //! The database layer: one connection type over SQLite and PostgreSQL, pools and migrations.
 
 pub mod backend;
+pub mod period;
 pub mod schema;
 
 use crate::config::DatabaseSettings;

@@ -7,6 +7,7 @@ use super::experiments::lifecycle::ExperimentStatus;
 use super::scope::Scope;
 use super::validate::Validator;
 use super::{Context, units};
+use crate::db::period::{PartOf, first_column};
 use crate::db::schema::{
     adoptions, comments, directions, experiment_directions, experiments, idea_directions, idea_supports, idea_tags,
     idea_units, ideas, observations, people, person_units, result_reports, unit_municipalities, units as units_t,
@@ -724,36 +725,51 @@ fn impact_by_direction(conn: &mut AnyConnection, s: &Selection) -> AppResult<Vec
     Ok(out)
 }
 
-/// New ideas and submitted experiments per calendar month of the period.
+/// New ideas and submitted experiments per calendar month (Finnish time) of the period, each
+/// counted in one grouped query.
 fn monthly(conn: &mut AnyConnection, s: &Selection, filter: &DashboardFilter) -> AppResult<Vec<Month>> {
-    let mut out = Vec::new();
+    let mut months = Vec::new();
     let mut first = NaiveDate::from_ymd_opt(filter.from.year(), filter.from.month(), 1).unwrap_or(filter.from);
     while first <= filter.to {
-        let next = first
+        months.push(first);
+        first = first
             .checked_add_months(chrono::Months::new(1))
             .unwrap_or(filter.to + chrono::Duration::days(1));
-        let start = day_start(first).max(s.start);
-        let end = day_start(next).min(s.end);
-        let ideas_n = ideas::table
-            .filter(s.ideas())
-            .filter(ideas::created_at.ge(start))
-            .filter(ideas::created_at.lt(end))
-            .count()
-            .get_result::<i64>(conn)?;
-        let experiments_n = experiments::table
-            .filter(s.experiments())
-            .filter(experiments::submitted_at.ge(start))
-            .filter(experiments::submitted_at.lt(end))
-            .count()
-            .get_result::<i64>(conn)?;
-        out.push(Month {
-            month: first.format("%Y-%m").to_string(),
-            ideas: ideas_n,
-            experiments: experiments_n,
-        });
-        first = next;
     }
-    Ok(out)
+    let ends: Vec<NaiveDateTime> = months
+        .iter()
+        .filter_map(|m| m.checked_add_months(chrono::Months::new(1)))
+        .map(|next| day_start(next).min(s.end))
+        .collect();
+    let ideas_per_month: Vec<(i32, i64)> = ideas::table
+        .filter(s.new_ideas())
+        .select((PartOf::new(ideas::created_at, ends.clone()), count_star()))
+        .group_by(first_column())
+        .into_boxed()
+        .load(conn)?;
+    let experiments_per_month: Vec<(i32, i64)> = experiments::table
+        .filter(s.experiments())
+        .filter(experiments::submitted_at.ge(s.start))
+        .filter(experiments::submitted_at.lt(s.end))
+        .select((PartOf::new(experiments::submitted_at, ends), count_star()))
+        .group_by(first_column())
+        .into_boxed()
+        .load(conn)?;
+    let in_month = |rows: &[(i32, i64)], i: usize| {
+        rows.iter()
+            .filter(|(part, _)| *part as usize == i)
+            .map(|(_, n)| *n)
+            .sum()
+    };
+    Ok(months
+        .iter()
+        .enumerate()
+        .map(|(i, first)| Month {
+            month: first.format("%Y-%m").to_string(),
+            ideas: in_month(&ideas_per_month, i),
+            experiments: in_month(&experiments_per_month, i),
+        })
+        .collect())
 }
 
 /// Per-unit figures: counted per unit in SQL, then added up under each listed unit.

@@ -298,6 +298,80 @@ fn every_figure_matches_the_hand_built_data_set() {
     );
 }
 
+/// Moves an idea's writing, or an experiment's submission, to a moment (UTC).
+fn backdate(app: &TestApp, idea: Option<i64>, experiment: Option<i64>, at: &str) {
+    use diesel::prelude::*;
+    use kehittamo::db::schema::{experiments, ideas};
+    let at = chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M").unwrap();
+    let mut conn = app.ctx.db.write().unwrap();
+    if let Some(id) = idea {
+        diesel::update(ideas::table.find(id))
+            .set(ideas::created_at.eq(at))
+            .execute(&mut conn)
+            .unwrap();
+    }
+    if let Some(id) = experiment {
+        diesel::update(experiments::table.find(id))
+            .set(experiments::submitted_at.eq(Some(at)))
+            .execute(&mut conn)
+            .unwrap();
+    }
+}
+
+#[test]
+fn the_monthly_trend_counts_by_finnish_calendar_months() {
+    let app = TestApp::with_demo();
+    let employee = app.token(EMPLOYEE);
+    let ii = unit_named(&app, "Kotihoito Ii");
+    let ideas: Vec<i64> = (0..5)
+        .map(|i| idea(&app, &employee, &format!("Idea {i}"), ii, &[], &[]))
+        .collect();
+    let submitted = |idea_id: i64| {
+        let id = post(&app, &employee, "/api/v1/experiments", plan(ii, &[idea_id], &[]))["id"]
+            .as_i64()
+            .unwrap();
+        post(&app, &employee, &format!("/api/v1/experiments/{id}/submit"), json!({}));
+        id
+    };
+    let (first, second) = (submitted(ideas[0]), submitted(ideas[1]));
+    // Winter time is UTC+2, summer time (from 29 March 2026) UTC+3.
+    backdate(&app, Some(ideas[0]), Some(first), "2026-01-31 22:30"); // 1 Feb 00:30 in Finland
+    backdate(&app, Some(ideas[1]), None, "2026-01-31 21:30"); // 31 Jan 23:30
+    backdate(&app, Some(ideas[2]), Some(second), "2026-03-31 20:30"); // 31 Mar 23:30
+    backdate(&app, Some(ideas[3]), None, "2026-03-31 21:30"); // 1 Apr 00:30
+    backdate(&app, Some(ideas[4]), None, "2025-12-31 21:59"); // 31 Dec 23:59, before the period
+    let d = app
+        .api(
+            "GET",
+            "/api/v1/dashboard?from=2026-01-01&to=2026-04-30",
+            Some(&app.token(MANAGER)),
+            None,
+        )
+        .json();
+    let months: Vec<(String, i64, i64)> = d["monthly"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| {
+            (
+                m["month"].as_str().unwrap().to_string(),
+                m["ideas"].as_i64().unwrap(),
+                m["experiments"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        months,
+        [
+            ("2026-01".to_string(), 1, 0),
+            ("2026-02".to_string(), 1, 1),
+            ("2026-03".to_string(), 1, 1),
+            ("2026-04".to_string(), 1, 0),
+        ]
+    );
+    assert_eq!(d["ideas"]["total"], 4);
+}
+
 #[test]
 fn a_unit_manager_sees_their_subtree_and_others_are_refused() {
     let app = TestApp::with_demo();
