@@ -245,6 +245,11 @@ pub fn finnish_time(utc: NaiveDateTime) -> NaiveDateTime {
     utc + finnish_offset(utc)
 }
 
+/// The UTC moment a day begins in Finland.
+pub fn finnish_day_start(day: chrono::NaiveDate) -> NaiveDateTime {
+    from_finnish_time(day.and_hms_opt(0, 0, 0).unwrap_or_default())
+}
+
 /// Finnish wall-clock time as the UTC moment (the earlier one when the clock goes back).
 pub fn from_finnish_time(local: NaiveDateTime) -> NaiveDateTime {
     let summer = local - Duration::hours(3);

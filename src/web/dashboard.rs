@@ -201,6 +201,31 @@ impl DashboardPage {
             .collect()
     }
 
+    /// The period as the idea list's filter (written in it).
+    fn period_query(&self) -> String {
+        self.figures
+            .as_ref()
+            .map(|d| format!("&from={}&to={}", d.from, d.to))
+            .unwrap_or_default()
+    }
+
+    /// The period as the experiment list's filter (submitted for review in it).
+    fn submitted_query(&self) -> String {
+        self.figures
+            .as_ref()
+            .map(|d| format!("&submitted_from={}&submitted_to={}", d.from, d.to))
+            .unwrap_or_default()
+    }
+
+    /// The list a funnel step counts, where one list shows exactly it.
+    fn step_link(&self, step: &str) -> Option<String> {
+        match step {
+            "ideas" => Some(format!("/ideas?{}{}", &self.list_query(), self.period_query())),
+            "submitted" => Some(format!("/experiments?{}{}", &self.list_query(), self.submitted_query())),
+            _ => None,
+        }
+    }
+
     /// A value for a query string.
     fn encoded(&self, value: &str) -> String {
         form_urlencoded::byte_serialize(value.as_bytes()).collect()
@@ -302,16 +327,45 @@ fn table(d: &Dashboard, name: &str, locale: Locale) -> Result<(Vec<String>, Vec<
             .collect()
     };
     let euro = |v: f64| format!("{v:.2}");
+    let share = |v: Option<f64>| v.map(|r| format!("{r:.4}")).unwrap_or_default();
     Ok(match name {
-        "units" => (
+        "unit_participation" => (
             h(&[
                 "unit",
                 "ideas",
+                "selected",
+                "observations",
+                "participants",
+                "people",
+                "participation",
+            ]),
+            d.units
+                .iter()
+                .map(|r| {
+                    vec![
+                        r.name.clone(),
+                        r.ideas.to_string(),
+                        r.selected.to_string(),
+                        r.observations.to_string(),
+                        r.participants.to_string(),
+                        r.people.to_string(),
+                        share(r.participation_rate),
+                    ]
+                })
+                .collect(),
+        ),
+        "unit_experiments" => (
+            h(&[
+                "unit",
                 "submitted",
+                "approved",
                 "completed",
                 "adopted",
+                "median_days",
                 "waiting",
                 "running",
+                "overdue",
+                "spread",
                 "one_off",
                 "yearly",
             ]),
@@ -320,12 +374,15 @@ fn table(d: &Dashboard, name: &str, locale: Locale) -> Result<(Vec<String>, Vec<
                 .map(|r| {
                     vec![
                         r.name.clone(),
-                        r.ideas.to_string(),
                         r.experiments_submitted.to_string(),
+                        r.experiments_approved.to_string(),
                         r.experiments_completed.to_string(),
                         r.adopted.to_string(),
+                        r.review_median_days.map(|v| format!("{v:.1}")).unwrap_or_default(),
                         r.waiting.to_string(),
                         r.running.to_string(),
+                        r.overdue_reports.to_string(),
+                        r.adoptions_elsewhere.to_string(),
                         euro(r.one_off),
                         euro(r.yearly),
                     ]
@@ -340,7 +397,7 @@ fn table(d: &Dashboard, name: &str, locale: Locale) -> Result<(Vec<String>, Vec<
                     vec![
                         locale.t(&format!("dashboard.step.{}", s.step)).to_string(),
                         s.count.to_string(),
-                        s.rate.map(|r| format!("{r:.4}")).unwrap_or_default(),
+                        share(s.rate),
                     ]
                 })
                 .collect(),

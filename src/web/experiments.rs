@@ -45,6 +45,8 @@ struct ListQuery {
     mine: String,
     from: String,
     to: String,
+    submitted_from: String,
+    submitted_to: String,
     after: String,
 }
 
@@ -81,7 +83,7 @@ impl ListPage {
         let q = &self.q;
         let enc = super::errors::urlencode;
         format!(
-            "{}?q={}&unit={}&direction={}&status={}&mine={}&from={}&to={}&after={after}",
+            "{}?q={}&unit={}&direction={}&status={}&mine={}&from={}&to={}&submitted_from={}&submitted_to={}&after={after}",
             self.base(),
             enc(&q.q),
             enc(&q.unit),
@@ -90,11 +92,14 @@ impl ListPage {
             enc(&q.mine),
             enc(&q.from),
             enc(&q.to),
+            enc(&q.submitted_from),
+            enc(&q.submitted_to),
         )
     }
 }
 
-fn day(field: &'static str, text: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
+/// An optional day from a form field; anything else than YYYY-MM-DD is the field's error.
+pub(super) fn day(field: &'static str, text: &str) -> Result<Option<chrono::NaiveDate>, AppError> {
     match text.trim() {
         "" => Ok(None),
         t => t.parse().map(Some).map_err(|_| AppError::field(field, "invalid_value")),
@@ -103,8 +108,15 @@ fn day(field: &'static str, text: &str) -> Result<Option<chrono::NaiveDate>, App
 
 async fn list_page(p: PageCtx, ctx: web::Data<Context>, q: ListQuery, results: bool) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
-    let dates = day("from", &q.from).and_then(|from| Ok((from, day("to", &q.to)?)));
-    let filter = dates.map(|(from, to)| ExperimentFilter {
+    let dates = day("from", &q.from).and_then(|from| {
+        Ok((
+            from,
+            day("to", &q.to)?,
+            day("submitted_from", &q.submitted_from)?,
+            day("submitted_to", &q.submitted_to)?,
+        ))
+    });
+    let filter = dates.map(|(from, to, submitted_from, submitted_to)| ExperimentFilter {
         q: Some(q.q.clone()),
         unit: opt_id(&q.unit).ok().flatten(),
         direction: opt_id(&q.direction).ok().flatten(),
@@ -113,6 +125,8 @@ async fn list_page(p: PageCtx, ctx: web::Data<Context>, q: ListQuery, results: b
         owner: (q.mine == "1").then_some(actor.id),
         from,
         to,
+        submitted_from,
+        submitted_to,
         results: Some(results),
         after: q.after.parse().ok(),
         limit: Some(20),
@@ -121,7 +135,12 @@ async fn list_page(p: PageCtx, ctx: web::Data<Context>, q: ListQuery, results: b
         Ok(filter) => with_ctx(&ctx, move |c| list::list(c, &actor, &filter)).await,
         Err(e) => Err(e),
     };
-    let mut form = FormState::with(&[("from", &q.from), ("to", &q.to)]);
+    let mut form = FormState::with(&[
+        ("from", &q.from),
+        ("to", &q.to),
+        ("submitted_from", &q.submitted_from),
+        ("submitted_to", &q.submitted_to),
+    ]);
     let page = form.absorb(outcome)?.unwrap_or(ListResult {
         items: Vec::new(),
         next_after: None,

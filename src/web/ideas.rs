@@ -48,6 +48,8 @@ struct ListQuery {
     tag: String,
     author_kind: String,
     direction: String,
+    from: String,
+    to: String,
     sort: String,
     after: String,
 }
@@ -60,6 +62,7 @@ struct ListPage {
     q: ListQuery,
     tree: Vec<UnitNode>,
     directions: Vec<Direction>,
+    form: FormState,
 }
 
 impl ListPage {
@@ -83,13 +86,15 @@ impl ListPage {
         let q = &self.q;
         let enc = super::errors::urlencode;
         format!(
-            "/ideas?q={}&unit={}&status={}&tag={}&author_kind={}&direction={}&sort={}&after={}",
+            "/ideas?q={}&unit={}&status={}&tag={}&author_kind={}&direction={}&from={}&to={}&sort={}&after={}",
             enc(&q.q),
             enc(&q.unit),
             enc(&q.status),
             enc(&q.tag),
             enc(&q.author_kind),
             enc(&q.direction),
+            enc(&q.from),
+            enc(&q.to),
             enc(&q.sort),
             enc(after)
         )
@@ -110,33 +115,43 @@ fn parse_sort(s: &str) -> Option<IdeaSort> {
 async fn idea_list(p: PageCtx, ctx: web::Data<Context>, q: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
     let q = q.into_inner();
-    let filter = IdeaFilter {
+    let (unit, direction) = (opt_id(&q.unit)?, opt_id(&q.direction)?);
+    let day = super::experiments::day;
+    let dates = day("from", &q.from).and_then(|from| Ok((from, day("to", &q.to)?)));
+    let filter = dates.map(|(from, to)| IdeaFilter {
         q: Some(q.q.clone()),
-        unit: opt_id(&q.unit)?,
-        direction: opt_id(&q.direction)?,
+        unit,
+        direction,
         status: IdeaStatus::parse(&q.status),
         tag: Some(q.tag.clone()),
         author_kind: Some(q.author_kind.clone()).filter(|k| PersonKind::parse(k).is_some()),
+        from,
+        to,
         sort: parse_sort(&q.sort),
         after: Some(q.after.clone()),
         limit: Some(20),
         ..Default::default()
+    });
+    let outcome = match filter {
+        Ok(filter) => with_ctx(&ctx, move |c| list::list(c, &actor, &filter)).await,
+        Err(e) => Err(e),
     };
-    let (page, tree, directions) = with_ctx(&ctx, move |c| {
-        Ok((
-            list::list(c, &actor, &filter)?,
-            units::tree(c)?,
-            directions::list(c, None)?,
-        ))
-    })
-    .await?;
-    render(&ListPage {
+    let mut form = FormState::with(&[("from", &q.from), ("to", &q.to)]);
+    let page = form.absorb(outcome)?.unwrap_or(IdeaPage {
+        items: Vec::new(),
+        next_after: None,
+    });
+    let (tree, directions) = with_ctx(&ctx, |c| Ok((units::tree(c)?, directions::list(c, None)?))).await?;
+    let invalid = !form.errors.is_empty();
+    let page = ListPage {
         p,
         page,
         q,
         tree,
         directions,
-    })
+        form,
+    };
+    if invalid { render_invalid(&page) } else { render(&page) }
 }
 
 /// The submit and edit form.

@@ -275,6 +275,40 @@ fn every_figure_matches_the_hand_built_data_set() {
         (elderly["adopted"].clone(), elderly["yearly"].clone()),
         (json!(1), json!(12000.0))
     );
+    // The unit's people: the key expert (comments) and the employee (ideas, an observation) took
+    // part; the manager of the unit did not.
+    assert_eq!(
+        (
+            elderly["selected"].clone(),
+            elderly["observations"].clone(),
+            elderly["participants"].clone(),
+        ),
+        (json!(1), json!(1), json!(2))
+    );
+    assert_eq!(
+        elderly["participation_rate"].as_f64().unwrap(),
+        2.0 / elderly["people"].as_f64().unwrap()
+    );
+    assert_eq!(
+        (
+            elderly["experiments_approved"].clone(),
+            elderly["waiting"].clone(),
+            elderly["running"].clone(),
+            elderly["overdue_reports"].clone(),
+            elderly["adoptions_elsewhere"].clone(),
+        ),
+        (json!(2), json!(1), json!(1), json!(1), json!(1))
+    );
+    assert!(elderly["review_median_days"].as_f64().unwrap() < 0.01);
+    let elsewhere = row("Työ- ja päivätoiminta");
+    assert_eq!(
+        (
+            elsewhere["participants"].clone(),
+            elsewhere["experiments_submitted"].clone(),
+            elsewhere["review_median_days"].clone()
+        ),
+        (json!(0), json!(0), Value::Null)
+    );
     assert_eq!(row("Työ- ja päivätoiminta")["ideas"], 1);
     assert_eq!(row("Vammaispalvelut")["ideas"], 0);
 
@@ -373,6 +407,73 @@ fn the_monthly_trend_counts_by_finnish_calendar_months() {
 }
 
 #[test]
+fn the_lists_behind_the_figures_filter_by_the_period() {
+    let app = TestApp::with_demo();
+    let employee = app.token(EMPLOYEE);
+    let ii = unit_named(&app, "Kotihoito Ii");
+    let old = idea(&app, &employee, "Vanha idea", ii, &[], &[]);
+    let new = idea(&app, &employee, "Uusi idea", ii, &[], &[]);
+    let experiment = |idea_id: i64| {
+        let id = post(&app, &employee, "/api/v1/experiments", plan(ii, &[idea_id], &[]))["id"]
+            .as_i64()
+            .unwrap();
+        post(&app, &employee, &format!("/api/v1/experiments/{id}/submit"), json!({}));
+        id
+    };
+    let (old_experiment, new_experiment) = (experiment(old), experiment(new));
+    // 1 March 00:30 in Finland is still February in UTC.
+    backdate(&app, Some(old), Some(old_experiment), "2026-02-28 22:30");
+    backdate(&app, Some(new), Some(new_experiment), "2026-03-31 21:30");
+    let manager = app.token(MANAGER);
+    let titles = |path: &str| -> Vec<String> {
+        let res = app.api("GET", path, Some(&manager), None);
+        assert_eq!(res.status, 200, "{path}: {}", res.body);
+        res.json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(titles("/api/v1/ideas?from=2026-03-01&to=2026-03-31"), ["Vanha idea"]);
+    assert_eq!(titles("/api/v1/ideas?from=2026-04-01"), ["Uusi idea"]);
+    assert_eq!(
+        titles("/api/v1/experiments?submitted_from=2026-03-01&submitted_to=2026-03-31").len(),
+        1
+    );
+    assert!(titles("/api/v1/experiments?submitted_to=2026-02-28").is_empty());
+    let bad = app.api(
+        "GET",
+        "/api/v1/ideas?from=2026-04-01&to=2026-03-01",
+        Some(&manager),
+        None,
+    );
+    assert_eq!((bad.status, bad.error_fields()), (422, vec!["to".to_string()]));
+    let bad = app.api(
+        "GET",
+        "/api/v1/experiments?submitted_from=2026-04-01&submitted_to=2026-03-01",
+        Some(&manager),
+        None,
+    );
+    assert_eq!(
+        (bad.status, bad.error_fields()),
+        (422, vec!["submitted_to".to_string()])
+    );
+
+    let mut browser = app.signed_in(MANAGER);
+    let page = browser.get("/ideas?from=2026-03-01&to=2026-03-31");
+    assert_eq!(page.status, 200);
+    assert!(page.body.contains("Vanha idea") && !page.body.contains("Uusi idea"));
+    crate::a11y::check_page("/ideas (period)", &page.body);
+    let bad = browser.get("/ideas?from=maaliskuu");
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("error-summary") && bad.body.contains("aria-invalid=\"true\""));
+    let page = browser.get("/experiments?submitted_from=2026-04-01");
+    assert_eq!(page.status, 200);
+    crate::a11y::check_page("/experiments (submitted)", &page.body);
+}
+
+#[test]
 fn a_unit_manager_sees_their_subtree_and_others_are_refused() {
     let app = TestApp::with_demo();
     build(&app);
@@ -448,18 +549,40 @@ fn the_dashboard_page_charts_and_csv() {
     assert_eq!(bad.status, 422);
     assert!(bad.body.contains("error-summary"));
 
-    let csv = manager.get(&format!("/dashboard.csv?table=units&{query}"));
+    let csv = manager.get(&format!("/dashboard.csv?table=unit_experiments&{query}"));
     assert_eq!(csv.status, 200);
     assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
     let lines: Vec<&str> = csv.body.split("\r\n").collect();
     assert_eq!(
         lines[0],
-        "\u{feff}Yksikkö,Ideat,Kokeilut lähetetty,Kokeilut päättyneet,Otettu käyttöön,Odottaa arviota,Käynnissä,Kertaluonteinen (€),Vuosittainen (€)"
+        "\u{feff}Yksikkö,Kokeilut lähetetty,Kokeilut hyväksytty,Kokeilut päättyneet,Otettu käyttöön,Arvioinnin mediaani (päivää),Odottaa arviota,Käynnissä,Raportti myöhässä,Käyttöönotot muualla,Kertaluonteinen (€),Vuosittainen (€)"
     );
     assert!(
-        lines.contains(&"Ikäihmisten palvelut,3,3,1,1,1,1,-500.00,12000.00"),
+        lines.contains(&"Ikäihmisten palvelut,3,2,1,1,0.0,1,1,1,1,-500.00,12000.00"),
         "{lines:?}"
     );
+    let csv = manager.get(&format!("/dashboard.csv?table=unit_participation&{query}"));
+    let lines: Vec<&str> = csv.body.split("\r\n").collect();
+    assert_eq!(
+        lines[0],
+        "\u{feff}Yksikkö,Ideat,Valittu kokeiltavaksi,Havainnot,Osallistuneet,Ihmisiä,Osallistumisaste"
+    );
+    assert!(
+        lines.iter().any(|l| l.starts_with("Ikäihmisten palvelut,3,1,1,2,")),
+        "{lines:?}"
+    );
+    // Figures link to the lists they count, with the period.
+    let expected = format!(
+        "href=\"/ideas?author_kind=employee&#38;from={}&#38;to={}\"",
+        today - chrono::Duration::days(1),
+        today + chrono::Duration::days(1)
+    );
+    assert!(
+        page.body.contains(&expected),
+        "{expected} in {}",
+        &page.body[page.body.find("author_kind=employee").unwrap_or(0)..][..120]
+    );
+    assert!(page.body.contains("&#38;submitted_from="));
     let tags = manager.get(&format!("/dashboard.csv?table=tags&{query}"));
     assert_eq!(tags.body, "\u{feff}Nimi,Ideat\r\narki,2\r\nviestit,2\r\n");
     assert_eq!(
@@ -469,12 +592,12 @@ fn the_dashboard_page_charts_and_csv() {
 
     // A unit manager's download holds their subtree only; employees are refused.
     let mut unit_manager = app.signed_in(UNIT_MANAGER);
-    let theirs = unit_manager.get(&format!("/dashboard.csv?table=units&{query}"));
+    let theirs = unit_manager.get(&format!("/dashboard.csv?table=unit_participation&{query}"));
     assert!(!theirs.body.contains("Työ- ja päivätoiminta"));
     assert_eq!(app.signed_in(EMPLOYEE).get("/dashboard").status, 403);
     assert_eq!(
         app.signed_in(EMPLOYEE)
-            .get(&format!("/dashboard.csv?table=units&{query}"))
+            .get(&format!("/dashboard.csv?table=unit_experiments&{query}"))
             .status,
         403
     );

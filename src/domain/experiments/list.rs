@@ -10,6 +10,7 @@ use crate::db::schema::{
 use crate::domain::access::Actor;
 use crate::domain::{Context, MAX_PAGE_SIZE, units};
 use crate::error::{AppError, AppResult};
+use crate::i18n::finnish_day_start;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -31,6 +32,10 @@ pub struct ExperimentFilter {
     pub from: Option<NaiveDate>,
     /// Running on or before this day (starts on or before it).
     pub to: Option<NaiveDate>,
+    /// Submitted for review on or after this day (Finnish time).
+    pub submitted_from: Option<NaiveDate>,
+    /// Submitted for review on or before this day (Finnish time).
+    pub submitted_to: Option<NaiveDate>,
     /// Only completed experiments with their results (the results library).
     pub results: Option<bool>,
     /// Pass the previous page's `next_after`.
@@ -176,6 +181,17 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &ExperimentFilter) -> AppResul
     }
     if let Some(to) = filter.to {
         q = q.filter(experiments::starts_at.le(to.and_hms_opt(0, 0, 0).unwrap_or_default()));
+    }
+    if let (Some(from), Some(to)) = (filter.submitted_from, filter.submitted_to)
+        && to < from
+    {
+        return Err(AppError::field("submitted_to", "before_start"));
+    }
+    if let Some(from) = filter.submitted_from {
+        q = q.filter(experiments::submitted_at.ge(finnish_day_start(from)));
+    }
+    if let Some(to) = filter.submitted_to {
+        q = q.filter(experiments::submitted_at.lt(finnish_day_start(to + chrono::Duration::days(1))));
     }
     if let Some(after) = filter.after {
         q = q.filter(experiments::id.lt(after));

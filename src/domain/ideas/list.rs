@@ -5,7 +5,8 @@ use crate::db::schema::{idea_directions, idea_tags, idea_units, ideas, people, u
 use crate::domain::access::{Actor, PersonKind};
 use crate::domain::{Context, MAX_PAGE_SIZE, units};
 use crate::error::{AppError, AppResult};
-use chrono::NaiveDateTime;
+use crate::i18n::finnish_day_start;
+use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -41,6 +42,10 @@ pub struct IdeaFilter {
     pub stage: Option<i64>,
     /// employee, customer or trustee.
     pub author_kind: Option<String>,
+    /// Written on or after this day (Finnish time).
+    pub from: Option<NaiveDate>,
+    /// Written on or before this day (Finnish time).
+    pub to: Option<NaiveDate>,
     pub sort: Option<IdeaSort>,
     /// The cursor from `next_after` of the previous page.
     pub after: Option<String>,
@@ -221,6 +226,17 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &IdeaFilter) -> AppResult<Idea
             return Err(AppError::field("author_kind", "invalid_choice"));
         }
         q = q.filter(ideas::author_kind.eq(k.to_string()));
+    }
+    if let (Some(from), Some(to)) = (filter.from, filter.to)
+        && to < from
+    {
+        return Err(AppError::field("to", "before_start"));
+    }
+    if let Some(from) = filter.from {
+        q = q.filter(ideas::created_at.ge(finnish_day_start(from)));
+    }
+    if let Some(to) = filter.to {
+        q = q.filter(ideas::created_at.lt(finnish_day_start(to + chrono::Duration::days(1))));
     }
     let cursor = filter
         .after
