@@ -7,6 +7,22 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 /// The longest password accepted (argon2 input stays bounded).
 pub const MAX_PASSWORD_CHARS: usize = 256;
 
+/// Days in Finnish time as UTC moments: the start of `from` and the end of `to` (exclusive).
+/// A `to` before `from` is an error of the field named `to_field`.
+pub fn finnish_days(
+    from: Option<chrono::NaiveDate>,
+    to: Option<chrono::NaiveDate>,
+    to_field: &'static str,
+) -> AppResult<(Option<chrono::NaiveDateTime>, Option<chrono::NaiveDateTime>)> {
+    if let (Some(from), Some(to)) = (from, to)
+        && to < from
+    {
+        return Err(AppError::field(to_field, "before_start"));
+    }
+    let start = |d: chrono::NaiveDate| crate::i18n::finnish_day_start(d);
+    Ok((from.map(start), to.map(|d| start(d + chrono::Duration::days(1)))))
+}
+
 /// Collects field errors; `finish` answers 422 if any.
 #[derive(Debug, Default)]
 pub struct Validator {

@@ -7,8 +7,9 @@ use crate::db::schema::{adoptions, directions, experiment_directions, experiment
 use crate::domain::experiments::lifecycle::ExperimentStatus;
 use crate::error::AppResult;
 use chrono::NaiveDateTime;
-use diesel::dsl::{count_star, exists, min};
+use diesel::dsl::{case_when, count_star, exists, min};
 use diesel::prelude::*;
+use diesel::sql_types::Integer;
 
 /// Per-unit counts of the experiments in view; `(unit, count)` pairs.
 pub(super) struct ExperimentFigures {
@@ -28,18 +29,6 @@ pub(super) struct ExperimentFigures {
     pub adoptions_elsewhere: Vec<(i64, i64)>,
 }
 
-/// One step of the funnel or one state of now.
-#[derive(Clone, Copy)]
-enum Step {
-    Submitted,
-    Approved,
-    Completed,
-    Adopted,
-    Waiting,
-    Running,
-    Overdue,
-}
-
 const APPROVED_OR_FURTHER: [ExperimentStatus; 5] = [
     ExperimentStatus::Approved,
     ExperimentStatus::Running,
@@ -48,29 +37,64 @@ const APPROVED_OR_FURTHER: [ExperimentStatus; 5] = [
     ExperimentStatus::NotAdopted,
 ];
 
-fn per_unit(conn: &mut AnyConnection, s: &Selection, step: Step) -> AppResult<Vec<(i64, i64)>> {
-    let q = experiments::table
-        .group_by(experiments::unit_id)
-        .select((experiments::unit_id, count_star()))
-        .into_boxed();
-    let mut q = experiments_in_view!(q, s);
-    if matches!(step, Step::Submitted | Step::Approved | Step::Completed | Step::Adopted) {
-        q = q
-            .filter(experiments::submitted_at.ge(s.start))
-            .filter(experiments::submitted_at.lt(s.end));
-    }
-    let q = match step {
-        Step::Submitted => q,
-        Step::Approved => q.filter(experiments::status.eq_any(APPROVED_OR_FURTHER.map(ExperimentStatus::as_str))),
-        Step::Completed => q.filter(experiments::completed_at.is_not_null()),
-        Step::Adopted => q.filter(experiments::status.eq(ExperimentStatus::Adopted.as_str())),
-        Step::Waiting => q.filter(experiments::status.eq(ExperimentStatus::Submitted.as_str())),
-        Step::Running => q.filter(experiments::status.eq(ExperimentStatus::Running.as_str())),
-        Step::Overdue => q
-            .filter(experiments::status.eq(ExperimentStatus::Running.as_str()))
-            .filter(experiments::ends_at.lt(crate::db::now())),
+/// `SUM(CASE WHEN condition THEN 1 ELSE 0 END)`: rows meeting a condition, within one pass.
+macro_rules! count_if {
+    ($condition:expr) => {
+        diesel::dsl::sum(case_when::<_, _, Integer>($condition, 1).otherwise(0))
     };
-    Ok(q.load(conn)?)
+}
+
+/// A unit's count and three conditional sums.
+type SumRow = (i64, i64, Option<i64>, Option<i64>, Option<i64>);
+type Sums = Vec<SumRow>;
+
+/// Splits per-unit sums into `(unit, count)` pairs per column.
+fn columns(rows: Sums) -> [Vec<(i64, i64)>; 4] {
+    let column = |pick: fn(&SumRow) -> i64| rows.iter().map(|r| (r.0, pick(r))).collect::<Vec<_>>();
+    [
+        column(|r| r.1),
+        column(|r| r.2.unwrap_or(0)),
+        column(|r| r.3.unwrap_or(0)),
+        column(|r| r.4.unwrap_or(0)),
+    ]
+}
+
+/// The funnel of the experiments submitted in the period, per unit, in one pass.
+fn funnel(conn: &mut AnyConnection, s: &Selection) -> AppResult<[Vec<(i64, i64)>; 4]> {
+    let q = experiments::table
+        .filter(experiments::submitted_at.ge(s.start))
+        .filter(experiments::submitted_at.lt(s.end))
+        .group_by(experiments::unit_id)
+        .select((
+            experiments::unit_id,
+            count_star(),
+            count_if!(experiments::status.eq_any(APPROVED_OR_FURTHER.map(ExperimentStatus::as_str))),
+            count_if!(experiments::completed_at.is_not_null()),
+            count_if!(experiments::status.eq(ExperimentStatus::Adopted.as_str())),
+        ))
+        .into_boxed();
+    Ok(columns(experiments_in_view!(q, s).load(conn)?))
+}
+
+/// What waits for review, runs and is overdue now, per unit, in one pass.
+fn now(conn: &mut AnyConnection, s: &Selection) -> AppResult<[Vec<(i64, i64)>; 4]> {
+    let (submitted, running) = (ExperimentStatus::Submitted.as_str(), ExperimentStatus::Running.as_str());
+    let q = experiments::table
+        .filter(experiments::status.eq_any([submitted, running]))
+        .group_by(experiments::unit_id)
+        .select((
+            experiments::unit_id,
+            count_star(),
+            count_if!(experiments::status.eq(submitted)),
+            count_if!(experiments::status.eq(running)),
+            count_if!(
+                experiments::status
+                    .eq(running)
+                    .and(experiments::ends_at.lt(crate::db::now()))
+            ),
+        ))
+        .into_boxed();
+    Ok(columns(experiments_in_view!(q, s).load(conn)?))
 }
 
 pub(super) fn figures(conn: &mut AnyConnection, s: &Selection) -> AppResult<ExperimentFigures> {
@@ -107,15 +131,17 @@ pub(super) fn figures(conn: &mut AnyConnection, s: &Selection) -> AppResult<Expe
         .select((experiments::unit_id, count_star()))
         .into_boxed();
     let adoptions_elsewhere = experiments_in_view!(adoption_q, s).load(conn)?;
+    let [submitted, approved, completed, adopted] = funnel(conn, s)?;
+    let [_, waiting, running, overdue] = now(conn, s)?;
     Ok(ExperimentFigures {
-        submitted: per_unit(conn, s, Step::Submitted)?,
-        approved: per_unit(conn, s, Step::Approved)?,
-        completed: per_unit(conn, s, Step::Completed)?,
-        adopted: per_unit(conn, s, Step::Adopted)?,
-        waiting: per_unit(conn, s, Step::Waiting)?,
+        submitted,
+        approved,
+        completed,
+        adopted,
+        waiting,
         oldest_waiting_since,
-        running: per_unit(conn, s, Step::Running)?,
-        overdue: per_unit(conn, s, Step::Overdue)?,
+        running,
+        overdue,
         lead,
         impact,
         adoptions_elsewhere,

@@ -385,15 +385,30 @@ pub fn figures(ctx: &Context, actor: &Actor, filter: &DashboardFilter) -> AppRes
     std::thread::scope(|scope| {
         let handle = early.is_none().then(|| {
             scope.spawn(|| -> AppResult<side::Side> {
+                let started = std::time::Instant::now();
                 let mut conn = ctx.db.read()?;
-                side::figures(&mut conn, &s)
+                let side = side::figures(&mut conn, &s);
+                tracing::debug!(
+                    micros = started.elapsed().as_micros() as u64,
+                    "dashboard side connection"
+                );
+                side
             })
         });
+        let started = std::time::Instant::now();
         let people = participation::figures(conn, &s)?;
         let top_directions = participation::top_directions(conn, &s)?;
+        let participation_done = started.elapsed();
         let exp = experiment_counts::figures(conn, &s)?;
         let impact_by_direction = experiment_counts::impact_by_direction(conn, &s)?;
+        let experiments_done = started.elapsed();
         let monthly = trend::monthly(conn, &s, filter)?;
+        tracing::debug!(
+            participation = participation_done.as_micros() as u64,
+            experiments = experiments_done.as_micros() as u64,
+            trend = started.elapsed().as_micros() as u64,
+            "dashboard main connection (microseconds since start)"
+        );
         let names: HashMap<i64, String> = units_t::table
             .select((units_t::id, units_t::name))
             .load::<(i64, String)>(conn)?

@@ -8,9 +8,9 @@ use crate::db::schema::{
     experiment_directions, experiment_team, experiments, people, unit_municipalities, units as units_t,
 };
 use crate::domain::access::Actor;
+use crate::domain::validate::finnish_days;
 use crate::domain::{Context, MAX_PAGE_SIZE, units};
 use crate::error::{AppError, AppResult};
-use crate::i18n::finnish_day_start;
 use chrono::NaiveDate;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -182,16 +182,12 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &ExperimentFilter) -> AppResul
     if let Some(to) = filter.to {
         q = q.filter(experiments::starts_at.le(to.and_hms_opt(0, 0, 0).unwrap_or_default()));
     }
-    if let (Some(from), Some(to)) = (filter.submitted_from, filter.submitted_to)
-        && to < from
-    {
-        return Err(AppError::field("submitted_to", "before_start"));
+    let (start, end) = finnish_days(filter.submitted_from, filter.submitted_to, "submitted_to")?;
+    if let Some(start) = start {
+        q = q.filter(experiments::submitted_at.ge(start));
     }
-    if let Some(from) = filter.submitted_from {
-        q = q.filter(experiments::submitted_at.ge(finnish_day_start(from)));
-    }
-    if let Some(to) = filter.submitted_to {
-        q = q.filter(experiments::submitted_at.lt(finnish_day_start(to + chrono::Duration::days(1))));
+    if let Some(end) = end {
+        q = q.filter(experiments::submitted_at.lt(end));
     }
     if let Some(after) = filter.after {
         q = q.filter(experiments::id.lt(after));

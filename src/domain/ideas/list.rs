@@ -3,9 +3,9 @@
 use crate::db::backend;
 use crate::db::schema::{idea_directions, idea_tags, idea_units, ideas, people, unit_municipalities};
 use crate::domain::access::{Actor, PersonKind};
+use crate::domain::validate::finnish_days;
 use crate::domain::{Context, MAX_PAGE_SIZE, units};
 use crate::error::{AppError, AppResult};
-use crate::i18n::finnish_day_start;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -227,16 +227,12 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &IdeaFilter) -> AppResult<Idea
         }
         q = q.filter(ideas::author_kind.eq(k.to_string()));
     }
-    if let (Some(from), Some(to)) = (filter.from, filter.to)
-        && to < from
-    {
-        return Err(AppError::field("to", "before_start"));
+    let (start, end) = finnish_days(filter.from, filter.to, "to")?;
+    if let Some(start) = start {
+        q = q.filter(ideas::created_at.ge(start));
     }
-    if let Some(from) = filter.from {
-        q = q.filter(ideas::created_at.ge(finnish_day_start(from)));
-    }
-    if let Some(to) = filter.to {
-        q = q.filter(ideas::created_at.lt(finnish_day_start(to + chrono::Duration::days(1))));
+    if let Some(end) = end {
+        q = q.filter(ideas::created_at.lt(end));
     }
     let cursor = filter
         .after
