@@ -98,18 +98,19 @@ fn now(conn: &mut AnyConnection, s: &Selection) -> AppResult<[Vec<(i64, i64)>; 4
 }
 
 pub(super) fn figures(conn: &mut AnyConnection, s: &Selection) -> AppResult<ExperimentFigures> {
-    let oldest_waiting_since = experiments::table
-        .filter(s.experiments())
+    let oldest_q = experiments::table
         .filter(experiments::status.eq(ExperimentStatus::Submitted.as_str()))
         .select(min(experiments::submitted_at))
-        .first::<Option<NaiveDateTime>>(conn)?;
+        .into_boxed();
+    let oldest_waiting_since = experiments_in_view!(oldest_q, s).first::<Option<NaiveDateTime>>(conn)?;
     // Lead times need the values themselves; one pair per decided experiment.
-    let lead = experiments::table
-        .filter(s.experiments())
+    let lead_q = experiments::table
         .filter(experiments::decided_at.ge(s.start))
         .filter(experiments::decided_at.lt(s.end))
         .filter(experiments::submitted_at.is_not_null())
         .select((experiments::unit_id, experiments::submitted_at, experiments::decided_at))
+        .into_boxed();
+    let lead = experiments_in_view!(lead_q, s)
         .load::<(i64, Option<NaiveDateTime>, Option<NaiveDateTime>)>(conn)?
         .into_iter()
         .filter_map(|(u, a, b)| Some((u, (b? - a?).num_seconds() as f64 / 86_400.0)))

@@ -3,13 +3,10 @@
 //! spread. Everything is counted in SQL; only small aggregates come back.
 
 use super::access::Actor;
-use super::experiments::lifecycle::ExperimentStatus;
 use super::scope::Scope;
 use super::validate::Validator;
 use super::{Context, units};
-use crate::db::schema::{
-    experiment_directions, experiments, idea_directions, idea_units, ideas, unit_municipalities, units as units_t,
-};
+use crate::db::schema::{idea_directions, idea_units, ideas, unit_municipalities, units as units_t};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::{AppError, AppResult};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -242,12 +239,16 @@ struct Selection {
 /// A condition on one table, built up from the filter.
 type Pred<T> = Box<dyn BoxableExpression<T, MultiBackend, SqlType = Bool>>;
 type IdeaFilter = Pred<ideas::table>;
-type ExperimentFilter = Pred<experiments::table>;
 
 impl Selection {
-    /// Ideas of the units and direction in view (any time).
-    fn ideas(&self) -> IdeaFilter {
-        let mut f: IdeaFilter = Box::new(ideas::hidden.eq(false));
+    /// Ideas in view written in the period.
+    fn new_ideas(&self) -> IdeaFilter {
+        let mut f: IdeaFilter = Box::new(
+            ideas::hidden
+                .eq(false)
+                .and(ideas::created_at.ge(self.start))
+                .and(ideas::created_at.lt(self.end)),
+        );
         if let Some(units) = &self.units {
             f = Box::new(
                 f.and(exists(
@@ -263,33 +264,6 @@ impl Selection {
                     idea_directions::table
                         .filter(idea_directions::idea_id.eq(ideas::id))
                         .filter(idea_directions::direction_id.eq(d)),
-                )),
-            );
-        }
-        f
-    }
-
-    /// Ideas in view written in the period.
-    fn new_ideas(&self) -> IdeaFilter {
-        Box::new(
-            self.ideas()
-                .and(ideas::created_at.ge(self.start))
-                .and(ideas::created_at.lt(self.end)),
-        )
-    }
-
-    /// Experiments of the units and direction in view (any time).
-    fn experiments(&self) -> ExperimentFilter {
-        let mut f: ExperimentFilter = Box::new(experiments::status.ne(ExperimentStatus::Draft.as_str()));
-        if let Some(units) = &self.units {
-            f = Box::new(f.and(experiments::unit_id.eq_any(units.clone())));
-        }
-        if let Some(d) = self.direction {
-            f = Box::new(
-                f.and(exists(
-                    experiment_directions::table
-                        .filter(experiment_directions::experiment_id.eq(experiments::id))
-                        .filter(experiment_directions::direction_id.eq(d)),
                 )),
             );
         }

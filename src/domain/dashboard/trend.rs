@@ -3,10 +3,12 @@
 use super::{DashboardFilter, Month, Selection, day_start};
 use crate::db::AnyConnection;
 use crate::db::period::{PartOf, first_column};
+use crate::db::schema::experiment_directions;
 use crate::db::schema::{experiments, ideas};
+use crate::domain::experiments::lifecycle::ExperimentStatus;
 use crate::error::AppResult;
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
-use diesel::dsl::count_star;
+use diesel::dsl::{count_star, exists};
 use diesel::prelude::*;
 
 /// New ideas and submitted experiments per calendar month (Finnish time) of the period, each
@@ -31,14 +33,13 @@ pub(super) fn monthly(conn: &mut AnyConnection, s: &Selection, filter: &Dashboar
         .group_by(first_column())
         .into_boxed()
         .load(conn)?;
-    let experiments_per_month: Vec<(i32, i64)> = experiments::table
-        .filter(s.experiments())
+    let experiments_q = experiments::table
         .filter(experiments::submitted_at.ge(s.start))
         .filter(experiments::submitted_at.lt(s.end))
         .select((PartOf::new(experiments::submitted_at, ends), count_star()))
         .group_by(first_column())
-        .into_boxed()
-        .load(conn)?;
+        .into_boxed();
+    let experiments_per_month: Vec<(i32, i64)> = experiments_in_view!(experiments_q, s).load(conn)?;
     let in_month = |rows: &[(i32, i64)], i: usize| {
         rows.iter()
             .filter(|(part, _)| *part as usize == i)
