@@ -23,18 +23,18 @@ pub struct YearFilter {
     pub year: Option<i32>,
 }
 
-/// Directions, newest year first.
+/// Directions, newest year first (staff, managers and administrators; customers get 403).
 #[utoipa::path(get, path = "/api/v1/directions", tag = "directions", security(("bearer" = [])), params(YearFilter), responses(
     (status = 200, body = Vec<Direction>), (status = 401, body = Problem),
 ))]
 #[get("/api/v1/directions")]
 pub async fn direction_list(
-    _user: ApiUser,
+    user: ApiUser,
     ctx: web::Data<Context>,
     q: web::Query<YearFilter>,
 ) -> Result<HttpResponse, AppError> {
     let year = q.year;
-    Ok(HttpResponse::Ok().json(with_ctx(&ctx, move |c| directions::list(c, year)).await?))
+    Ok(HttpResponse::Ok().json(with_ctx(&ctx, move |c| directions::list(c, &user.0, year)).await?))
 }
 
 /// Records a direction (managers and administrators).
@@ -49,7 +49,7 @@ pub async fn direction_create(
 ) -> Result<HttpResponse, AppError> {
     let d = with_ctx(&ctx, move |c| {
         let id = directions::create(c, &user.0, &body)?;
-        directions::get(c, id)
+        directions::get(c, &user.0, id)
     })
     .await?;
     Ok(HttpResponse::Created().json(d))
@@ -61,12 +61,12 @@ pub async fn direction_create(
 ))]
 #[get("/api/v1/directions/{id}")]
 pub async fn direction_get(
-    _user: ApiUser,
+    user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
-    Ok(HttpResponse::Ok().json(with_ctx(&ctx, move |c| directions::get(c, id)).await?))
+    Ok(HttpResponse::Ok().json(with_ctx(&ctx, move |c| directions::get(c, &user.0, id)).await?))
 }
 
 /// Changes a direction (managers and administrators).
@@ -83,7 +83,7 @@ pub async fn direction_update(
     let id = id.into_inner();
     let d = with_ctx(&ctx, move |c| {
         directions::update(c, &user.0, id, &body)?;
-        directions::get(c, id)
+        directions::get(c, &user.0, id)
     })
     .await?;
     Ok(HttpResponse::Ok().json(d))

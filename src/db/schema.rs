@@ -179,6 +179,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         last_activity_at -> Timestamp,
+        hidden_reason -> Nullable<Text>,
     }
 }
 
@@ -230,6 +231,7 @@ diesel::table! {
         hidden -> Bool,
         created_at -> Timestamp,
         edited_at -> Nullable<Timestamp>,
+        hidden_reason -> Nullable<Text>,
     }
 }
 

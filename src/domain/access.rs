@@ -110,12 +110,46 @@ impl Actor {
         matches!(self.kind, PersonKind::Employee | PersonKind::Trustee)
     }
 
+    /// Whether the person holds `role` anywhere (in any unit, or organisation-wide).
+    pub fn holds(&self, role: RoleKind) -> bool {
+        self.roles.iter().any(|r| r.role == role)
+    }
+
+    /// Whether the person holds any of `roles` anywhere.
+    pub fn holds_any(&self, roles: &[RoleKind]) -> bool {
+        self.roles.iter().any(|r| roles.contains(&r.role))
+    }
+
+    /// Whether the person holds `role` for the whole organisation (unscoped).
+    pub fn holds_unscoped(&self, role: RoleKind) -> bool {
+        self.roles.iter().any(|r| r.role == role && r.unit_id.is_none())
+    }
+
     /// Whether `role` covers a unit whose ancestors-or-self are `lineage`
-    /// (an unscoped manager role covers everything).
+    /// (an unscoped role covers everything).
     pub fn has_role_over(&self, role: RoleKind, lineage: &[i64]) -> bool {
         self.roles
             .iter()
             .any(|r| r.role == role && r.unit_id.is_none_or(|u| lineage.contains(&u)))
+    }
+
+    /// Whether the person holds any of `roles` over any of the units (scoped roles cover the
+    /// unit's subtree, unscoped ones everything).
+    pub fn covers(&self, conn: &mut AnyConnection, roles: &[RoleKind], unit_ids: &[i64]) -> AppResult<bool> {
+        let held: Vec<&Role> = self.roles.iter().filter(|r| roles.contains(&r.role)).collect();
+        // Most people hold none of these roles: no need to ask the database.
+        if held.is_empty() || unit_ids.is_empty() {
+            return Ok(false);
+        }
+        if held.iter().any(|r| r.unit_id.is_none()) {
+            return Ok(true);
+        }
+        let parents = super::units::parents(conn)?;
+        Ok(unit_ids.iter().any(|u| {
+            let lineage = super::units::lineage_in(&parents, *u);
+            held.iter()
+                .any(|r| r.unit_id.is_some_and(|scope| lineage.contains(&scope)))
+        }))
     }
 }
 

@@ -1,7 +1,7 @@
 //! Campaigns: time-boxed calls for ideas (Change Day, a theme month) with an audience.
 
 use super::access::Actor;
-use super::directions::require_manager;
+use super::policy::catalog::{Catalog, require_edit};
 use super::validate::Validator;
 use super::{Context, events};
 use crate::db::schema::{campaigns, directions};
@@ -88,7 +88,7 @@ fn validate(conn: &mut crate::db::AnyConnection, input: &CampaignInput) -> AppRe
 
 /// Creates a campaign (managers and administrators).
 pub fn create(ctx: &Context, actor: &Actor, input: &CampaignInput) -> AppResult<i64> {
-    require_manager(actor)?;
+    require_edit(actor, Catalog::Campaign)?;
     ctx.db.transaction(|conn| {
         let (title, description) = validate(conn, input)?;
         let id = diesel::insert_into(campaigns::table)
@@ -118,7 +118,7 @@ pub fn create(ctx: &Context, actor: &Actor, input: &CampaignInput) -> AppResult<
 
 /// Changes a campaign (managers and administrators).
 pub fn update(ctx: &Context, actor: &Actor, id: i64, input: &CampaignInput) -> AppResult<()> {
-    require_manager(actor)?;
+    require_edit(actor, Catalog::Campaign)?;
     ctx.db.transaction(|conn| {
         campaigns::table.find(id).select(campaigns::id).first::<i64>(conn)?;
         let (title, description) = validate(conn, input)?;

@@ -1,6 +1,7 @@
 //! Development directions: the yearly themes agreed with each municipality or organisation-wide.
 
-use super::access::{Actor, RoleKind};
+use super::access::Actor;
+use super::policy::catalog::{Catalog, permissions, require_edit, require_read};
 use super::validate::Validator;
 use super::{Context, events};
 use crate::db::schema::{directions, municipalities};
@@ -57,13 +58,25 @@ fn load(ctx: &Context, year: Option<i32>, id: Option<i64>) -> AppResult<Vec<Dire
     Ok(q.load::<Row>(&mut conn)?.into_iter().map(from_row).collect())
 }
 
-/// Every direction, newest year first; optionally one year only.
-pub fn list(ctx: &Context, year: Option<i32>) -> AppResult<Vec<Direction>> {
+/// Every direction, newest year first; optionally one year only (staff, managers and
+/// administrators).
+pub fn list(ctx: &Context, actor: &Actor, year: Option<i32>) -> AppResult<Vec<Direction>> {
+    require_read(actor, Catalog::Direction)?;
     load(ctx, year, None)
 }
 
+/// The directions offered in the actor's forms and filters: none to those who may not read them.
+pub fn choices(ctx: &Context, actor: &Actor) -> AppResult<Vec<Direction>> {
+    if permissions(actor, Catalog::Direction).read {
+        load(ctx, None, None)
+    } else {
+        Ok(Vec::new())
+    }
+}
+
 /// One direction.
-pub fn get(ctx: &Context, id: i64) -> AppResult<Direction> {
+pub fn get(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Direction> {
+    require_read(actor, Catalog::Direction)?;
     load(ctx, None, Some(id))?.into_iter().next().ok_or(AppError::NotFound)
 }
 
@@ -77,16 +90,6 @@ pub struct DirectionInput {
     pub year: i32,
     /// Absent: organisation-wide.
     pub municipality_id: Option<i64>,
-}
-
-/// Managers (of any scope) and administrators record directions.
-pub fn require_manager(actor: &Actor) -> AppResult<()> {
-    let manager = actor.roles.iter().any(|r| r.role == RoleKind::Manager);
-    if manager || actor.is_admin() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
 }
 
 fn validate(conn: &mut crate::db::AnyConnection, input: &DirectionInput) -> AppResult<(String, String)> {
@@ -108,7 +111,7 @@ fn validate(conn: &mut crate::db::AnyConnection, input: &DirectionInput) -> AppR
 
 /// Records a direction.
 pub fn create(ctx: &Context, actor: &Actor, input: &DirectionInput) -> AppResult<i64> {
-    require_manager(actor)?;
+    require_edit(actor, Catalog::Direction)?;
     ctx.db.transaction(|conn| {
         let (name, description) = validate(conn, input)?;
         let id = diesel::insert_into(directions::table)
@@ -136,7 +139,7 @@ pub fn create(ctx: &Context, actor: &Actor, input: &DirectionInput) -> AppResult
 
 /// Changes a direction.
 pub fn update(ctx: &Context, actor: &Actor, id: i64, input: &DirectionInput) -> AppResult<()> {
-    require_manager(actor)?;
+    require_edit(actor, Catalog::Direction)?;
     ctx.db.transaction(|conn| {
         directions::table.find(id).select(directions::id).first::<i64>(conn)?;
         let (name, description) = validate(conn, input)?;

@@ -2,7 +2,7 @@
 //! ideas of their units.
 
 use super::Context;
-use super::access::{Actor, PersonKind};
+use super::access::Actor;
 use crate::db::schema::{events, idea_followers, idea_units, ideas, people, person_units};
 use crate::error::AppResult;
 use chrono::NaiveDateTime;
@@ -37,7 +37,7 @@ pub fn recent(ctx: &Context, actor: &Actor, limit: i64) -> AppResult<Vec<FeedIte
         .left_join(people::table.on(people::id.nullable().eq(events::actor_id)))
         .filter(events::object_type.eq("idea"))
         .filter(events::verb.eq_any(["created", "status_changed", "commented", "supported"]))
-        .filter(ideas::hidden.eq(false))
+        .filter(super::policy::ideas::listed(&mut conn, actor)?)
         .order(events::id.desc())
         .limit(limit)
         .select((
@@ -52,9 +52,7 @@ pub fn recent(ctx: &Context, actor: &Actor, limit: i64) -> AppResult<Vec<FeedIte
     if actor.is_staff() {
         q = q.filter(ideas::id.eq_any(followed).or(ideas::id.eq_any(of_units)));
     } else {
-        q = q
-            .filter(ideas::id.eq_any(followed))
-            .filter(ideas::author_id.eq(actor.id).or(ideas::published.eq(true)));
+        q = q.filter(ideas::id.eq_any(followed));
     }
     let rows = q.load::<(NaiveDateTime, String, i64, String, Option<String>, Option<String>)>(&mut conn)?;
     Ok(rows
@@ -64,7 +62,7 @@ pub fn recent(ctx: &Context, actor: &Actor, limit: i64) -> AppResult<Vec<FeedIte
             verb,
             idea_id,
             idea_title,
-            actor_name: name.filter(|_| actor.is_staff() || kind.as_deref() != Some(PersonKind::Customer.as_str())),
+            actor_name: name.filter(|_| super::policy::shows_name(actor, kind.as_deref().unwrap_or_default(), false)),
         })
         .collect())
 }

@@ -18,6 +18,7 @@ pub mod organisation;
 pub mod panels;
 pub mod people;
 pub mod personas;
+pub mod policy;
 pub mod scope;
 pub mod surveys;
 pub mod trustees;

@@ -129,8 +129,7 @@ pub fn open_reports(ctx: &Context, actor: &Actor) -> AppResult<Vec<ReportView>> 
             });
         }
     }
-    if out.is_empty() && !actor.is_admin() && !actor.roles.iter().any(|r| r.role == super::access::RoleKind::KeyExpert)
-    {
+    if out.is_empty() && !super::policy::ideas::moderates_anywhere(actor) {
         return Err(AppError::Forbidden);
     }
     Ok(out)
@@ -166,13 +165,19 @@ pub fn decide(ctx: &Context, actor: &Actor, decision: &Decision) -> AppResult<()
         let author = match decision.object_type {
             ModeratedKind::Idea => {
                 diesel::update(ideas::table.find(idea))
-                    .set(ideas::hidden.eq(decision.hidden))
+                    .set((
+                        ideas::hidden.eq(decision.hidden),
+                        ideas::hidden_reason.eq(decision.hidden.then_some(&reason)),
+                    ))
                     .execute(conn)?;
                 author
             }
             ModeratedKind::Comment => {
                 diesel::update(comments::table.find(decision.object_id))
-                    .set(comments::hidden.eq(decision.hidden))
+                    .set((
+                        comments::hidden.eq(decision.hidden),
+                        comments::hidden_reason.eq(decision.hidden.then_some(&reason)),
+                    ))
                     .execute(conn)?;
                 let n = comments::table
                     .filter(comments::idea_id.eq(idea))

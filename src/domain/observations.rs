@@ -1,8 +1,8 @@
 //! Observations (havainnot, seed 000's probes): short notes of customer encounters that
 //! become ideas. Employees write them; staff read them; customers do not see them.
 
-use super::access::{Actor, PersonKind, RoleKind};
-use super::ideas::{covers_any, load_visible};
+use super::access::{Actor, RoleKind};
+use super::ideas::load_visible;
 use super::validate::Validator;
 use super::{Context, Page, PageRequest, events};
 use crate::db::AnyConnection;
@@ -106,7 +106,7 @@ pub struct ObservationInput {
 
 /// Writes down an observation (employees).
 pub fn create(ctx: &Context, actor: &Actor, input: &ObservationInput) -> AppResult<i64> {
-    if actor.kind != PersonKind::Employee {
+    if !super::policy::capabilities(actor).write_observations {
         return Err(AppError::Forbidden);
     }
     let mut v = Validator::new();
@@ -230,7 +230,7 @@ pub fn link(conn: &mut AnyConnection, actor: &Actor, idea_id: i64, ids: &[i64]) 
             None => v.add("observation_ids", "unknown"),
             Some((_, _, Some(_))) => v.add("observation_ids", "already_linked"),
             Some((author, unit, None)) => {
-                if author != actor.id && !covers_any(conn, actor, &[RoleKind::KeyExpert], &[unit])? {
+                if author != actor.id && !actor.covers(conn, &[RoleKind::KeyExpert], &[unit])? {
                     v.add("observation_ids", "not_allowed");
                 }
             }

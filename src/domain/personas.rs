@@ -1,8 +1,8 @@
 //! Customer personas and service paths (seed 000): ideas can be placed on a persona and a stage.
 
 use super::access::Actor;
-use super::directions::require_manager;
 use super::ideas::list::{self, IdeaFilter, IdeaSummary};
+use super::policy::catalog::{Catalog, require_edit};
 use super::validate::Validator;
 use super::{Context, events};
 use crate::db::AnyConnection;
@@ -54,7 +54,7 @@ fn check_persona(input: &PersonaInput) -> AppResult<(String, String)> {
 
 /// Adds a persona (managers and administrators).
 pub fn create_persona(ctx: &Context, actor: &Actor, input: &PersonaInput) -> AppResult<i64> {
-    require_manager(actor)?;
+    require_edit(actor, Catalog::Persona)?;
     let (name, description) = check_persona(input)?;
     ctx.db.transaction(|conn| {
         let id = diesel::insert_into(personas::table)
@@ -79,7 +79,7 @@ pub fn create_persona(ctx: &Context, actor: &Actor, input: &PersonaInput) -> App
 
 /// Changes a persona (managers and administrators).
 pub fn update_persona(ctx: &Context, actor: &Actor, id: i64, input: &PersonaInput) -> AppResult<()> {
-    require_manager(actor)?;
+    require_edit(actor, Catalog::Persona)?;
     let (name, description) = check_persona(input)?;
     ctx.db.transaction(|conn| {
         let n = diesel::update(personas::table.find(id))
@@ -234,7 +234,7 @@ fn write_stages(conn: &mut AnyConnection, path: i64, names: &[String]) -> AppRes
 
 /// Adds a service path (managers and administrators).
 pub fn create_path(ctx: &Context, actor: &Actor, input: &ServicePathInput) -> AppResult<i64> {
-    require_manager(actor)?;
+    require_edit(actor, Catalog::ServicePath)?;
     let (name, description, stages) = check_path(input)?;
     ctx.db.transaction(|conn| {
         let id = diesel::insert_into(service_paths::table)
@@ -260,7 +260,7 @@ pub fn create_path(ctx: &Context, actor: &Actor, input: &ServicePathInput) -> Ap
 
 /// Changes a service path (managers and administrators).
 pub fn update_path(ctx: &Context, actor: &Actor, id: i64, input: &ServicePathInput) -> AppResult<()> {
-    require_manager(actor)?;
+    require_edit(actor, Catalog::ServicePath)?;
     let (name, description, stages) = check_path(input)?;
     ctx.db.transaction(|conn| {
         let n = diesel::update(service_paths::table.find(id))

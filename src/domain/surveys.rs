@@ -205,7 +205,7 @@ fn view(conn: &mut AnyConnection, actor: &Actor, r: SurveyRow) -> AppResult<Surv
 /// Opens a survey (managers, within their scope); every statement and unit starts at zero.
 pub fn create(ctx: &Context, actor: &Actor, input: &SurveyInput) -> AppResult<i64> {
     let scope = Scope::of(actor)?;
-    if actor.kind != PersonKind::Employee && !actor.is_admin() {
+    if !super::policy::capabilities(actor).open_surveys {
         return Err(AppError::Forbidden);
     }
     let mut v = Validator::new();

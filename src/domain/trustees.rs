@@ -101,14 +101,14 @@ const LIST_SIZE: i64 = 20;
 /// "My municipality": for each municipality the trustee represents, its units' ideas,
 /// experiments and results, and its directions. Trustees only.
 pub fn my_municipalities(ctx: &Context, actor: &Actor) -> AppResult<Vec<MunicipalityView>> {
-    if actor.kind != PersonKind::Trustee {
+    if !super::policy::capabilities(actor).my_municipality {
         return Err(AppError::Forbidden);
     }
     let represented = {
         let mut conn = ctx.db.read()?;
         municipalities_of(&mut conn, actor.id)?
     };
-    let all_directions = directions::list(ctx, None)?;
+    let all_directions = directions::list(ctx, actor, None)?;
     let mut out = Vec::with_capacity(represented.len());
     for m in represented {
         let ideas = idea_list::list(

@@ -8,6 +8,7 @@ use crate::domain::campaigns::{self, AUDIENCES, Campaign};
 use crate::domain::directions::{self, Direction};
 use crate::domain::ideas::list::{self, IdeaFilter, IdeaSummary};
 use crate::domain::municipalities::{self, Municipality};
+use crate::domain::policy::catalog::{Catalog, permissions};
 use crate::error::AppError;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
@@ -32,11 +33,12 @@ struct DirectionsPage {
 }
 
 async fn directions_page(p: PageCtx, ctx: &web::Data<Context>, form: FormState) -> Result<HttpResponse, AppError> {
-    let manager = directions::require_manager(p.actor()?).is_ok();
-    if !p.actor()?.is_staff() {
-        return Err(AppError::Forbidden);
-    }
-    let (list, municipalities) = with_ctx(ctx, |c| Ok((directions::list(c, None)?, municipalities::list(c)?))).await?;
+    let actor = p.actor()?.clone();
+    let manager = permissions(&actor, Catalog::Direction).create;
+    let (list, municipalities) = with_ctx(ctx, move |c| {
+        Ok((directions::list(c, &actor, None)?, municipalities::list(c)?))
+    })
+    .await?;
     let invalid = !form.errors.is_empty();
     let page = DirectionsPage {
         p,
@@ -91,10 +93,10 @@ async fn direction_show(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>)
             limit: Some(100),
             ..Default::default()
         };
-        Ok((directions::get(c, id)?, list::list(c, &actor, &filter)?.items))
+        Ok((directions::get(c, &actor, id)?, list::list(c, &actor, &filter)?.items))
     })
     .await?;
-    let manager = directions::require_manager(p.actor()?).is_ok();
+    let manager = permissions(p.actor()?, Catalog::Direction).edit;
     render(&DirectionPage {
         p,
         direction,
@@ -120,8 +122,9 @@ impl CampaignsPage {
 }
 
 async fn campaigns_page(p: PageCtx, ctx: &web::Data<Context>, form: FormState) -> Result<HttpResponse, AppError> {
-    let manager = directions::require_manager(p.actor()?).is_ok();
-    let (list, directions) = with_ctx(ctx, |c| Ok((campaigns::list(c)?, directions::list(c, None)?))).await?;
+    let actor = p.actor()?.clone();
+    let manager = permissions(&actor, Catalog::Campaign).create;
+    let (list, directions) = with_ctx(ctx, move |c| Ok((campaigns::list(c)?, directions::choices(c, &actor)?))).await?;
     let invalid = !form.errors.is_empty();
     let page = CampaignsPage {
         p,
@@ -184,7 +187,7 @@ async fn campaign_show(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) 
         Ok((campaigns::get(c, id)?, list::list(c, &actor, &filter)?.items))
     })
     .await?;
-    let manager = directions::require_manager(p.actor()?).is_ok();
+    let manager = permissions(p.actor()?, Catalog::Campaign).edit;
     render(&CampaignPage {
         p,
         campaign,

@@ -5,9 +5,10 @@ use super::{FormState, PageCtx, opt_id, render, render_invalid, see_other, with_
 use crate::auth::csrf::CsrfForm;
 use crate::domain::Context;
 use crate::domain::campaigns::{self, AUDIENCES, CampaignInput};
-use crate::domain::directions::{self, Direction, DirectionInput, require_manager};
+use crate::domain::directions::{self, Direction, DirectionInput};
 use crate::domain::municipalities::{self, Municipality};
 use crate::domain::personas::{self, PersonaInput, ServicePathInput};
+use crate::domain::policy::catalog::{Catalog as Kind, require_edit};
 use crate::error::AppError;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
@@ -27,15 +28,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(path_create)
         .service(path_edit)
         .service(path_update);
-}
-
-/// Which form the page shows.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
-    Direction,
-    Campaign,
-    Persona,
-    ServicePath,
 }
 
 /// Where a form page posts, what it is called and where it leads back to.
@@ -77,12 +69,13 @@ async fn form_page(
     target: Target,
     form: FormState,
 ) -> Result<HttpResponse, AppError> {
-    require_manager(p.actor()?)?;
+    let actor = p.actor()?.clone();
     let kind = target.kind;
+    require_edit(&actor, kind)?;
     let (municipalities, directions) = with_ctx(ctx, move |c| {
         Ok(match kind {
             Kind::Direction => (municipalities::list(c)?, Vec::new()),
-            Kind::Campaign => (Vec::new(), directions::list(c, None)?),
+            Kind::Campaign => (Vec::new(), directions::list(c, &actor, None)?),
             Kind::Persona | Kind::ServicePath => (Vec::new(), Vec::new()),
         })
     })
@@ -274,9 +267,10 @@ impl PathFields {
 
 #[get("/directions/{id}/edit")]
 async fn direction_edit(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    require_manager(p.actor()?)?;
+    let actor = p.actor()?.clone();
+    require_edit(&actor, Kind::Direction)?;
     let id = id.into_inner();
-    let d = with_ctx(&ctx, move |c| directions::get(c, id)).await?;
+    let d = with_ctx(&ctx, move |c| directions::get(c, &actor, id)).await?;
     let form = FormState::with(&[
         ("name", &d.name),
         ("description", &d.description),
@@ -313,7 +307,7 @@ async fn direction_update(
 
 #[get("/campaigns/{id}/edit")]
 async fn campaign_edit(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    require_manager(p.actor()?)?;
+    require_edit(p.actor()?, Kind::Campaign)?;
     let id = id.into_inner();
     let c = with_ctx(&ctx, move |c| campaigns::get(c, id)).await?;
     let form = FormState::with(&[
@@ -372,7 +366,7 @@ async fn persona_create(
 
 #[get("/personas/{id}/edit")]
 async fn persona_edit(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    require_manager(p.actor()?)?;
+    require_edit(p.actor()?, Kind::Persona)?;
     let id = id.into_inner();
     let x = with_ctx(&ctx, move |c| personas::get_persona(c, id)).await?;
     let form = FormState::with(&[("name", &x.name), ("description", &x.description)]);
@@ -417,7 +411,7 @@ async fn path_create(
 
 #[get("/service-paths/{id}/edit")]
 async fn path_edit(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    require_manager(p.actor()?)?;
+    require_edit(p.actor()?, Kind::ServicePath)?;
     let id = id.into_inner();
     let path = with_ctx(&ctx, move |c| personas::get_path(c, id)).await?;
     let stages = path

@@ -284,7 +284,7 @@ async fn dashboard_page(p: PageCtx, ctx: web::Data<Context>, q: web::Query<Query
         Ok((
             figures,
             pickable_units(c, &scope)?,
-            directions::list(c, None)?,
+            directions::choices(c, &actor)?,
             municipalities::list(c)?,
             latest_survey(c, &actor)?,
         ))

@@ -64,6 +64,7 @@ pub async fn render_errors(
             org_name: String::new(),
             path,
             notice: None,
+            can: Default::default(),
         },
     };
     let page = ErrorPage {

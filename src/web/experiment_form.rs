@@ -88,7 +88,8 @@ async fn show(
     form: FormState,
     selected: Selected,
 ) -> Result<HttpResponse, AppError> {
-    let (tree, directions) = with_ctx(ctx, |c| Ok((units::tree(c)?, directions::list(c, None)?))).await?;
+    let reader = p.actor()?.clone();
+    let (tree, directions) = with_ctx(ctx, move |c| Ok((units::tree(c)?, directions::choices(c, &reader)?))).await?;
     let invalid = !form.errors.is_empty();
     let page = FormPage {
         p,

@@ -145,7 +145,8 @@ async fn list_page(p: PageCtx, ctx: web::Data<Context>, q: ListQuery, results: b
         items: Vec::new(),
         next_after: None,
     });
-    let (tree, directions) = with_ctx(&ctx, |c| Ok((units::tree(c)?, directions::list(c, None)?))).await?;
+    let reader = p.actor()?.clone();
+    let (tree, directions) = with_ctx(&ctx, move |c| Ok((units::tree(c)?, directions::choices(c, &reader)?))).await?;
     let invalid = !form.errors.is_empty();
     let page = ListPage {
         p,

@@ -141,7 +141,8 @@ async fn idea_list(p: PageCtx, ctx: web::Data<Context>, q: web::Query<ListQuery>
         items: Vec::new(),
         next_after: None,
     });
-    let (tree, directions) = with_ctx(&ctx, |c| Ok((units::tree(c)?, directions::list(c, None)?))).await?;
+    let reader = p.actor()?.clone();
+    let (tree, directions) = with_ctx(&ctx, move |c| Ok((units::tree(c)?, directions::choices(c, &reader)?))).await?;
     let invalid = !form.errors.is_empty();
     let page = ListPage {
         p,
@@ -195,10 +196,11 @@ async fn form_page(
     observation_ids: Vec<i64>,
 ) -> Result<HttpResponse, AppError> {
     let invalid = !form.errors.is_empty();
-    let (tree, directions, personas, paths) = with_ctx(ctx, |c| {
+    let reader = p.actor()?.clone();
+    let (tree, directions, personas, paths) = with_ctx(ctx, move |c| {
         Ok((
             units::tree(c)?,
-            directions::list(c, None)?,
+            directions::choices(c, &reader)?,
             personas::list_personas(c)?,
             personas::list_paths(c)?,
         ))
@@ -389,7 +391,7 @@ async fn idea_edit(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> R
     let actor = p.actor()?.clone();
     let id = id.into_inner();
     let idea = with_ctx(&ctx, move |c| ideas::get(c, &actor, id)).await?;
-    if !idea.can_edit {
+    if !idea.can.edit {
         return Err(AppError::Forbidden);
     }
     let tags = idea.tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" ");

@@ -30,6 +30,7 @@ use crate::auth::extract::{SESSION_COOKIE, SessionUser, context};
 use crate::domain::Context;
 use crate::domain::access::Actor;
 use crate::domain::accounts::SignedIn;
+use crate::domain::policy::{self, Capabilities};
 use crate::error::{AppError, FieldError};
 use crate::i18n::{LOCALE_COOKIE, Locale};
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
@@ -73,6 +74,8 @@ pub struct PageCtx {
     pub path: String,
     /// A one-off confirmation shown at the top of the page.
     pub notice: Option<String>,
+    /// What the signed-in person may do anywhere (nothing when signed out).
+    pub can: Capabilities,
 }
 
 impl PageCtx {
@@ -114,42 +117,6 @@ impl PageCtx {
     /// A date and time in the reader's convention.
     pub fn datetime(&self, at: &chrono::NaiveDateTime) -> String {
         self.locale.datetime(*at)
-    }
-
-    /// Whether the signed-in person is an administrator.
-    pub fn is_admin(&self) -> bool {
-        self.user.as_ref().is_some_and(Actor::is_admin)
-    }
-
-    /// Whether the signed-in person moderates anything (a key expert or an administrator).
-    pub fn moderates(&self) -> bool {
-        self.user.as_ref().is_some_and(|u| {
-            u.is_admin()
-                || u.roles
-                    .iter()
-                    .any(|r| r.role == crate::domain::access::RoleKind::KeyExpert)
-        })
-    }
-
-    /// Whether the signed-in person may start experiments.
-    pub fn may_start_experiments(&self) -> bool {
-        self.user
-            .as_ref()
-            .is_some_and(crate::domain::experiments::plan::may_create)
-    }
-
-    /// Whether the signed-in person reads the management dashboard.
-    pub fn reads_dashboard(&self) -> bool {
-        self.user
-            .as_ref()
-            .is_some_and(|u| crate::domain::scope::Scope::of(u).is_ok())
-    }
-
-    /// Whether the signed-in person has a review queue (a key expert).
-    pub fn has_review_queue(&self) -> bool {
-        self.user
-            .as_ref()
-            .is_some_and(crate::domain::experiments::review::has_queue)
     }
 
     /// Whether `l` is the page's language.
@@ -213,6 +180,7 @@ impl PageCtx {
         };
         Ok(PageCtx {
             locale,
+            can: user.as_ref().map(policy::capabilities).unwrap_or_default(),
             user,
             csrf: csrf::token_of(req),
             org_name,

@@ -3,6 +3,7 @@
 use super::{PageCtx, opt_id, render, with_ctx};
 use crate::domain::Context;
 use crate::domain::personas::{self, BoardColumn, Persona, ServicePath};
+use crate::domain::policy::catalog::{Catalog, permissions};
 use crate::domain::units::{self, UnitNode};
 use crate::error::AppError;
 use actix_web::{HttpResponse, get, web};
@@ -24,7 +25,7 @@ struct PathsPage {
 
 #[get("/service-paths")]
 async fn index(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
-    let manager = crate::domain::directions::require_manager(p.actor()?).is_ok();
+    let manager = permissions(p.actor()?, Catalog::ServicePath).edit;
     let (personas, paths) = with_ctx(&ctx, |c| Ok((personas::list_personas(c)?, personas::list_paths(c)?))).await?;
     render(&PathsPage {
         p,
@@ -67,7 +68,7 @@ async fn board(
     q: web::Query<BoardQuery>,
 ) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
-    let manager = crate::domain::directions::require_manager(&actor).is_ok();
+    let manager = permissions(&actor, Catalog::ServicePath).edit;
     let id = id.into_inner();
     let q = q.into_inner();
     let (persona, unit) = (opt_id(&q.persona)?, opt_id(&q.unit)?);

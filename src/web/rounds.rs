@@ -248,7 +248,7 @@ async fn results_show(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -
         Ok((rounds::get(c, &actor, id)?, rounds::results(c, &actor, id)?))
     })
     .await?;
-    let staff = p.actor()?.is_staff();
+    let staff = p.can.staff_pages;
     render(&ResultsPage {
         p,
         round,

@@ -20,12 +20,6 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(survey_results);
 }
 
-/// Whether the reader may open surveys (managers).
-fn may_open(p: &PageCtx) -> Result<bool, AppError> {
-    let actor = p.actor()?;
-    Ok(Scope::of(actor).is_ok() && (actor.is_admin() || actor.kind == crate::domain::access::PersonKind::Employee))
-}
-
 #[derive(Template)]
 #[template(path = "pages/surveys/list.html")]
 struct ListPage {
@@ -37,7 +31,7 @@ struct ListPage {
 #[get("/surveys")]
 async fn survey_list(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
-    let may_open = may_open(&p)?;
+    let may_open = p.can.open_surveys;
     let list = with_ctx(&ctx, move |c| surveys::list(c, &actor)).await?;
     render(&ListPage {
         p,
@@ -68,7 +62,7 @@ async fn form_page(p: PageCtx, ctx: &web::Data<Context>, form: FormState) -> Res
 
 #[get("/surveys/new")]
 async fn survey_new(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
-    if !may_open(&p)? {
+    if !p.can.open_surveys {
         return Err(AppError::Forbidden);
     }
     let today = crate::i18n::finnish_time(crate::db::now()).date();

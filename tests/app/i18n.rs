@@ -74,3 +74,66 @@ fn every_error_code_has_a_message() {
         assert!(fi.contains(&format!("field_error.{code}")), "field_error.{code}");
     }
 }
+
+/// Every `.rs` file under `src/`, with its text.
+fn sources() -> Vec<(std::path::PathBuf, String)> {
+    let mut out = Vec::new();
+    let mut stack = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(&path).unwrap();
+                out.push((path, text));
+            }
+        }
+    }
+    out
+}
+
+/// The string literal that starts `text` (after whitespace), if it does.
+fn literal(text: &str) -> Option<&str> {
+    let text = text.trim_start();
+    let rest = text.strip_prefix('"')?;
+    rest.split('"').next()
+}
+
+#[test]
+fn every_field_error_and_audit_word_the_code_raises_is_translated() {
+    let fi = keys(SOURCES[0].1);
+    let mut missing = BTreeSet::new();
+    for (path, text) in sources() {
+        // Field errors: v.add("field", "code") and AppError::field("field", "code").
+        for pattern in [".add(\"", "AppError::field(\""] {
+            for part in text.split(pattern).skip(1) {
+                let Some((_, rest)) = part.split_once(',') else {
+                    continue;
+                };
+                if let Some(code) = literal(rest) {
+                    let key = format!("field_error.{code}");
+                    if !fi.contains(&key) {
+                        missing.insert(format!("{}: {key}", path.display()));
+                    }
+                }
+            }
+        }
+        // Audit log: events::record(conn, actor, "verb", "object", …).
+        for part in text.split("events::record(").skip(1) {
+            let args: Vec<&str> = part.splitn(5, ',').collect();
+            if args.len() < 4 {
+                continue;
+            }
+            for (section, arg) in [("verb", args[2]), ("object", args[3])] {
+                if let Some(word) = literal(arg) {
+                    let key = format!("{section}.{word}");
+                    if !fi.contains(&key) {
+                        missing.insert(format!("{}: {key}", path.display()));
+                    }
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "untranslated: {missing:?}");
+}

@@ -30,7 +30,7 @@ fn anyone_submits_and_staff_see_everything_customers_only_their_own() {
     assert_eq!(staff_idea["status"], "new");
     assert_eq!(staff_idea["tags"], json!(["arki", "kokeilevakunta"]));
     assert_eq!(staff_idea["following"], true, "the author follows their idea");
-    assert_eq!(staff_idea["can_edit"], true);
+    assert_eq!(staff_idea["can"]["edit"], true);
     let customer_idea = submit(&app, &customer, idea_body("Asiakkaan oma idea kotihoitoon", kotihoito));
     submit(&app, &trustee, idea_body("Luottamushenkilön idea", kotihoito));
 
@@ -634,8 +634,8 @@ fn permission_matrix_of_idea_actions() {
         (EMPLOYEE, true, true, false, true, false),
         (TRUSTEE, true, true, false, false, false),
         (KEY_EXPERT, true, true, true, false, true),
-        (UNIT_MANAGER, true, true, true, false, false),
-        (MANAGER, true, true, true, false, false),
+        (UNIT_MANAGER, true, true, true, false, true),
+        (MANAGER, true, true, true, false, true),
         (ADMIN, true, true, false, false, true),
     ];
     for (who, sees, engages, moves, edits, moderates) in matrix {

@@ -21,6 +21,7 @@ mod moderation;
 mod observations;
 mod panels;
 mod panels_web;
+mod policy;
 mod rounds;
 mod setup;
 mod surveys;

@@ -271,3 +271,80 @@ fn fifty_members_voting_at_the_same_moment_give_exact_counts() {
     );
     assert_eq!([count(ideas[3], "worst"), count(ideas[4], "worst")], [25, 25]);
 }
+
+#[test]
+fn an_idea_hidden_by_moderation_leaves_the_ballot_the_results_and_the_csv() {
+    let app = TestApp::with_demo();
+    let panel_id = panel(&app);
+    add_member(&app, panel_id, CUSTOMER);
+    let member = app.token(CUSTOMER);
+    let coordinator = app.token(UNIT_MANAGER);
+    let ideas: Vec<i64> = ["Aamukahvi yhdessä", "Sopimaton ehdotus", "Kauppakassipalvelu"]
+        .iter()
+        .map(|t| employee_idea(&app, t))
+        .collect();
+    let round = create_round(&app, panel_id, round_body("Syksyn valinta", &ideas, -1, 60, json!({})));
+    assert_eq!(vote(&app, &member, round, &[ideas[1]], &[ideas[0]]).status, 204);
+
+    let hide = json!({"object_type": "idea", "object_id": ideas[1], "hidden": true, "reason": "Asiaton"});
+    let res = app.api(
+        "POST",
+        "/api/v1/reports/decisions",
+        Some(&app.token(KEY_EXPERT)),
+        Some(hide),
+    );
+    assert_eq!(res.status, 204, "{}", res.body);
+
+    // Members no longer see it on the ballot, in the API or on the page, and cannot vote for it.
+    let shown = app
+        .api("GET", &format!("/api/v1/rounds/{round}"), Some(&member), None)
+        .json();
+    let on_ballot: Vec<i64> = shown["ideas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(on_ballot, [ideas[0], ideas[2]]);
+    let page = app.signed_in(CUSTOMER).get(&format!("/rounds/{round}"));
+    assert_eq!(page.status, 200);
+    assert!(
+        !page.body.contains("Sopimaton ehdotus"),
+        "the hidden idea's title on the ballot"
+    );
+    let again = vote(&app, &member, round, &[ideas[1]], &[]);
+    assert_eq!(again.status, 422);
+    assert_eq!(again.error_fields(), ["best"]);
+
+    // Results and the CSV leave it out and say how many marks went with it.
+    let results = app
+        .api(
+            "GET",
+            &format!("/api/v1/rounds/{round}/results"),
+            Some(&coordinator),
+            None,
+        )
+        .json();
+    let ranked: Vec<i64> = results["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["idea_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ranked, [ideas[2], ideas[0]]);
+    assert_eq!(results["withdrawn_marks"], 1);
+    let csv = app.api(
+        "GET",
+        &format!("/api/v1/rounds/{round}/results?format=csv"),
+        Some(&coordinator),
+        None,
+    );
+    assert_eq!(csv.status, 200);
+    assert!(!csv.body.contains("Sopimaton ehdotus"), "{}", csv.body);
+    let page = app.signed_in(UNIT_MANAGER).get(&format!("/rounds/{round}/results"));
+    assert!(!page.body.contains("Sopimaton ehdotus"));
+    assert!(
+        page.body.contains("poistui 1 merkintää"),
+        "the withdrawn marks are told"
+    );
+}

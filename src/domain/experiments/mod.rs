@@ -8,7 +8,6 @@ pub mod results;
 pub mod review;
 
 use super::access::{Actor, RoleKind};
-use super::ideas::covers_any;
 use super::people::UnitRef;
 use crate::db::AnyConnection;
 use crate::db::schema::{
@@ -114,8 +113,8 @@ pub fn standing(conn: &mut AnyConnection, actor: &Actor, e: &ExperimentRow) -> A
     Ok(Standing {
         member,
         owner,
-        key_expert: covers_any(conn, actor, &[RoleKind::KeyExpert], &[e.unit_id])?,
-        manager: actor.is_admin() || covers_any(conn, actor, &[RoleKind::Manager], &[e.unit_id])?,
+        key_expert: actor.covers(conn, &[RoleKind::KeyExpert], &[e.unit_id])?,
+        manager: actor.is_admin() || actor.covers(conn, &[RoleKind::Manager], &[e.unit_id])?,
     })
 }
 

@@ -237,7 +237,7 @@ fn write_plan(conn: &mut AnyConnection, id: i64, owner: i64, input: &ExperimentI
 
 /// Whether the actor may start experiments: employees do (customers and trustees do not).
 pub fn may_create(actor: &Actor) -> bool {
-    actor.kind == crate::domain::access::PersonKind::Employee
+    crate::domain::policy::capabilities(actor).start_experiments
 }
 
 /// Starts a draft (employees). The creator owns it.

@@ -6,7 +6,6 @@ use crate::db::AnyConnection;
 use crate::db::backend;
 use crate::db::schema::{adoptions, experiment_log, indicators, people, result_reports, units};
 use crate::domain::access::{Actor, RoleKind};
-use crate::domain::ideas::covers_any;
 use crate::domain::validate::Validator;
 use crate::domain::{Context, events};
 use crate::error::{AppError, AppResult};
@@ -340,7 +339,7 @@ pub fn record_adoption(ctx: &Context, actor: &Actor, id: i64, input: &AdoptionIn
         }
         v.finish()?;
         let may =
-            actor.is_admin() || covers_any(conn, actor, &[RoleKind::KeyExpert, RoleKind::Manager], &[input.unit_id])?;
+            actor.is_admin() || actor.covers(conn, &[RoleKind::KeyExpert, RoleKind::Manager], &[input.unit_id])?;
         if !may {
             return Err(AppError::Forbidden);
         }

@@ -274,5 +274,5 @@ pub fn queue(ctx: &Context, actor: &Actor) -> AppResult<Vec<QueueItem>> {
 
 /// Whether the person is a key expert anywhere (has a review queue).
 pub fn has_queue(actor: &Actor) -> bool {
-    actor.roles.iter().any(|r| r.role == RoleKind::KeyExpert)
+    crate::domain::policy::capabilities(actor).review
 }

@@ -1,18 +1,19 @@
 //! Supports, following and comments (one level of replies, editable for 15 minutes).
 
-use super::{load_visible, moderates, touch};
+use super::{load_readable, load_visible, touch};
 use crate::db::schema::{comments, idea_followers, idea_supports, ideas, people};
 use crate::db::{AnyConnection, backend};
-use crate::domain::access::{Actor, PersonKind};
+use crate::domain::access::Actor;
+use crate::domain::policy::comments::{self as policy, Permissions as CommentPermissions};
+use crate::domain::policy::ideas::Permissions as IdeaPermissions;
 use crate::domain::validate::Validator;
 use crate::domain::{Context, events};
 use crate::error::{AppError, AppResult};
-use chrono::{Duration, NaiveDateTime};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-/// How long a comment stays editable.
-pub const EDIT_WINDOW_MINUTES: i64 = 15;
+pub use policy::EDIT_WINDOW_MINUTES;
 /// The longest comment.
 pub const MAX_COMMENT: usize = 5_000;
 
@@ -99,7 +100,8 @@ pub fn set_following(ctx: &Context, actor: &Actor, id: i64, follow: bool) -> App
     })
 }
 
-/// A comment as shown; a deleted one keeps its place with an empty body.
+/// A comment as shown; a deleted one keeps its place with an empty body, and a hidden one
+/// that the caller may not read keeps its place (empty, nameless) for its replies.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CommentView {
     pub id: i64,
@@ -109,12 +111,14 @@ pub struct CommentView {
     pub author_kind: String,
     pub body: String,
     pub deleted: bool,
+    /// Hidden by a moderator.
+    pub hidden: bool,
+    /// Why it was hidden (shown to moderators).
+    pub hidden_reason: Option<String>,
     pub created_at: NaiveDateTime,
     pub edited_at: Option<NaiveDateTime>,
-    /// Whether the caller may still edit it.
-    pub can_edit: bool,
-    /// Whether the caller may delete it.
-    pub can_delete: bool,
+    /// What the caller may do with it now.
+    pub can: CommentPermissions,
     #[schema(no_recursion)]
     pub replies: Vec<CommentView>,
 }
@@ -127,26 +131,35 @@ type CommentRow = (
     String,
     String,
     bool,
+    bool,
+    Option<String>,
     NaiveDateTime,
     Option<NaiveDateTime>,
 );
 
-/// The comments of an idea, threaded, oldest first; hidden ones only for moderators.
+/// The comments of an idea, threaded, oldest first, as the caller may see them.
 pub fn list_comments(ctx: &Context, actor: &Actor, idea_id: i64) -> AppResult<Vec<CommentView>> {
     let mut conn = ctx.db.read()?;
-    load_visible(&mut conn, actor, idea_id)?;
-    let moderator = moderates(&mut conn, actor, idea_id)?;
-    comments_of(&mut conn, actor, idea_id, moderator)
+    let (_, can) = load_readable(&mut conn, actor, idea_id)?;
+    comments_of(&mut conn, actor, idea_id, &can)
 }
 
-/// The comments of an idea already checked visible; `moderator` also sees hidden ones.
+/// How many comments with a readable body the threads hold (what the caller's count says).
+pub fn count_readable(comments: &[CommentView]) -> i32 {
+    comments
+        .iter()
+        .map(|c| i32::from(c.can.read && !c.deleted) + count_readable(&c.replies))
+        .sum()
+}
+
+/// The comments of an idea already checked readable, with what `idea` lets the caller do.
 pub fn comments_of(
     conn: &mut AnyConnection,
     actor: &Actor,
     idea_id: i64,
-    moderator: bool,
+    idea: &IdeaPermissions,
 ) -> AppResult<Vec<CommentView>> {
-    let mut q = comments::table
+    let rows: Vec<CommentRow> = comments::table
         .inner_join(people::table)
         .filter(comments::idea_id.eq(idea_id))
         .order(comments::id)
@@ -158,31 +171,40 @@ pub fn comments_of(
             people::kind,
             comments::body,
             comments::deleted,
+            comments::hidden,
+            comments::hidden_reason,
             comments::created_at,
             comments::edited_at,
         ))
-        .into_boxed();
-    if !moderator {
-        q = q.filter(comments::hidden.eq(false));
-    }
-    let rows: Vec<CommentRow> = q.load(conn)?;
+        .load(conn)?;
     let now = crate::db::now();
     let mut top: Vec<CommentView> = Vec::new();
     let mut replies: Vec<CommentView> = Vec::new();
-    for (id, parent_id, author_id, name, kind, body, deleted, created_at, edited_at) in rows {
+    for (id, parent_id, author_id, name, kind, body, deleted, hidden, hidden_reason, created_at, edited_at) in rows {
         let own = author_id == actor.id;
-        let show_name = kind != PersonKind::Customer.as_str() || actor.is_staff() || own;
+        let standing = policy::Standing {
+            author: own,
+            moderator: idea.moderate,
+        };
+        let state = policy::State {
+            hidden,
+            deleted,
+            created_at,
+            idea_open: idea.comment,
+        };
+        let can = policy::permissions(&standing, state, now);
         let view = CommentView {
             id,
             parent_id,
-            author_name: show_name.then_some(name),
-            author_kind: kind,
-            body: if deleted { String::new() } else { body },
+            author_name: (can.read && super::super::policy::shows_name(actor, &kind, own)).then_some(name),
+            author_kind: if can.read { kind } else { String::new() },
+            body: if deleted || !can.read { String::new() } else { body },
             deleted,
+            hidden,
+            hidden_reason: hidden_reason.filter(|_| standing.moderator),
             created_at,
             edited_at,
-            can_edit: own && !deleted && now - created_at < Duration::minutes(EDIT_WINDOW_MINUTES),
-            can_delete: (own || moderator) && !deleted,
+            can,
             replies: Vec::new(),
         };
         if parent_id.is_some() {
@@ -191,11 +213,13 @@ pub fn comments_of(
             top.push(view)
         }
     }
-    for r in replies {
+    for r in replies.into_iter().filter(|r| r.can.read) {
         if let Some(parent) = top.iter_mut().find(|c| Some(c.id) == r.parent_id) {
             parent.replies.push(r);
         }
     }
+    // A hidden comment the caller may not read stays only as the place of its replies.
+    top.retain(|c| c.can.read || !c.replies.is_empty());
     Ok(top)
 }
 
@@ -267,13 +291,41 @@ pub fn add_comment(ctx: &Context, actor: &Actor, idea_id: i64, input: &CommentIn
     })
 }
 
-fn own_comment(conn: &mut AnyConnection, idea_id: i64, comment_id: i64) -> AppResult<(i64, NaiveDateTime, bool)> {
-    Ok(comments::table
+/// A comment's author and whether it is deleted, with what the actor may do to it; a comment
+/// the actor may not read is 404.
+fn comment_access(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    idea_id: i64,
+    comment_id: i64,
+) -> AppResult<(i64, bool, CommentPermissions)> {
+    let (_, idea) = load_readable(conn, actor, idea_id)?;
+    let (author, created_at, deleted, hidden) = comments::table
         .filter(comments::id.eq(comment_id))
         .filter(comments::idea_id.eq(idea_id))
-        .filter(comments::hidden.eq(false))
-        .select((comments::author_id, comments::created_at, comments::deleted))
-        .first(conn)?)
+        .select((
+            comments::author_id,
+            comments::created_at,
+            comments::deleted,
+            comments::hidden,
+        ))
+        .first::<(i64, NaiveDateTime, bool, bool)>(conn)?;
+    let standing = policy::Standing {
+        author: author == actor.id,
+        moderator: idea.moderate,
+    };
+    let state = policy::State {
+        hidden,
+        deleted,
+        created_at,
+        idea_open: idea.comment,
+    };
+    let can = policy::permissions(&standing, state, crate::db::now());
+    if can.read {
+        Ok((author, deleted, can))
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 /// Edits a comment: its author, within 15 minutes of writing it.
@@ -282,12 +334,11 @@ pub fn edit_comment(ctx: &Context, actor: &Actor, idea_id: i64, comment_id: i64,
     let body = v.text("body", body, 1, MAX_COMMENT);
     v.finish()?;
     ctx.db.transaction(|conn| {
-        load_visible(conn, actor, idea_id)?;
-        let (author, created_at, deleted) = own_comment(conn, idea_id, comment_id)?;
+        let (author, _, can) = comment_access(conn, actor, idea_id, comment_id)?;
         if author != actor.id {
             return Err(AppError::Forbidden);
         }
-        if deleted || crate::db::now() - created_at >= Duration::minutes(EDIT_WINDOW_MINUTES) {
+        if !can.edit {
             return Err(AppError::conflict(
                 "edit_window_closed",
                 "comments can be edited for 15 minutes",
@@ -311,13 +362,12 @@ pub fn edit_comment(ctx: &Context, actor: &Actor, idea_id: i64, comment_id: i64,
 /// Deletes a comment (its author or a moderator); it leaves "removed" in its place.
 pub fn delete_comment(ctx: &Context, actor: &Actor, idea_id: i64, comment_id: i64) -> AppResult<()> {
     ctx.db.transaction(|conn| {
-        load_visible(conn, actor, idea_id)?;
-        let (author, _, deleted) = own_comment(conn, idea_id, comment_id)?;
-        if author != actor.id && !moderates(conn, actor, idea_id)? {
-            return Err(AppError::Forbidden);
-        }
+        let (_, deleted, can) = comment_access(conn, actor, idea_id, comment_id)?;
         if deleted {
             return Ok(());
+        }
+        if !can.delete {
+            return Err(AppError::Forbidden);
         }
         diesel::update(comments::table.find(comment_id))
             .set((comments::deleted.eq(true), comments::body.eq("")))

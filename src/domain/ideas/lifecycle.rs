@@ -1,10 +1,10 @@
 //! An idea's lifecycle: new → in discussion → selected for experiment → in experiment →
 //! implemented | not pursued (reason required) | merged into another idea.
 
-use super::{IdeaRow, covers_any, load_visible};
+use super::{load_readable, load_visible};
 use crate::db::AnyConnection;
 use crate::db::schema::{idea_followers, idea_supports, ideas};
-use crate::domain::access::{Actor, RoleKind};
+use crate::domain::access::Actor;
 use crate::domain::validate::Validator;
 use crate::domain::{Context, events};
 use crate::error::{AppError, AppResult};
@@ -68,11 +68,6 @@ impl IdeaStatus {
     }
 }
 
-/// Key experts of the idea's units (or their ancestors) and managers move ideas.
-pub fn may_move(conn: &mut AnyConnection, actor: &Actor, unit_ids: &[i64]) -> AppResult<bool> {
-    covers_any(conn, actor, &[RoleKind::KeyExpert, RoleKind::Manager], unit_ids)
-}
-
 /// A requested move.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -89,9 +84,8 @@ pub struct StatusChange {
 /// Moves an idea; an illegal move is a conflict naming the possible ones.
 pub fn change_status(ctx: &Context, actor: &Actor, id: i64, change: &StatusChange) -> AppResult<()> {
     ctx.db.transaction(|conn| {
-        let idea: IdeaRow = load_visible(conn, actor, id)?;
-        let units = super::unit_ids(conn, id)?;
-        if !may_move(conn, actor, &units)? {
+        let (idea, can) = load_readable(conn, actor, id)?;
+        if !can.move_status {
             return Err(AppError::Forbidden);
         }
         let current = IdeaStatus::parse(&idea.status).unwrap_or(IdeaStatus::New);
@@ -160,9 +154,8 @@ pub fn change_status(ctx: &Context, actor: &Actor, id: i64, change: &StatusChang
 /// the same people who move an idea decide. Unchanged state is not an event.
 pub fn set_published(ctx: &Context, actor: &Actor, id: i64, published: bool) -> AppResult<()> {
     ctx.db.transaction(|conn| {
-        let idea: IdeaRow = load_visible(conn, actor, id)?;
-        let units = super::unit_ids(conn, id)?;
-        if !may_move(conn, actor, &units)? {
+        let (idea, can) = load_readable(conn, actor, id)?;
+        if !can.publish {
             return Err(AppError::Forbidden);
         }
         if idea.published == published {

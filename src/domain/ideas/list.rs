@@ -128,12 +128,9 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &IdeaFilter) -> AppResult<Idea
             ideas::created_at,
             ideas::last_activity_at,
         ))
-        .filter(ideas::hidden.eq(false))
+        .filter(crate::domain::policy::ideas::listed(&mut conn, actor)?)
         .limit(limit + 1)
         .into_boxed();
-    if !actor.is_staff() {
-        q = q.filter(ideas::author_id.eq(actor.id).or(ideas::published.eq(true)));
-    }
     if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let ids = backend::search_ideas(&mut conn, text)?;
         q = q.filter(ideas::id.eq_any(ids));
@@ -307,8 +304,7 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &IdeaFilter) -> AppResult<Idea
                 created_at,
                 last_activity_at,
             )| {
-                let show_name =
-                    author_kind != PersonKind::Customer.as_str() || actor.is_staff() || author_id == actor.id;
+                let show_name = crate::domain::policy::shows_name(actor, &author_kind, author_id == actor.id);
                 IdeaSummary {
                     id,
                     title,

@@ -4,10 +4,10 @@ pub mod engagement;
 pub mod lifecycle;
 pub mod list;
 
-use super::access::{Actor, PersonKind, RoleKind};
+use super::access::{Actor, PersonKind};
 use super::people::UnitRef;
 use super::validate::Validator;
-use super::{Context, events, units};
+use super::{Context, events};
 use crate::db::schema::{
     campaigns, directions, idea_directions, idea_followers, idea_supports, idea_tags, idea_units, ideas, people,
     personas, service_path_stages, units as units_t,
@@ -18,6 +18,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
+pub use super::policy::ideas::Permissions;
+use super::policy::ideas::{self as policy, Standing};
 pub use lifecycle::IdeaStatus;
 
 /// The longest title.
@@ -52,6 +54,18 @@ pub struct IdeaRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub last_activity_at: NaiveDateTime,
+    pub hidden_reason: Option<String>,
+}
+
+impl IdeaRow {
+    /// What of its state the policy depends on.
+    pub fn state(&self) -> policy::State {
+        policy::State {
+            hidden: self.hidden,
+            published: self.published,
+            new: self.status == IdeaStatus::New.as_str(),
+        }
+    }
 }
 
 /// A reference to a direction.
@@ -80,7 +94,10 @@ pub struct IdeaView {
     pub stage_id: Option<i64>,
     pub published: bool,
     pub hidden: bool,
+    /// Why a moderator hid it (shown to its moderators).
+    pub hidden_reason: Option<String>,
     pub support_count: i32,
+    /// The comments the caller can read.
     pub comment_count: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -91,14 +108,10 @@ pub struct IdeaView {
     pub supported: bool,
     /// Whether the caller follows it.
     pub following: bool,
-    /// Whether the caller may edit it (the author, while it is new).
-    pub can_edit: bool,
     /// The statuses the caller may move it to.
     pub next_statuses: Vec<IdeaStatus>,
-    /// Whether the caller may publish it to customers or withdraw the publication.
-    pub can_publish: bool,
-    /// Whether the caller may hide or restore it and its comments.
-    pub can_moderate: bool,
+    /// What the caller may do now.
+    pub can: Permissions,
     /// Submission and every status change, oldest first.
     pub history: Vec<StatusEntry>,
     /// The observations behind it (shown to staff).
@@ -382,70 +395,61 @@ pub fn unit_ids(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<i64>> {
         .load(conn)?)
 }
 
-/// Whether the actor holds `roles` over any of the units (their subtree roles included).
-pub fn covers_any(conn: &mut AnyConnection, actor: &Actor, roles: &[RoleKind], unit_ids: &[i64]) -> AppResult<bool> {
-    let held: Vec<&super::access::Role> = actor.roles.iter().filter(|r| roles.contains(&r.role)).collect();
-    // Most people hold none of these roles: no need to ask the database.
-    if held.is_empty() || unit_ids.is_empty() {
-        return Ok(false);
-    }
-    if held.iter().any(|r| r.unit_id.is_none()) {
-        return Ok(true);
-    }
-    let parents = units::parents(conn)?;
-    Ok(unit_ids.iter().any(|u| {
-        let lineage = units::lineage_in(&parents, *u);
-        held.iter()
-            .any(|r| r.unit_id.is_some_and(|scope| lineage.contains(&scope)))
-    }))
+/// The actor's standing towards an idea and what it lets them do now.
+pub fn access(conn: &mut AnyConnection, actor: &Actor, idea: &IdeaRow) -> AppResult<(Standing, Permissions)> {
+    let units = unit_ids(conn, idea.id)?;
+    let s = policy::standing(conn, actor, idea.id, idea.author_id, &units)?;
+    Ok((s, policy::permissions(&s, idea.state())))
 }
 
-/// Whether the actor moderates the idea: a key expert of its units, or an administrator.
+/// Whether the actor moderates the idea (hides and restores it and its comments).
 pub fn moderates(conn: &mut AnyConnection, actor: &Actor, idea_id: i64) -> AppResult<bool> {
-    if actor.is_admin() {
-        return Ok(true);
-    }
-    let units = unit_ids(conn, idea_id)?;
-    covers_any(conn, actor, &[RoleKind::KeyExpert], &units)
+    let idea = ideas::table.find(idea_id).select(IdeaRow::as_select()).first(conn)?;
+    Ok(access(conn, actor, &idea)?.1.moderate)
 }
 
-/// Loads an idea the actor may see; anything else is 404, so its existence does not leak.
-pub fn load_visible(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppResult<IdeaRow> {
+/// Loads an idea the actor may read, with what they may do to it; anything else is 404, so
+/// its existence does not leak.
+pub fn load_readable(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppResult<(IdeaRow, Permissions)> {
     let idea = ideas::table.find(id).select(IdeaRow::as_select()).first(conn)?;
-    let own = idea.author_id == actor.id;
-    let visible = if idea.hidden {
-        own || moderates(conn, actor, id)?
+    let (_, can) = access(conn, actor, &idea)?;
+    if can.read {
+        Ok((idea, can))
     } else {
-        own || actor.is_staff()
-            || idea.published
-            || super::panels::shares::shared_with(conn, actor.id, super::panels::shares::ItemType::Idea, id)?
-    };
-    if visible { Ok(idea) } else { Err(AppError::NotFound) }
+        Err(AppError::NotFound)
+    }
+}
+
+/// Loads an idea the actor may read; anything else is 404.
+pub fn load_visible(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppResult<IdeaRow> {
+    Ok(load_readable(conn, actor, id)?.0)
 }
 
 /// One idea with everything its page shows.
 pub fn get(ctx: &Context, actor: &Actor, id: i64) -> AppResult<IdeaView> {
     let mut conn = ctx.db.read()?;
-    let idea = load_visible(&mut conn, actor, id)?;
-    view(&mut conn, actor, idea)
+    let (idea, can) = load_readable(&mut conn, actor, id)?;
+    view(&mut conn, actor, idea, can)
 }
 
 /// One idea and its comments, read on one connection (the idea's page).
 pub fn get_with_comments(ctx: &Context, actor: &Actor, id: i64) -> AppResult<(IdeaView, Vec<engagement::CommentView>)> {
     let mut conn = ctx.db.read()?;
-    let idea = load_visible(&mut conn, actor, id)?;
-    let view = view(&mut conn, actor, idea)?;
-    let comments = engagement::comments_of(&mut conn, actor, id, view.can_moderate)?;
+    let (idea, can) = load_readable(&mut conn, actor, id)?;
+    let mut view = view(&mut conn, actor, idea, can)?;
+    let comments = engagement::comments_of(&mut conn, actor, id, &can)?;
+    // The count says what this reader sees.
+    view.comment_count = engagement::count_readable(&comments);
     Ok((view, comments))
 }
 
-fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow) -> AppResult<IdeaView> {
+fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow, can: Permissions) -> AppResult<IdeaView> {
     let id = idea.id;
     let author_name = people::table
         .find(idea.author_id)
         .select(people::name)
         .first::<String>(conn)?;
-    let show_name = idea.author_kind != PersonKind::Customer.as_str() || actor.is_staff() || idea.author_id == actor.id;
+    let show_name = super::policy::shows_name(actor, &idea.author_kind, idea.author_id == actor.id);
     let units = idea_units::table
         .inner_join(units_t::table)
         .filter(idea_units::idea_id.eq(id))
@@ -482,9 +486,11 @@ fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow) -> AppResult<Ide
         .get_result::<i64>(conn)?
         > 0;
     let status = IdeaStatus::parse(&idea.status).unwrap_or(IdeaStatus::New);
-    let unit_ids: Vec<i64> = units.iter().map(|u| u.id).collect();
-    let movable = lifecycle::may_move(conn, actor, &unit_ids)?;
-    let next_statuses = if movable { status.next().to_vec() } else { Vec::new() };
+    let next_statuses = if can.move_status {
+        status.next().to_vec()
+    } else {
+        Vec::new()
+    };
     Ok(IdeaView {
         id,
         title: idea.title,
@@ -500,20 +506,19 @@ fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow) -> AppResult<Ide
         stage_id: idea.stage_id,
         published: idea.published,
         hidden: idea.hidden,
+        hidden_reason: idea.hidden_reason.filter(|_| can.moderate),
         support_count: idea.support_count,
         comment_count: idea.comment_count,
         created_at: idea.created_at,
         updated_at: idea.updated_at,
-        can_edit: idea.author_id == actor.id && status == IdeaStatus::New,
         units,
         directions,
         tags,
         supported,
         following,
         next_statuses,
-        can_publish: movable,
         history: history(conn, actor, id)?,
-        can_moderate: actor.is_admin() || covers_any(conn, actor, &[RoleKind::KeyExpert], &unit_ids)?,
+        can,
         observations: if actor.is_staff() {
             super::observations::of_idea(conn, id)?
         } else {

@@ -7,10 +7,9 @@ pub mod shares;
 
 use super::access::{Actor, PersonKind, RoleKind};
 use super::experiments::PersonRef;
-use super::ideas::covers_any;
 use super::people::UnitRef;
 use super::validate::Validator;
-use super::{Context, directions, events};
+use super::{Context, events};
 use crate::db::AnyConnection;
 use crate::db::schema::{panel_members, panel_units, panels, people, units};
 use crate::error::{AppError, AppResult};
@@ -90,7 +89,7 @@ pub fn standing(conn: &mut AnyConnection, actor: &Actor, panel_id: i64) -> AppRe
         .and_then(|r| MemberRole::parse(&r));
     let manager = actor.is_admin() || {
         let units = unit_ids(conn, panel_id)?;
-        covers_any(conn, actor, &[RoleKind::Manager], &units)?
+        actor.covers(conn, &[RoleKind::Manager], &units)?
     };
     Ok(Standing {
         role,
@@ -190,7 +189,9 @@ fn validate(conn: &mut AnyConnection, input: &PanelInput) -> AppResult<(String, 
 
 /// Creates a panel (managers and administrators).
 pub fn create(ctx: &Context, actor: &Actor, input: &PanelInput) -> AppResult<i64> {
-    directions::require_manager(actor)?;
+    if !may_create(actor) {
+        return Err(AppError::Forbidden);
+    }
     ctx.db.transaction(|conn| {
         let (name, description, unit_ids, coordinator_ids) = validate(conn, input)?;
         let now = crate::db::now();
@@ -486,7 +487,7 @@ pub(crate) fn people_in(conn: &mut AnyConnection, panel_id: i64, role: MemberRol
 
 /// Whether the actor may create panels.
 pub fn may_create(actor: &Actor) -> bool {
-    directions::require_manager(actor).is_ok()
+    crate::domain::policy::capabilities(actor).create_panels
 }
 
 /// One of the person's panels on their home page.

@@ -6,6 +6,7 @@ use crate::db::AnyConnection;
 use crate::db::schema::{ideas, panels, round_ideas, round_marks, voting_rounds};
 use crate::domain::access::Actor;
 use crate::domain::notifications::{self, Kind};
+use crate::domain::policy::ideas::in_circulation;
 use crate::domain::validate::Validator;
 use crate::domain::{Context, events};
 use crate::error::{AppError, AppResult};
@@ -152,6 +153,8 @@ pub struct Results {
     pub title: String,
     pub state: RoundState,
     pub voters: i64,
+    /// Marks given to ideas that were hidden by moderation since, and so left the results.
+    pub withdrawn_marks: i64,
     pub rows: Vec<ResultRow>,
 }
 
@@ -200,7 +203,7 @@ fn validate(conn: &mut AnyConnection, input: &RoundInput) -> AppResult<(String, 
     } else {
         let known = ideas::table
             .filter(ideas::id.eq_any(&ids))
-            .filter(ideas::hidden.eq(false))
+            .filter(in_circulation())
             .count()
             .get_result::<i64>(conn)?;
         if known != ids.len() as i64 {
@@ -348,6 +351,7 @@ pub fn get(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Round> {
     let ideas = round_ideas::table
         .inner_join(ideas::table)
         .filter(round_ideas::round_id.eq(id))
+        .filter(in_circulation())
         .order(round_ideas::position)
         .select((ideas::id, ideas::title, ideas::proposal))
         .load::<(i64, String, String)>(&mut conn)?
@@ -408,7 +412,9 @@ pub fn vote(ctx: &Context, actor: &Actor, id: i64, ballot: &Ballot) -> AppResult
             return Err(AppError::conflict("round_not_open", "the round is not open for voting"));
         }
         let on_ballot: Vec<i64> = round_ideas::table
+            .inner_join(ideas::table)
             .filter(round_ideas::round_id.eq(id))
+            .filter(in_circulation())
             .select(round_ideas::idea_id)
             .load(conn)?;
         let mut v = Validator::new();
@@ -472,6 +478,7 @@ pub fn results(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Results> {
     let ideas = round_ideas::table
         .inner_join(ideas::table)
         .filter(round_ideas::round_id.eq(id))
+        .filter(in_circulation())
         .select((ideas::id, ideas::title))
         .load::<(i64, String)>(&mut conn)?;
     let counts = round_marks::table
@@ -479,6 +486,12 @@ pub fn results(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Results> {
         .group_by((round_marks::idea_id, round_marks::mark))
         .select((round_marks::idea_id, round_marks::mark, diesel::dsl::count_star()))
         .load::<(i64, String, i64)>(&mut conn)?;
+    // Marks on ideas hidden since leave the results with them; the count says how many.
+    let withdrawn_marks = counts
+        .iter()
+        .filter(|(idea, _, _)| !ideas.iter().any(|(i, _)| i == idea))
+        .map(|(_, _, n)| n)
+        .sum();
     let count_of = |idea: i64, mark: &str| {
         counts
             .iter()
@@ -512,6 +525,7 @@ pub fn results(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Results> {
         title: r.title,
         state,
         voters: voters(&mut conn, id)?,
+        withdrawn_marks,
         rows,
     })
 }

@@ -91,7 +91,7 @@ fn item_title(conn: &mut AnyConnection, item: ItemType, id: i64) -> AppResult<Op
     Ok(match item {
         ItemType::Idea => ideas::table
             .find(id)
-            .filter(ideas::hidden.eq(false))
+            .filter(crate::domain::policy::ideas::in_circulation())
             .select(ideas::title)
             .first(conn)
             .optional()?,
@@ -340,6 +340,11 @@ pub fn comment(ctx: &Context, actor: &Actor, share_id: i64, input: &CommentInput
         let s = visible_standing(conn, actor, panel_id)?;
         if s.role.is_none() {
             return Err(AppError::Forbidden);
+        }
+        // An item hidden by moderation (or back in draft) has left the panel's view.
+        let item = ItemType::parse(&object_type).ok_or(AppError::NotFound)?;
+        if item_title(conn, item, object_id)?.is_none() {
+            return Err(AppError::NotFound);
         }
         let id = diesel::insert_into(panel_comments::table)
             .values((
