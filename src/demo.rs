@@ -209,7 +209,7 @@ pub fn fill(ctx: &Context, extra_people: usize, progress: bool) -> AppResult<Opt
             let id = diesel::insert_into(municipalities::table)
                 .values((
                     municipalities::name.eq(name),
-                    municipalities::created_at.eq(crate::db::now()),
+                    municipalities::created_at.eq(crate::clock::now()),
                 ))
                 .returning(municipalities::id)
                 .get_result::<i64>(conn)?;
@@ -223,7 +223,7 @@ pub fn fill(ctx: &Context, extra_people: usize, progress: bool) -> AppResult<Opt
                     units::parent_id.eq(parent_id),
                     units::name.eq(name),
                     units::kind.eq(kind),
-                    units::created_at.eq(crate::db::now()),
+                    units::created_at.eq(crate::clock::now()),
                 ))
                 .returning(units::id)
                 .get_result::<i64>(conn)?;

@@ -1,10 +1,11 @@
 //! Demo content for experiments: one in every state, with reviews, diaries, reports, a plan
 //! version and adoptions; and the scale data set.
 
+use crate::clock::now;
+use crate::db::backend;
 use crate::db::schema::{
     adoptions, events, experiment_ideas, experiments, ideas, indicators, people, result_reports, reviews, units,
 };
-use crate::db::{backend, now};
 use crate::demo_ideas::{actor, unit};
 use crate::domain::Context;
 use crate::domain::experiments::lifecycle::{self, ExperimentStatus, OutcomeInput};

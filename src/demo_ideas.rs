@@ -1,8 +1,9 @@
 //! Demo content for ideas: directions, a Change Day campaign, personas, a service path,
 //! observations, ideas with comments and supports; and the scale data set.
 
+use crate::clock::now;
+use crate::db::backend;
 use crate::db::schema::{comments, events, idea_supports, idea_tags, idea_units, ideas, people, units};
-use crate::db::{backend, now};
 use crate::domain::access::{Actor, load_actor};
 use crate::domain::campaigns::{self, CampaignInput};
 use crate::domain::directions::{self, DirectionInput};

@@ -2,7 +2,7 @@
 //! panel comments, a closed voting round with results and an open one; the trustee's
 //! municipalities.
 
-use crate::db::now;
+use crate::clock::now;
 use crate::db::schema::{experiments, ideas, voting_rounds};
 use crate::demo_ideas::{actor, unit};
 use crate::domain::access::PersonKind;

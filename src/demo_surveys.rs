@@ -1,7 +1,7 @@
 //! Demo content for staff pulse surveys: employees spread over units, and a closed survey they
 //! answered (one unit with too few answers, to show the threshold).
 
-use crate::db::now;
+use crate::clock::now;
 use crate::db::schema::surveys as surveys_t;
 use crate::demo_ideas::{actor, unit};
 use crate::domain::Context;

@@ -36,6 +36,12 @@ pub enum AppError {
     Validation(Vec<FieldError>),
     #[error("malformed request: {0}")]
     BadRequest(String),
+    /// A query parameter that is missing, unknown or does not parse (its name; empty if unknown).
+    #[error("bad parameter: {0}")]
+    BadParameter(String),
+    /// An email and password that do not sign anyone in (the API's token exchange).
+    #[error("invalid credentials")]
+    InvalidCredentials,
     /// An action that the object's state does not allow; `code` is a translation key under `conflict.`.
     #[error("conflict: {code}")]
     Conflict { code: &'static str, detail: String },
@@ -93,7 +99,8 @@ impl AppError {
             AppError::Forbidden => "forbidden",
             AppError::Csrf => "csrf",
             AppError::Validation(_) => "validation",
-            AppError::BadRequest(_) => "bad_request",
+            AppError::BadRequest(_) | AppError::BadParameter(_) => "bad_request",
+            AppError::InvalidCredentials => "invalid_credentials",
             AppError::Conflict { .. } => "conflict",
             AppError::RateLimited => "rate_limited",
             // No free connection in time: the database is down or overloaded.
@@ -114,6 +121,7 @@ impl AppError {
         let detail = match self {
             AppError::Conflict { code, detail } => conflict_message(locale, code, detail),
             AppError::BadRequest(msg) => msg.clone(),
+            AppError::BadParameter(name) => locale.tf("error.bad_parameter", &[("name", name)]),
             _ => locale.t(&format!("error.{}.detail", self.code())).to_string(),
         };
         let errors = match self {
@@ -125,6 +133,11 @@ impl AppError {
                     message: locale.t(&format!("field_error.{}", f.code)).to_string(),
                 })
                 .collect(),
+            AppError::BadParameter(name) => vec![ProblemField {
+                field: name.clone(),
+                code: "invalid_value",
+                message: locale.t("field_error.invalid_value").to_string(),
+            }],
             _ => Vec::new(),
         };
         Problem {
@@ -205,10 +218,10 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
-            AppError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::BadRequest(_) | AppError::BadParameter(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) | AppError::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,

@@ -34,7 +34,8 @@ pub struct TokenResponse {
 /// Exchanges email and password for a bearer token.
 #[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", request_body = TokenRequest, responses(
     (status = 200, body = TokenResponse),
-    (status = 422, description = "Wrong email or password", body = Problem),
+    (status = 401, description = "Wrong email or password", body = Problem),
+    (status = 422, description = "The address is not verified yet", body = Problem),
     (status = 429, description = "Too many failed attempts", body = Problem),
 ))]
 #[post("/api/v1/auth/token")]
@@ -48,7 +49,12 @@ pub async fn token(
     let signed_in = with_ctx(&ctx, move |c| {
         accounts::sign_in(c, &body.email, &body.password, &client)
     })
-    .await?;
+    .await
+    .map_err(|e| match e {
+        // Pages re-show the form with the message; an API client is simply not signed in.
+        AppError::Validation(f) if f.iter().any(|f| f.code == "sign_in_failed") => AppError::InvalidCredentials,
+        e => e,
+    })?;
     let (access_token, expires_in) = ctx
         .tokens
         .issue(Purpose::Api, signed_in.person_id, signed_in.token_generation);

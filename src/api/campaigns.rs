@@ -1,5 +1,6 @@
 //! Campaigns, personas and service paths.
 
+use super::ApiQuery;
 use crate::auth::extract::ApiUser;
 use crate::domain::Context;
 use crate::domain::campaigns::{self, Campaign, CampaignInput};
@@ -185,6 +186,7 @@ pub async fn path_update(
 
 /// Filters of the service-path board.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct BoardFilter {
     pub persona: Option<i64>,
@@ -201,7 +203,7 @@ pub async fn path_board(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    q: web::Query<BoardFilter>,
+    q: ApiQuery<BoardFilter>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let q = q.into_inner();

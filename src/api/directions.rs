@@ -1,5 +1,6 @@
 //! Development directions.
 
+use super::ApiQuery;
 use crate::auth::extract::ApiUser;
 use crate::domain::Context;
 use crate::domain::directions::{self, Direction, DirectionInput};
@@ -17,6 +18,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 
 /// Filter of the directions list.
 #[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct YearFilter {
     /// Only this year's directions.
@@ -31,7 +33,7 @@ pub struct YearFilter {
 pub async fn direction_list(
     user: ApiUser,
     ctx: web::Data<Context>,
-    q: web::Query<YearFilter>,
+    q: ApiQuery<YearFilter>,
 ) -> Result<HttpResponse, AppError> {
     let year = q.year;
     Ok(HttpResponse::Ok().json(with_ctx(&ctx, move |c| directions::list(c, &user.0, year)).await?))

@@ -1,6 +1,7 @@
 //! Experiments: plan, submit, review, run, diary, report, complete, outcome, adoptions,
 //! versions, publishing; the review queue and notifications.
 
+use super::ApiQuery;
 use super::ideas::Created;
 use crate::auth::extract::ApiUser;
 use crate::domain::Context;
@@ -70,7 +71,7 @@ async fn change_then_view(
 pub async fn experiment_list(
     user: ApiUser,
     ctx: web::Data<Context>,
-    q: web::Query<ExperimentFilter>,
+    q: ApiQuery<ExperimentFilter>,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     Ok(HttpResponse::Ok().json(with_ctx(&ctx, move |c| list::list(c, &user.0, &q)).await?))
@@ -358,7 +359,7 @@ pub async fn version_decide(
 }
 
 /// Publishes a completed experiment's report (key experts and managers).
-#[utoipa::path(post, path = "/api/v1/experiments/{id}/publication", tag = "experiments", security(("bearer" = [])), responses(
+#[utoipa::path(post, path = "/api/v1/experiments/{id}/publication", operation_id = "experiment_publish", tag = "experiments", security(("bearer" = [])), responses(
     (status = 200, body = ExperimentView), (status = 403, body = Problem), (status = 404, body = Problem),
 ))]
 #[post("/api/v1/experiments/{id}/publication")]
@@ -368,7 +369,7 @@ pub async fn publish(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i64>)
 }
 
 /// Withdraws the publication.
-#[utoipa::path(delete, path = "/api/v1/experiments/{id}/publication", tag = "experiments", security(("bearer" = [])), responses(
+#[utoipa::path(delete, path = "/api/v1/experiments/{id}/publication", operation_id = "experiment_unpublish", tag = "experiments", security(("bearer" = [])), responses(
     (status = 200, body = ExperimentView), (status = 403, body = Problem), (status = 404, body = Problem),
 ))]
 #[delete("/api/v1/experiments/{id}/publication")]

@@ -1,5 +1,6 @@
 //! Ideas: list with filters and search, submit, read, edit, support, follow, comment, move.
 
+use super::ApiQuery;
 use crate::auth::extract::ApiUser;
 use crate::domain::Context;
 use crate::domain::ideas::engagement::{self, CommentInput, CommentView};
@@ -37,7 +38,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 pub async fn idea_list(
     user: ApiUser,
     ctx: web::Data<Context>,
-    q: web::Query<IdeaFilter>,
+    q: ApiQuery<IdeaFilter>,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     Ok(HttpResponse::Ok().json(with_ctx(&ctx, move |c| list::list(c, &user.0, &q)).await?))
@@ -136,7 +137,7 @@ pub async fn follow_add(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i6
 }
 
 /// Publishes an idea: customers see it too (key experts of its units and managers).
-#[utoipa::path(post, path = "/api/v1/ideas/{id}/publication", tag = "ideas", security(("bearer" = [])), responses(
+#[utoipa::path(post, path = "/api/v1/ideas/{id}/publication", operation_id = "idea_publish", tag = "ideas", security(("bearer" = [])), responses(
     (status = 204, description = "Published"), (status = 403, body = Problem), (status = 404, body = Problem),
 ))]
 #[post("/api/v1/ideas/{id}/publication")]
@@ -147,7 +148,7 @@ pub async fn publish(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i64>)
 }
 
 /// Withdraws an idea's publication: staff only again.
-#[utoipa::path(delete, path = "/api/v1/ideas/{id}/publication", tag = "ideas", security(("bearer" = [])), responses(
+#[utoipa::path(delete, path = "/api/v1/ideas/{id}/publication", operation_id = "idea_unpublish", tag = "ideas", security(("bearer" = [])), responses(
     (status = 204, description = "Not published"), (status = 403, body = Problem), (status = 404, body = Problem),
 ))]
 #[delete("/api/v1/ideas/{id}/publication")]

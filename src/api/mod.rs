@@ -53,6 +53,45 @@ pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err, _| AppError::BadRequest(err.to_string()).into())
 }
 
+/// A query string read into `T`; a parameter that does not parse is a 400 naming it.
+pub struct ApiQuery<T>(pub T);
+
+impl<T> ApiQuery<T> {
+    /// The parsed query.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for ApiQuery<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned> actix_web::FromRequest for ApiQuery<T> {
+    type Error = AppError;
+    type Future = std::future::Ready<Result<Self, AppError>>;
+
+    fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
+        let pairs = form_urlencoded::parse(req.query_string().as_bytes());
+        let parsed = serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(pairs));
+        std::future::ready(parsed.map(ApiQuery).map_err(|e| {
+            let path = e.path().to_string();
+            let name = if path.is_empty() || path == "." {
+                // Missing and unknown parameters are named in the message, in backticks.
+                let message = e.inner().to_string();
+                message.split('`').nth(1).unwrap_or_default().to_string()
+            } else {
+                path
+            };
+            AppError::BadParameter(name)
+        }))
+    }
+}
+
 /// A path segment that is not an id names nothing: 404.
 pub fn path_config() -> web::PathConfig {
     web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into())
@@ -193,7 +232,7 @@ impl utoipa::Modify for BearerAuth {
         surveys::survey_results,
         dashboard::dashboard_get,
     ),
-    components(schemas(crate::error::Problem, crate::error::ProblemField)),
+    components(schemas(crate::error::Problem, crate::error::ProblemField, crate::domain::ideas::list::IdeaSort)),
     modifiers(&BearerAuth),
     tags(
         (name = "auth", description = "Tokens and the caller"),

@@ -1,5 +1,6 @@
 //! Observations and linking them to ideas.
 
+use super::ApiQuery;
 use crate::auth::extract::ApiUser;
 use crate::domain::observations::{self, Observation, ObservationFilter, ObservationInput};
 use crate::domain::{Context, Page};
@@ -23,7 +24,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 pub async fn observation_list(
     user: ApiUser,
     ctx: web::Data<Context>,
-    q: web::Query<ObservationFilter>,
+    q: ApiQuery<ObservationFilter>,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     Ok(HttpResponse::Ok().json(with_ctx(&ctx, move |c| observations::list(c, &user.0, &q)).await?))

@@ -1,6 +1,8 @@
 //! Customer panels: members, invitations, shared items, panel comments and voting rounds;
 //! trustees' municipalities.
 
+use super::ApiQuery;
+use super::ideas::Created;
 use crate::auth::extract::ApiUser;
 use crate::domain::Context;
 use crate::domain::municipalities::Municipality;
@@ -12,7 +14,7 @@ use crate::domain::trustees::{self, MunicipalityView, TrusteeMunicipalities};
 use crate::error::{AppError, Problem};
 use crate::web::with_ctx;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(panel_list)
@@ -253,12 +255,6 @@ pub async fn share_delete(
     Ok(HttpResponse::NoContent().finish())
 }
 
-/// A new panel comment.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Created {
-    pub id: i64,
-}
-
 /// Comments as the panel on a shared item (its members and coordinators).
 #[utoipa::path(post, path = "/api/v1/shares/{id}/comments", tag = "panels", security(("bearer" = [])), request_body = CommentInput, responses(
     (status = 201, body = Created), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
@@ -277,6 +273,7 @@ pub async fn panel_comment_create(
 
 /// Which rounds to list.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct RoundFilter {
     /// One panel's rounds; without it, the rounds open now in the caller's panels.
@@ -291,7 +288,7 @@ pub struct RoundFilter {
 pub async fn round_list(
     user: ApiUser,
     ctx: web::Data<Context>,
-    q: web::Query<RoundFilter>,
+    q: ApiQuery<RoundFilter>,
 ) -> Result<HttpResponse, AppError> {
     let panel = q.panel;
     let list = with_ctx(&ctx, move |c| match panel {
@@ -365,6 +362,7 @@ pub async fn ballot_put(
 
 /// How to return results.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ResultsFormat {
     /// `csv` for a spreadsheet file (UTF-8 with BOM); JSON otherwise.
@@ -380,7 +378,7 @@ pub async fn round_results(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    q: web::Query<ResultsFormat>,
+    q: ApiQuery<ResultsFormat>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let locale = user.0.locale;

@@ -1,5 +1,6 @@
 //! People, their roles, and the audit log (administrators).
 
+use super::ApiQuery;
 use crate::auth::extract::ApiUser;
 use crate::domain::events::{self, EventFilter, EventView};
 use crate::domain::people::{self, NewPerson, NewRole, PeopleFilter, PersonPatch, PersonSummary, PersonView};
@@ -27,7 +28,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 pub async fn people_list(
     user: ApiUser,
     ctx: web::Data<Context>,
-    q: web::Query<PeopleFilter>,
+    q: ApiQuery<PeopleFilter>,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     Ok(HttpResponse::Ok().json(with_ctx(&ctx, move |c| people::list(c, &user.0, &q)).await?))
@@ -133,7 +134,7 @@ pub async fn role_remove(
 pub async fn events_list(
     user: ApiUser,
     ctx: web::Data<Context>,
-    q: web::Query<EventFilter>,
+    q: ApiQuery<EventFilter>,
 ) -> Result<HttpResponse, AppError> {
     let q = q.into_inner();
     Ok(HttpResponse::Ok().json(with_ctx(&ctx, move |c| events::audit_log(c, &user.0, &q)).await?))

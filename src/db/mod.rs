@@ -218,8 +218,3 @@ pub fn redo_all_migrations(url: &str) -> Result<usize, DbError> {
     }
     .map_err(DbError::Migrations)
 }
-
-/// Current UTC time without time zone, as stored in the database.
-pub fn now() -> chrono::NaiveDateTime {
-    chrono::Utc::now().naive_utc()
-}

@@ -205,7 +205,7 @@ pub fn bump_token_generation(conn: &mut AnyConnection, person_id: i64) -> AppRes
     diesel::update(people::table.find(person_id))
         .set((
             people::token_generation.eq(people::token_generation + 1),
-            people::updated_at.eq(crate::db::now()),
+            people::updated_at.eq(crate::clock::now()),
         ))
         .execute(conn)?;
     Ok(people::table

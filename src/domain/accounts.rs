@@ -36,7 +36,7 @@ pub fn sign_in(ctx: &Context, email: &str, pass: &str, client: &str) -> AppResul
     let auth = &ctx.settings.auth;
     let account_key = format!("account:{email}");
     let address_key = format!("address:{client}");
-    let since = crate::db::now() - Duration::minutes(auth.failure_window_minutes);
+    let since = crate::clock::now() - Duration::minutes(auth.failure_window_minutes);
     let row = {
         let mut conn = ctx.db.read()?;
         if failures(&mut conn, &account_key, since)? >= auth.max_failures_per_account
@@ -72,7 +72,7 @@ pub fn sign_in(ctx: &Context, email: &str, pass: &str, client: &str) -> AppResul
         // Only someone who knows the password learns that the address awaits verification.
         Some((_, _, true, false, _, _)) if matches => Err(AppError::field("email", "email_not_verified")),
         _ => {
-            let at = crate::db::now();
+            let at = crate::clock::now();
             for key in [&account_key, &address_key] {
                 diesel::insert_into(login_attempts::table)
                     .values((login_attempts::key.eq(key), login_attempts::created_at.eq(at)))
@@ -85,7 +85,7 @@ pub fn sign_in(ctx: &Context, email: &str, pass: &str, client: &str) -> AppResul
 
 /// Forgets sign-in failures older than the window (run by the background task).
 pub fn prune_login_attempts(ctx: &Context) -> AppResult<usize> {
-    let before = crate::db::now() - Duration::minutes(ctx.settings.auth.failure_window_minutes);
+    let before = crate::clock::now() - Duration::minutes(ctx.settings.auth.failure_window_minutes);
     let mut conn = ctx.db.write()?;
     Ok(diesel::delete(login_attempts::table.filter(login_attempts::created_at.lt(before))).execute(&mut conn)?)
 }

@@ -21,7 +21,9 @@ pub struct Campaign {
     pub title: String,
     pub description: String,
     pub direction_id: Option<i64>,
+    #[serde(with = "crate::domain::utc")]
     pub starts_at: NaiveDateTime,
+    #[serde(with = "crate::domain::utc")]
     pub ends_at: NaiveDateTime,
     /// staff, customers or everyone.
     pub audience: String,
@@ -30,7 +32,7 @@ pub struct Campaign {
 impl Campaign {
     /// Whether it takes ideas now.
     pub fn is_open(&self) -> bool {
-        let now = crate::db::now();
+        let now = crate::clock::now();
         self.starts_at <= now && now <= self.ends_at
     }
 }
@@ -61,7 +63,9 @@ pub struct CampaignInput {
     #[serde(default)]
     pub description: String,
     pub direction_id: Option<i64>,
+    #[serde(with = "crate::domain::utc")]
     pub starts_at: NaiveDateTime,
+    #[serde(with = "crate::domain::utc")]
     pub ends_at: NaiveDateTime,
     /// staff, customers or everyone.
     pub audience: String,
@@ -100,7 +104,7 @@ pub fn create(ctx: &Context, actor: &Actor, input: &CampaignInput) -> AppResult<
                 campaigns::ends_at.eq(input.ends_at),
                 campaigns::audience.eq(&input.audience),
                 campaigns::created_by.eq(Some(actor.id)),
-                campaigns::created_at.eq(crate::db::now()),
+                campaigns::created_at.eq(crate::clock::now()),
             ))
             .returning(campaigns::id)
             .get_result::<i64>(conn)?;

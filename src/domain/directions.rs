@@ -121,7 +121,7 @@ pub fn create(ctx: &Context, actor: &Actor, input: &DirectionInput) -> AppResult
                 directions::year.eq(input.year),
                 directions::municipality_id.eq(input.municipality_id),
                 directions::created_by.eq(Some(actor.id)),
-                directions::created_at.eq(crate::db::now()),
+                directions::created_at.eq(crate::clock::now()),
             ))
             .returning(directions::id)
             .get_result::<i64>(conn)?;

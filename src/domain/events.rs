@@ -26,7 +26,7 @@ pub fn record(
             events::object_type.eq(object_type),
             events::object_id.eq(object_id),
             events::details.eq(details.to_string()),
-            events::created_at.eq(crate::db::now()),
+            events::created_at.eq(crate::clock::now()),
         ))
         .execute(conn)?;
     Ok(())
@@ -43,11 +43,13 @@ pub struct EventView {
     pub object_id: i64,
     #[schema(value_type = Object)]
     pub details: serde_json::Value,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
 }
 
 /// Filters of the audit log.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EventFilter {
     /// Only events by this person.

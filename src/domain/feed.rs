@@ -12,6 +12,7 @@ use serde::Serialize;
 /// One line of the feed.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FeedItem {
+    #[serde(with = "crate::domain::utc")]
     pub at: NaiveDateTime,
     pub verb: String,
     pub idea_id: i64,

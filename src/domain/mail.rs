@@ -2,8 +2,9 @@
 //! background task sends it, retrying with backoff; a request never waits on SMTP.
 
 use super::Context;
+use crate::clock::now;
 use crate::db::schema::outbox;
-use crate::db::{AnyConnection, backend, now};
+use crate::db::{AnyConnection, backend};
 use crate::error::AppResult;
 use crate::i18n::Locale;
 use crate::mail::Mailer;

@@ -23,6 +23,7 @@ pub mod scope;
 pub mod surveys;
 pub mod trustees;
 pub mod units;
+pub mod utc;
 pub mod validate;
 
 use crate::auth::tokens::Tokens;
@@ -64,6 +65,7 @@ pub const MAX_PAGE_SIZE: i64 = 100;
 
 /// Keyset pagination: the id after which to continue, and how many to return.
 #[derive(Debug, Clone, Copy, Default, serde::Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageRequest {
     /// Continue after this id (from `next_after` of the previous page).
     pub after: Option<i64>,

@@ -42,6 +42,7 @@ fn idea_of(conn: &mut AnyConnection, kind: ModeratedKind, id: i64) -> AppResult<
 /// A report of inappropriate content.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ContentReportInput)]
 pub struct ReportInput {
     pub object_type: ModeratedKind,
     pub object_id: i64,
@@ -62,7 +63,7 @@ pub fn report(ctx: &Context, actor: &Actor, input: &ReportInput) -> AppResult<i6
                 reports::object_id.eq(input.object_id),
                 reports::reporter_id.eq(actor.id),
                 reports::reason.eq(&reason),
-                reports::created_at.eq(crate::db::now()),
+                reports::created_at.eq(crate::clock::now()),
             ))
             .returning(reports::id)
             .get_result::<i64>(conn)?;
@@ -87,6 +88,7 @@ pub struct ReportView {
     pub idea_id: i64,
     pub reason: String,
     pub reporter_name: String,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -138,6 +140,7 @@ pub fn open_reports(ctx: &Context, actor: &Actor) -> AppResult<Vec<ReportView>> 
 /// A moderation decision.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ModerationDecision)]
 pub struct Decision {
     pub object_type: ModeratedKind,
     pub object_id: i64,
@@ -202,7 +205,7 @@ pub fn decide(ctx: &Context, actor: &Actor, decision: &Decision) -> AppResult<()
                 .filter(reports::resolved_at.is_null()),
         )
         .set((
-            reports::resolved_at.eq(Some(crate::db::now())),
+            reports::resolved_at.eq(Some(crate::clock::now())),
             reports::resolved_by.eq(Some(actor.id)),
             reports::resolution.eq(Some(if decision.hidden { "hidden" } else { "kept" })),
         ))

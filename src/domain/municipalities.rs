@@ -17,6 +17,7 @@ pub struct Municipality {
     pub id: i64,
     pub name: String,
     pub active: bool,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -80,7 +81,7 @@ pub fn create(ctx: &Context, actor: &Actor, input: &NewMunicipality) -> AppResul
         let id = diesel::insert_into(municipalities::table)
             .values((
                 municipalities::name.eq(&name),
-                municipalities::created_at.eq(crate::db::now()),
+                municipalities::created_at.eq(crate::clock::now()),
             ))
             .returning(municipalities::id)
             .get_result::<i64>(conn)?;

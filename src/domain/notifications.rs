@@ -77,7 +77,7 @@ pub fn notify(
     title: &str,
 ) -> AppResult<()> {
     let mut seen = Vec::new();
-    let now = crate::db::now();
+    let now = crate::clock::now();
     let link = ctx.link(&path_of(kind.object_type(), object_id));
     for &person in recipients {
         if seen.contains(&person) {
@@ -136,7 +136,9 @@ pub struct Notification {
     pub object_id: i64,
     /// The title of what it is about when it was sent.
     pub title: String,
+    #[serde(with = "crate::domain::utc::option")]
     pub read_at: Option<NaiveDateTime>,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -179,10 +181,10 @@ pub fn mark_read(ctx: &Context, actor: &Actor, id: Option<i64>) -> AppResult<()>
         .filter(notifications::read_at.is_null());
     let changed = match id {
         Some(id) => diesel::update(mine.filter(notifications::id.eq(id)))
-            .set(notifications::read_at.eq(crate::db::now()))
+            .set(notifications::read_at.eq(crate::clock::now()))
             .execute(&mut conn)?,
         None => diesel::update(mine)
-            .set(notifications::read_at.eq(crate::db::now()))
+            .set(notifications::read_at.eq(crate::clock::now()))
             .execute(&mut conn)?,
     };
     if let (Some(id), 0) = (id, changed) {

@@ -29,6 +29,7 @@ pub struct Observation {
     pub resolution: String,
     /// The idea it became part of.
     pub idea_id: Option<i64>,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -113,7 +114,7 @@ pub fn create(ctx: &Context, actor: &Actor, input: &ObservationInput) -> AppResu
     let situation = v.text("situation", &input.situation, 1, 5_000);
     let challenge = v.text("challenge", &input.challenge, 1, 5_000);
     let resolution = v.text("resolution", &input.resolution, 0, 5_000);
-    let today = crate::db::now().date();
+    let today = crate::clock::today();
     let day = input.observed_on.unwrap_or(today);
     if day > today || day.year() < 2000 {
         v.add("observed_on", "invalid_value");
@@ -133,7 +134,7 @@ pub fn create(ctx: &Context, actor: &Actor, input: &ObservationInput) -> AppResu
                 observations::situation.eq(&situation),
                 observations::challenge.eq(&challenge),
                 observations::resolution.eq(&resolution),
-                observations::created_at.eq(crate::db::now()),
+                observations::created_at.eq(crate::clock::now()),
             ))
             .returning(observations::id)
             .get_result::<i64>(conn)?;
@@ -151,6 +152,7 @@ pub fn create(ctx: &Context, actor: &Actor, input: &ObservationInput) -> AppResu
 
 /// Filters of the observation list.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct ObservationFilter {
     /// Only the caller's own.

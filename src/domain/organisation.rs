@@ -46,7 +46,7 @@ pub fn create_in(conn: &mut crate::db::AnyConnection, name: &str) -> AppResult<i
     let id = diesel::insert_into(organisation::table)
         .values((
             organisation::name.eq(name),
-            organisation::created_at.eq(crate::db::now()),
+            organisation::created_at.eq(crate::clock::now()),
         ))
         .returning(organisation::id)
         .get_result::<i64>(conn)?;

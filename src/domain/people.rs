@@ -26,7 +26,7 @@ pub struct NewPersonRow<'a> {
 
 /// Inserts a person and returns the id.
 pub fn insert_person(conn: &mut AnyConnection, p: &NewPersonRow) -> AppResult<i64> {
-    let at = crate::db::now();
+    let at = crate::clock::now();
     Ok(diesel::insert_into(people::table)
         .values((
             people::email.eq(p.email),
@@ -49,7 +49,7 @@ pub fn insert_role(conn: &mut AnyConnection, person_id: i64, role: RoleKind, uni
             role_assignments::person_id.eq(person_id),
             role_assignments::role.eq(role.as_str()),
             role_assignments::unit_id.eq(unit_id),
-            role_assignments::created_at.eq(crate::db::now()),
+            role_assignments::created_at.eq(crate::clock::now()),
         ))
         .returning(role_assignments::id)
         .get_result::<i64>(conn)?)
@@ -116,6 +116,7 @@ pub struct PersonView {
     pub locale: String,
     pub units: Vec<UnitRef>,
     pub roles: Vec<RoleView>,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -175,6 +176,7 @@ pub fn get(ctx: &Context, actor: &Actor, id: i64) -> AppResult<PersonView> {
 
 /// Filters of the people list.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct PeopleFilter {
     /// Part of the name or email.
@@ -446,7 +448,7 @@ pub fn update(ctx: &Context, actor: &Actor, id: i64, patch: &PersonPatch) -> App
                 people::kind.eq(&new_kind),
                 people::active.eq(active),
                 people::locale.eq(locale.map(|l| l.code().to_string()).unwrap_or(cur_locale)),
-                people::updated_at.eq(crate::db::now()),
+                people::updated_at.eq(crate::clock::now()),
             ))
             .execute(conn)?;
         if let Some(ids) = &patch.unit_ids {

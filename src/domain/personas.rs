@@ -61,7 +61,7 @@ pub fn create_persona(ctx: &Context, actor: &Actor, input: &PersonaInput) -> App
             .values((
                 personas::name.eq(&name),
                 personas::description.eq(&description),
-                personas::created_at.eq(crate::db::now()),
+                personas::created_at.eq(crate::clock::now()),
             ))
             .returning(personas::id)
             .get_result::<i64>(conn)?;
@@ -241,7 +241,7 @@ pub fn create_path(ctx: &Context, actor: &Actor, input: &ServicePathInput) -> Ap
             .values((
                 service_paths::name.eq(&name),
                 service_paths::description.eq(&description),
-                service_paths::created_at.eq(crate::db::now()),
+                service_paths::created_at.eq(crate::clock::now()),
             ))
             .returning(service_paths::id)
             .get_result::<i64>(conn)?;

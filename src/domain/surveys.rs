@@ -113,7 +113,7 @@ fn load(conn: &mut AnyConnection, id: i64) -> AppResult<SurveyRow> {
 }
 
 fn state(r: &SurveyRow) -> SurveyState {
-    let now = crate::db::now();
+    let now = crate::clock::now();
     if now < r.opens_at {
         SurveyState::Upcoming
     } else if now < r.closes_at {
@@ -253,7 +253,7 @@ pub fn create(ctx: &Context, actor: &Actor, input: &SurveyInput) -> AppResult<i6
                 surveys::opens_at.eq(opens_at),
                 surveys::closes_at.eq(closes_at),
                 surveys::created_by.eq(actor.id),
-                surveys::created_at.eq(crate::db::now()),
+                surveys::created_at.eq(crate::clock::now()),
             ))
             .returning(surveys::id)
             .get_result::<i64>(conn)?;

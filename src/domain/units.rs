@@ -53,6 +53,7 @@ pub struct Unit {
     pub active: bool,
     /// Approvals an experiment of this unit needs (default 1).
     pub required_approvals: i32,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -297,7 +298,7 @@ pub fn create(ctx: &Context, actor: &Actor, input: &NewUnit) -> AppResult<i64> {
                 units::name.eq(&name),
                 units::kind.eq(&input.kind),
                 units::required_approvals.eq(input.required_approvals.unwrap_or(1)),
-                units::created_at.eq(crate::db::now()),
+                units::created_at.eq(crate::clock::now()),
             ))
             .returning(units::id)
             .get_result::<i64>(conn)?;

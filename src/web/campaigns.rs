@@ -52,7 +52,7 @@ async fn directions_page(p: PageCtx, ctx: &web::Data<Context>, form: FormState) 
 
 #[get("/directions")]
 async fn direction_list(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
-    let year = crate::db::now().date().format("%Y").to_string();
+    let year = crate::clock::today().format("%Y").to_string();
     directions_page(p, &ctx, FormState::with(&[("year", &year)])).await
 }
 
@@ -138,7 +138,7 @@ async fn campaigns_page(p: PageCtx, ctx: &web::Data<Context>, form: FormState) -
 
 #[get("/campaigns")]
 async fn campaign_list(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
-    let today = crate::db::now().date();
+    let today = crate::clock::today();
     let form = FormState::with(&[
         ("starts_at", &today.to_string()),
         ("ends_at", &(today + chrono::Duration::days(14)).to_string()),

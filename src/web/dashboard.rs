@@ -14,7 +14,7 @@ use crate::error::AppError;
 use crate::i18n::Locale;
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use serde::Deserialize;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
@@ -39,37 +39,21 @@ struct Query {
 impl Query {
     /// The dates: a named period, or those given, or this year so far.
     fn dates(&self, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), AppError> {
-        let year_start = |y: i32| NaiveDate::from_ymd_opt(y, 1, 1).unwrap_or(today);
-        let named = match self.period.as_str() {
-            "last_year" => Some((
-                year_start(today.year() - 1),
-                year_start(today.year()) - chrono::Duration::days(1),
-            )),
-            "quarter" => {
-                let month = (today.month0() / 3) * 3 + 1;
-                Some((NaiveDate::from_ymd_opt(today.year(), month, 1).unwrap_or(today), today))
-            }
-            "month" => Some((today.with_day(1).unwrap_or(today), today)),
-            "year" => Some((year_start(today.year()), today)),
-            _ => None,
-        };
-        if let Some(dates) = named {
-            return Ok(dates);
-        }
-        let parse = |field: &'static str, v: &str, default: NaiveDate| -> Result<NaiveDate, AppError> {
+        let parse = |field: &'static str, v: &str| -> Result<Option<NaiveDate>, AppError> {
             match v.trim() {
-                "" => Ok(default),
-                t => t.parse().map_err(|_| AppError::field(field, "invalid_value")),
+                "" => Ok(None),
+                t => t.parse().map(Some).map_err(|_| AppError::field(field, "invalid_value")),
             }
         };
-        Ok((
-            parse("from", &self.from, year_start(today.year()))?,
-            parse("to", &self.to, today)?,
-        ))
+        let (from, to) = match self.period.as_str() {
+            "" => (parse("from", &self.from)?, parse("to", &self.to)?),
+            _ => (None, None),
+        };
+        Ok(dashboard::period(&self.period, from, to, today))
     }
 
     fn filter(&self) -> Result<DashboardFilter, AppError> {
-        let today = crate::i18n::finnish_time(crate::db::now()).date();
+        let today = crate::clock::today();
         let (from, to) = self.dates(today)?;
         Ok(DashboardFilter {
             from,

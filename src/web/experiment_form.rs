@@ -307,7 +307,7 @@ async fn new_form(req: HttpRequest, p: PageCtx, ctx: web::Data<Context>) -> Resu
             .collect(),
     );
     let ideas = query.ids("idea_id")?;
-    let today = crate::db::now().date();
+    let today = crate::clock::today();
     let form = FormState::with(&[
         ("starts_on", &(today + chrono::Duration::days(14)).to_string()),
         ("ends_on", &(today + chrono::Duration::days(14 + 90)).to_string()),

@@ -31,7 +31,7 @@ impl ObservationsPage {
     }
 
     fn today(&self) -> String {
-        crate::db::now().date().to_string()
+        crate::clock::today().to_string()
     }
 }
 
@@ -74,7 +74,7 @@ async fn page(
 
 #[get("/observations")]
 async fn list(p: PageCtx, ctx: web::Data<Context>, q: web::Query<ListQuery>) -> Result<HttpResponse, AppError> {
-    let form = FormState::with(&[("observed_on", &crate::db::now().date().to_string())]);
+    let form = FormState::with(&[("observed_on", &crate::clock::today().to_string())]);
     page(p, &ctx, q.into_inner(), form, FormState::default()).await
 }
 

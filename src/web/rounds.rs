@@ -72,7 +72,7 @@ async fn form_page(
 
 #[get("/panels/{id}/rounds/new")]
 async fn round_new(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
-    let now = crate::i18n::finnish_time(crate::db::now());
+    let now = crate::i18n::finnish_time(crate::clock::now());
     let fmt = |t: NaiveDateTime| t.format("%Y-%m-%dT%H:%M").to_string();
     let form = FormState::with(&[
         ("opens_at", &fmt(now)),

@@ -65,7 +65,7 @@ async fn survey_new(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse,
     if !p.can.open_surveys {
         return Err(AppError::Forbidden);
     }
-    let today = crate::i18n::finnish_time(crate::db::now()).date();
+    let today = crate::clock::today();
     let statements = ["survey.default_1", "survey.default_2", "survey.default_3"]
         .map(|k| p.locale.t(k).to_string())
         .join("\n");

@@ -33,10 +33,12 @@ fn wrong_password_and_unknown_email_get_the_same_answer() {
         None,
         Some(json!({"email": "nobody@demo.kehittamo.fi", "password": "wrong password!!"})),
     );
-    assert_eq!(wrong.status, 422);
+    // Bad credentials are 401 problem+json in the API (the same for an unknown address).
+    assert_eq!(wrong.status, 401);
     assert_eq!(wrong.status, unknown.status);
     assert_eq!(wrong.body, unknown.body);
-    assert_eq!(wrong.error_fields(), vec!["email"]);
+    assert_eq!(wrong.header("content-type"), Some("application/problem+json"));
+    assert_eq!(wrong.json()["code"], "invalid_credentials");
     let mut b = app.browser();
     let page = b.post_form("/login", &[("email", EMPLOYEE), ("password", "wrong password!!")]);
     assert_eq!(page.status, 422);
@@ -54,7 +56,7 @@ fn repeated_failures_are_rate_limited_per_account() {
             None,
             Some(json!({"email": TRUSTEE, "password": "guess guess guess"})),
         );
-        assert_eq!(res.status, 422);
+        assert_eq!(res.status, 401);
     }
     let blocked = app.api(
         "POST",
@@ -213,7 +215,7 @@ fn role_change_and_deactivation_revoke_at_once() {
         None,
         Some(json!({"email": EMPLOYEE, "password": DEMO_PASSWORD})),
     );
-    assert_eq!(refused.status, 422, "a deactivated person cannot sign in");
+    assert_eq!(refused.status, 401, "a deactivated person cannot sign in");
 }
 
 #[test]

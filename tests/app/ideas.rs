@@ -257,7 +257,7 @@ fn supports_follow_and_comments() {
         use kehittamo::db::schema::comments;
         let mut conn = app.ctx.db.write().unwrap();
         diesel::update(comments::table.find(top))
-            .set(comments::created_at.eq(kehittamo::db::now() - chrono::Duration::minutes(16)))
+            .set(comments::created_at.eq(kehittamo::clock::now() - chrono::Duration::minutes(16)))
             .execute(&mut *conn)
             .unwrap();
     }

@@ -19,6 +19,7 @@ mod mail;
 mod migrations;
 mod moderation;
 mod observations;
+mod openapi;
 mod panels;
 mod panels_web;
 mod policy;

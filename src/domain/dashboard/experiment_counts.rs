@@ -90,7 +90,7 @@ fn now(conn: &mut AnyConnection, s: &Selection) -> AppResult<[Vec<(i64, i64)>; 4
             count_if!(
                 experiments::status
                     .eq(running)
-                    .and(experiments::ends_at.lt(crate::db::now()))
+                    .and(experiments::ends_at.lt(crate::clock::now()))
             ),
         ))
         .into_boxed();

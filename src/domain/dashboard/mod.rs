@@ -9,7 +9,7 @@ use super::{Context, units};
 use crate::db::schema::{idea_directions, idea_units, ideas, unit_municipalities, units as units_t};
 use crate::db::{AnyConnection, MultiBackend};
 use crate::error::{AppError, AppResult};
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use diesel::dsl::exists;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
@@ -89,9 +89,65 @@ mod unit_rows;
 /// The longest period, in days (ten years).
 pub const MAX_DAYS: i64 = 3653;
 
-/// What the dashboard shows.
-#[derive(Debug, Clone, Deserialize, utoipa::IntoParams)]
+/// What the dashboard's reader asks for: a named period or days (this year so far when neither
+/// is given), a unit, a direction and a municipality.
+#[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
+pub struct DashboardQuery {
+    /// `year` (this year so far), `last_year`, `quarter` or `month`; overrides `from` and `to`.
+    pub period: Option<String>,
+    /// First day (Finnish time); default the first day of this year.
+    pub from: Option<NaiveDate>,
+    /// Last day (Finnish time); default today.
+    pub to: Option<NaiveDate>,
+    /// A unit and its sub-units.
+    pub unit: Option<i64>,
+    pub direction: Option<i64>,
+    /// Units serving this municipality.
+    pub municipality: Option<i64>,
+}
+
+impl DashboardQuery {
+    /// The filter, with the period resolved against Finnish today.
+    pub fn filter(&self) -> DashboardFilter {
+        let (from, to) = period(
+            self.period.as_deref().unwrap_or(""),
+            self.from,
+            self.to,
+            crate::clock::today(),
+        );
+        DashboardFilter {
+            from,
+            to,
+            unit: self.unit,
+            direction: self.direction,
+            municipality: self.municipality,
+        }
+    }
+}
+
+/// The days of a named period (`year`, `last_year`, `quarter`, `month`) or of the days given,
+/// by default this year so far.
+pub fn period(named: &str, from: Option<NaiveDate>, to: Option<NaiveDate>, today: NaiveDate) -> (NaiveDate, NaiveDate) {
+    let year_start = crate::clock::year_start(today);
+    match named {
+        "last_year" => (
+            crate::clock::year_start(year_start - chrono::Duration::days(1)),
+            year_start - chrono::Duration::days(1),
+        ),
+        "quarter" => {
+            let month = (today.month0() / 3) * 3 + 1;
+            (NaiveDate::from_ymd_opt(today.year(), month, 1).unwrap_or(today), today)
+        }
+        "month" => (today.with_day(1).unwrap_or(today), today),
+        "year" => (year_start, today),
+        _ => (from.unwrap_or(year_start), to.unwrap_or(today)),
+    }
+}
+
+/// What the dashboard shows.
+#[derive(Debug, Clone)]
 pub struct DashboardFilter {
     /// First day (Finnish time).
     pub from: NaiveDate,
@@ -209,6 +265,7 @@ pub struct Dashboard {
     pub review_lead_time: LeadTime,
     /// Submitted experiments waiting for review now.
     pub waiting_for_review: i64,
+    #[serde(with = "crate::domain::utc::option")]
     pub oldest_waiting_since: Option<NaiveDateTime>,
     pub running: i64,
     /// Running experiments past their end date without a result.

@@ -130,7 +130,7 @@ pub(super) fn set_status(
     to: ExperimentStatus,
     details: serde_json::Value,
 ) -> AppResult<()> {
-    let now = crate::db::now();
+    let now = crate::clock::now();
     diesel::update(experiments::table.find(e.id))
         .set((experiments::status.eq(to.as_str()), experiments::updated_at.eq(now)))
         .execute(conn)?;
@@ -192,7 +192,7 @@ pub fn submit(ctx: &Context, actor: &Actor, id: i64) -> AppResult<()> {
             v.finish()?;
         }
         let (review_unit, experts) = review_route(conn, e.unit_id)?;
-        let now = crate::db::now();
+        let now = crate::clock::now();
         diesel::update(experiments::table.find(id))
             .set((
                 experiments::review_round.eq(experiments::review_round + 1),
@@ -229,7 +229,7 @@ pub fn withdraw(ctx: &Context, actor: &Actor, id: i64) -> AppResult<()> {
 
 fn mark_started(conn: &mut AnyConnection, actor_id: Option<i64>, e: &ExperimentRow) -> AppResult<()> {
     diesel::update(experiments::table.find(e.id))
-        .set(experiments::started_at.eq(crate::db::now()))
+        .set(experiments::started_at.eq(crate::clock::now()))
         .execute(conn)?;
     set_status(conn, actor_id, e, ExperimentStatus::Running, serde_json::json!({}))
 }
@@ -299,7 +299,7 @@ pub fn complete(ctx: &Context, actor: &Actor, id: i64) -> AppResult<()> {
             return Err(AppError::conflict("report_incomplete", missing.join(",")));
         }
         diesel::update(experiments::table.find(id))
-            .set(experiments::completed_at.eq(crate::db::now()))
+            .set(experiments::completed_at.eq(crate::clock::now()))
             .execute(conn)?;
         set_status(
             conn,
@@ -409,7 +409,7 @@ pub struct DailyResult {
 /// The daily check: approved experiments whose start date has come start running, and owners
 /// of experiments past their end date without a result report are reminded, once.
 pub fn daily(ctx: &Context) -> AppResult<DailyResult> {
-    let now = crate::db::now();
+    let now = crate::clock::now();
     ctx.db.transaction(|conn| {
         let due: Vec<ExperimentRow> = experiments::table
             .filter(experiments::status.eq(ExperimentStatus::Approved.as_str()))

@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 
 /// What to list.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(default, deny_unknown_fields)]
 pub struct ExperimentFilter {
     /// Free text over the plan and the result report.

@@ -171,10 +171,15 @@ pub struct ExperimentView {
     pub version: i32,
     pub published: bool,
     pub outcome_reason: Option<String>,
+    #[serde(with = "crate::domain::utc::option")]
     pub submitted_at: Option<NaiveDateTime>,
+    #[serde(with = "crate::domain::utc::option")]
     pub decided_at: Option<NaiveDateTime>,
+    #[serde(with = "crate::domain::utc::option")]
     pub started_at: Option<NaiveDateTime>,
+    #[serde(with = "crate::domain::utc::option")]
     pub completed_at: Option<NaiveDateTime>,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
     /// Advice that does not stop the plan, such as "longer than six months".
     pub warnings: Vec<String>,
@@ -362,10 +367,12 @@ pub fn of_idea(conn: &mut AnyConnection, actor: &Actor, idea_id: i64) -> AppResu
 
 /// One move in an experiment's life.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ExperimentStatusEntry)]
 pub struct StatusEntry {
     pub status: ExperimentStatus,
     /// Absent when the daily check moved it.
     pub actor_name: Option<String>,
+    #[serde(with = "crate::domain::utc")]
     pub at: NaiveDateTime,
 }
 

@@ -185,7 +185,7 @@ fn write_plan(conn: &mut AnyConnection, id: i64, owner: i64, input: &ExperimentI
             experiments::touches_personal_data.eq(input.touches_personal_data),
             experiments::needs_consent.eq(input.needs_consent),
             experiments::vulnerable_customers.eq(input.vulnerable_customers),
-            experiments::updated_at.eq(crate::db::now()),
+            experiments::updated_at.eq(crate::clock::now()),
         ))
         .execute(conn)?;
     diesel::delete(experiment_team::table.filter(experiment_team::experiment_id.eq(id))).execute(conn)?;
@@ -247,7 +247,7 @@ pub fn create(ctx: &Context, actor: &Actor, input: &ExperimentInput) -> AppResul
     }
     ctx.db.transaction(|conn| {
         let checked = validate(conn, actor, input)?;
-        let now = crate::db::now();
+        let now = crate::clock::now();
         let id = diesel::insert_into(experiments::table)
             .values((
                 experiments::title.eq(&checked.title),
@@ -323,7 +323,7 @@ pub fn current_plan(conn: &mut AnyConnection, e: &ExperimentRow) -> AppResult<Ex
 /// Records the approved plan as version 1 (called when an experiment is approved).
 pub(super) fn freeze(conn: &mut AnyConnection, e: &ExperimentRow, by: i64) -> AppResult<()> {
     let plan = serde_json::to_string(&current_plan(conn, e)?).map_err(|err| AppError::Internal(err.to_string()))?;
-    let now = crate::db::now();
+    let now = crate::clock::now();
     let version = e.version + 1;
     diesel::insert_into(experiment_versions::table)
         .values((
@@ -379,7 +379,9 @@ pub struct PlanVersion {
     pub plan: ExperimentInput,
     pub proposed_by: Option<String>,
     pub note: String,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::domain::utc::option")]
     pub decided_at: Option<NaiveDateTime>,
 }
 
@@ -450,7 +452,7 @@ pub fn propose_version(ctx: &Context, actor: &Actor, id: i64, input: &Experiment
                 experiment_versions::plan.eq(plan),
                 experiment_versions::state.eq(VersionState::Proposed.as_str()),
                 experiment_versions::proposed_by.eq(Some(actor.id)),
-                experiment_versions::created_at.eq(crate::db::now()),
+                experiment_versions::created_at.eq(crate::clock::now()),
             ))
             .execute(conn)?;
         events::record(
@@ -519,7 +521,7 @@ pub fn decide_version(
             .set((
                 experiment_versions::state.eq(state.as_str()),
                 experiment_versions::decided_by.eq(Some(actor.id)),
-                experiment_versions::decided_at.eq(Some(crate::db::now())),
+                experiment_versions::decided_at.eq(Some(crate::clock::now())),
                 experiment_versions::note.eq(&note),
             ))
             .execute(conn)?;

@@ -28,6 +28,7 @@ pub struct LogEntry {
     pub entry_on: NaiveDate,
     pub author: String,
     pub body: String,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -37,7 +38,7 @@ pub fn write_log(ctx: &Context, actor: &Actor, id: i64, input: &LogInput) -> App
         load_for(conn, actor, id, None, |p| p.log)?;
         let mut v = Validator::new();
         let body = v.text("body", &input.body, 1, 10_000);
-        if input.entry_on > crate::db::now().date() {
+        if input.entry_on > crate::clock::today() {
             v.add("entry_on", "in_future");
         }
         v.finish()?;
@@ -47,7 +48,7 @@ pub fn write_log(ctx: &Context, actor: &Actor, id: i64, input: &LogInput) -> App
                 experiment_log::author_id.eq(actor.id),
                 experiment_log::entry_on.eq(input.entry_on.and_hms_opt(0, 0, 0).unwrap_or_default()),
                 experiment_log::body.eq(&body),
-                experiment_log::created_at.eq(crate::db::now()),
+                experiment_log::created_at.eq(crate::clock::now()),
             ))
             .returning(experiment_log::id)
             .get_result::<i64>(conn)?;
@@ -102,6 +103,7 @@ pub struct ActualInput {
 /// The result report as written (may be saved unfinished; completing needs it whole).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields, default)]
+#[schema(as = ResultReportInput)]
 pub struct ReportInput {
     pub what_we_did: String,
     pub what_made_us_dare: String,
@@ -131,6 +133,7 @@ pub struct Report {
     pub yearly: f64,
     pub customer_feedback: String,
     pub recommend_adoption: Option<bool>,
+    #[serde(with = "crate::domain::utc")]
     pub updated_at: NaiveDateTime,
 }
 
@@ -202,7 +205,7 @@ pub fn write_report(ctx: &Context, actor: &Actor, id: i64, input: &ReportInput) 
             }
         }
         v.finish()?;
-        let now = crate::db::now();
+        let now = crate::clock::now();
         let values = (
             result_reports::what_we_did.eq(&texts[0]),
             result_reports::what_made_us_dare.eq(&texts[1]),
@@ -334,7 +337,7 @@ pub fn record_adoption(ctx: &Context, actor: &Actor, id: i64, input: &AdoptionIn
         if !unit_known {
             v.add("unit_id", "unknown");
         }
-        if input.adopted_on > crate::db::now().date() {
+        if input.adopted_on > crate::clock::today() {
             v.add("adopted_on", "in_future");
         }
         v.finish()?;
@@ -358,7 +361,7 @@ pub fn record_adoption(ctx: &Context, actor: &Actor, id: i64, input: &AdoptionIn
                 adoptions::adopted_on.eq(input.adopted_on.and_hms_opt(0, 0, 0).unwrap_or_default()),
                 adoptions::note.eq(&note),
                 adoptions::recorded_by.eq(actor.id),
-                adoptions::created_at.eq(crate::db::now()),
+                adoptions::created_at.eq(crate::clock::now()),
             ))
             .execute(conn)?;
         events::record(

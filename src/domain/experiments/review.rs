@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 /// A reviewer's decision.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = ReviewDecision)]
 pub enum Decision {
     Approve,
     RequestChanges,
@@ -57,6 +58,7 @@ pub struct Review {
     pub reviewer: String,
     pub decision: Decision,
     pub comment: String,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -114,7 +116,7 @@ pub fn decide(ctx: &Context, actor: &Actor, id: i64, input: &ReviewInput) -> App
         if already > 0 {
             return Err(AppError::conflict("already_reviewed", ""));
         }
-        let now = crate::db::now();
+        let now = crate::clock::now();
         diesel::insert_into(reviews::table)
             .values((
                 reviews::experiment_id.eq(id),
@@ -180,7 +182,7 @@ fn move_ideas_into_experiment(conn: &mut AnyConnection, actor_id: i64, id: i64) 
         .filter(ideas::status.eq_any(before.map(IdeaStatus::as_str)))
         .select((ideas::id, ideas::status))
         .load(conn)?;
-    let now = crate::db::now();
+    let now = crate::clock::now();
     for (idea, from) in linked {
         diesel::update(ideas::table.find(idea))
             .set((
@@ -208,6 +210,7 @@ pub struct QueueItem {
     pub title: String,
     pub unit_name: String,
     pub owner_name: String,
+    #[serde(with = "crate::domain::utc")]
     pub submitted_at: NaiveDateTime,
     pub days_waiting: i64,
 }
@@ -254,7 +257,7 @@ pub fn queue(ctx: &Context, actor: &Actor) -> AppResult<Vec<QueueItem>> {
     } else {
         q.filter(experiments::review_unit_id.eq_any(units_in))
     };
-    let now = crate::db::now();
+    let now = crate::clock::now();
     Ok(q.limit(500)
         .load::<(i64, String, String, String, Option<NaiveDateTime>)>(&mut conn)?
         .into_iter()

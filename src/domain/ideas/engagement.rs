@@ -44,7 +44,7 @@ pub fn support(ctx: &Context, actor: &Actor, id: i64) -> AppResult<i32> {
             .values((
                 idea_supports::idea_id.eq(id),
                 idea_supports::person_id.eq(actor.id),
-                idea_supports::created_at.eq(crate::db::now()),
+                idea_supports::created_at.eq(crate::clock::now()),
             ))
             .execute(conn)?;
         touch(conn, id)?;
@@ -87,7 +87,7 @@ pub fn set_following(ctx: &Context, actor: &Actor, id: i64, follow: bool) -> App
                     .values((
                         idea_followers::idea_id.eq(id),
                         idea_followers::person_id.eq(actor.id),
-                        idea_followers::created_at.eq(crate::db::now()),
+                        idea_followers::created_at.eq(crate::clock::now()),
                     ))
                     .execute(conn)?;
             }
@@ -115,7 +115,9 @@ pub struct CommentView {
     pub hidden: bool,
     /// Why it was hidden (shown to moderators).
     pub hidden_reason: Option<String>,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::domain::utc::option")]
     pub edited_at: Option<NaiveDateTime>,
     /// What the caller may do with it now.
     pub can: CommentPermissions,
@@ -177,7 +179,7 @@ pub fn comments_of(
             comments::edited_at,
         ))
         .load(conn)?;
-    let now = crate::db::now();
+    let now = crate::clock::now();
     let mut top: Vec<CommentView> = Vec::new();
     let mut replies: Vec<CommentView> = Vec::new();
     for (id, parent_id, author_id, name, kind, body, deleted, hidden, hidden_reason, created_at, edited_at) in rows {
@@ -226,6 +228,7 @@ pub fn comments_of(
 /// A new comment or reply.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = IdeaCommentInput)]
 pub struct CommentInput {
     pub body: String,
     /// Reply to this top-level comment.
@@ -272,7 +275,7 @@ pub fn add_comment(ctx: &Context, actor: &Actor, idea_id: i64, input: &CommentIn
                 comments::parent_id.eq(input.parent_id),
                 comments::author_id.eq(actor.id),
                 comments::body.eq(&body),
-                comments::created_at.eq(crate::db::now()),
+                comments::created_at.eq(crate::clock::now()),
             ))
             .returning(comments::id)
             .get_result::<i64>(conn)?;
@@ -320,7 +323,7 @@ fn comment_access(
         created_at,
         idea_open: idea.comment,
     };
-    let can = policy::permissions(&standing, state, crate::db::now());
+    let can = policy::permissions(&standing, state, crate::clock::now());
     if can.read {
         Ok((author, deleted, can))
     } else {
@@ -345,7 +348,10 @@ pub fn edit_comment(ctx: &Context, actor: &Actor, idea_id: i64, comment_id: i64,
             ));
         }
         diesel::update(comments::table.find(comment_id))
-            .set((comments::body.eq(&body), comments::edited_at.eq(Some(crate::db::now()))))
+            .set((
+                comments::body.eq(&body),
+                comments::edited_at.eq(Some(crate::clock::now())),
+            ))
             .execute(conn)?;
         backend::index_idea(conn, idea_id)?;
         events::record(

@@ -129,8 +129,8 @@ pub fn change_status(ctx: &Context, actor: &Actor, id: i64, change: &StatusChang
                 ideas::status.eq(change.status.as_str()),
                 ideas::status_reason.eq(&reason),
                 ideas::merged_into_id.eq(target.as_ref().map(|t| t.id)),
-                ideas::updated_at.eq(crate::db::now()),
-                ideas::last_activity_at.eq(crate::db::now()),
+                ideas::updated_at.eq(crate::clock::now()),
+                ideas::last_activity_at.eq(crate::clock::now()),
             ))
             .execute(conn)?;
         if let Some(target) = &target {
@@ -162,7 +162,10 @@ pub fn set_published(ctx: &Context, actor: &Actor, id: i64, published: bool) -> 
             return Ok(());
         }
         diesel::update(ideas::table.find(id))
-            .set((ideas::published.eq(published), ideas::updated_at.eq(crate::db::now())))
+            .set((
+                ideas::published.eq(published),
+                ideas::updated_at.eq(crate::clock::now()),
+            ))
             .execute(conn)?;
         let verb = if published { "published" } else { "unpublished" };
         events::record(conn, Some(actor.id), verb, "idea", id, serde_json::json!({}))

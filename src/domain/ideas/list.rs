@@ -25,6 +25,7 @@ pub enum IdeaSort {
 
 /// Filters, search and paging of the idea list.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct IdeaFilter {
     /// Free text over title, problem, proposal and comments.
@@ -63,7 +64,9 @@ pub struct IdeaSummary {
     pub author_kind: String,
     pub support_count: i32,
     pub comment_count: i32,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::domain::utc")]
     pub last_activity_at: NaiveDateTime,
     pub tags: Vec<String>,
 }

@@ -99,7 +99,9 @@ pub struct IdeaView {
     pub support_count: i32,
     /// The comments the caller can read.
     pub comment_count: i32,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::domain::utc")]
     pub updated_at: NaiveDateTime,
     pub units: Vec<UnitRef>,
     pub directions: Vec<DirectionRef>,
@@ -124,11 +126,13 @@ pub struct IdeaView {
 
 /// One step of an idea's status history.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = IdeaStatusEntry)]
 pub struct StatusEntry {
     pub status: IdeaStatus,
     pub reason: Option<String>,
     /// Shown to staff.
     pub actor_name: Option<String>,
+    #[serde(with = "crate::domain::utc")]
     pub at: NaiveDateTime,
 }
 
@@ -256,7 +260,7 @@ fn validate(
         match row {
             None => v.add("campaign_id", "unknown"),
             Some((starts, ends, audience)) if is_new => {
-                let now = crate::db::now();
+                let now = crate::clock::now();
                 if now < starts || now > ends {
                     v.add("campaign_id", "campaign_closed");
                 } else if !audience_includes(&audience, actor.kind) {
@@ -311,7 +315,7 @@ fn write_links(conn: &mut AnyConnection, id: i64, input: &IdeaInput, tags: &[Str
 pub fn create(ctx: &Context, actor: &Actor, input: &IdeaInput) -> AppResult<i64> {
     ctx.db.transaction(|conn| {
         let (title, problem, proposal, tags) = validate(conn, actor, input, true)?;
-        let at = crate::db::now();
+        let at = crate::clock::now();
         let id = diesel::insert_into(ideas::table)
             .values((
                 ideas::title.eq(&title),
@@ -371,7 +375,7 @@ pub fn update(ctx: &Context, actor: &Actor, id: i64, input: &IdeaInput) -> AppRe
                 ideas::campaign_id.eq(input.campaign_id),
                 ideas::persona_id.eq(input.persona_id),
                 ideas::stage_id.eq(input.stage_id),
-                ideas::updated_at.eq(crate::db::now()),
+                ideas::updated_at.eq(crate::clock::now()),
             ))
             .execute(conn)?;
         write_links(conn, id, input, &tags)?;
@@ -532,7 +536,7 @@ fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow, can: Permissions
 /// Marks the idea active now (sorting by recent activity).
 pub fn touch(conn: &mut AnyConnection, id: i64) -> AppResult<()> {
     diesel::update(ideas::table.find(id))
-        .set(ideas::last_activity_at.eq(crate::db::now()))
+        .set(ideas::last_activity_at.eq(crate::clock::now()))
         .execute(conn)?;
     Ok(())
 }

@@ -28,8 +28,11 @@ pub struct InvitationInput {
 pub struct Invitation {
     pub id: i64,
     pub email: String,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
+    #[serde(with = "crate::domain::utc")]
     pub expires_at: NaiveDateTime,
+    #[serde(with = "crate::domain::utc::option")]
     pub accepted_at: Option<NaiveDateTime>,
 }
 
@@ -60,7 +63,7 @@ pub fn invite(ctx: &Context, actor: &Actor, panel_id: i64, input: &InvitationInp
             }
             locale = Locale::parse(&their_locale).unwrap_or(locale);
         }
-        let now = crate::db::now();
+        let now = crate::clock::now();
         let days = ctx.settings.auth.invitation_days;
         let id = diesel::insert_into(panel_invitations::table)
             .values((
@@ -163,7 +166,7 @@ fn pending(conn: &mut AnyConnection, ctx: &Context, token: &str) -> AppResult<Pe
         .first::<(i64, String, NaiveDateTime, Option<NaiveDateTime>)>(conn)
         .optional()?
         .ok_or_else(invalid)?;
-    if accepted_at.is_some() || expires_at <= crate::db::now() {
+    if accepted_at.is_some() || expires_at <= crate::clock::now() {
         return Err(invalid());
     }
     let panel_name = panels::table.find(panel_id).select(panels::name).first(conn)?;
@@ -185,7 +188,7 @@ fn redeem(conn: &mut AnyConnection, p: &Pending, person_id: i64) -> AppResult<()
             .filter(panel_invitations::accepted_at.is_null()),
     )
     .set((
-        panel_invitations::accepted_at.eq(crate::db::now()),
+        panel_invitations::accepted_at.eq(crate::clock::now()),
         panel_invitations::accepted_by.eq(person_id),
     ))
     .execute(conn)?;

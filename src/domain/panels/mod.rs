@@ -133,6 +133,7 @@ pub struct Panel {
     pub my_role: Option<MemberRole>,
     /// Whether the caller runs it.
     pub can_manage: bool,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -194,7 +195,7 @@ pub fn create(ctx: &Context, actor: &Actor, input: &PanelInput) -> AppResult<i64
     }
     ctx.db.transaction(|conn| {
         let (name, description, unit_ids, coordinator_ids) = validate(conn, input)?;
-        let now = crate::db::now();
+        let now = crate::clock::now();
         let id = diesel::insert_into(panels::table)
             .values((
                 panels::name.eq(&name),
@@ -227,7 +228,7 @@ pub fn update(ctx: &Context, actor: &Actor, id: i64, input: &PanelInput) -> AppR
             .set((
                 panels::name.eq(&name),
                 panels::description.eq(&description),
-                panels::updated_at.eq(crate::db::now()),
+                panels::updated_at.eq(crate::clock::now()),
             ))
             .execute(conn)?;
         diesel::delete(panel_units::table.filter(panel_units::panel_id.eq(id))).execute(conn)?;
@@ -267,7 +268,7 @@ fn write_units_and_coordinators(
                 panel_members::panel_id.eq(id),
                 panel_members::person_id.eq(person),
                 panel_members::role.eq(MemberRole::Coordinator.as_str()),
-                panel_members::joined_at.eq(crate::db::now()),
+                panel_members::joined_at.eq(crate::clock::now()),
             ))
             .execute(conn)?;
     }
@@ -359,6 +360,7 @@ pub struct Member {
     pub name: String,
     pub email: String,
     pub role: MemberRole,
+    #[serde(with = "crate::domain::utc")]
     pub joined_at: NaiveDateTime,
 }
 
@@ -436,7 +438,7 @@ pub(crate) fn join(conn: &mut AnyConnection, panel_id: i64, person_id: i64, by: 
             panel_members::panel_id.eq(panel_id),
             panel_members::person_id.eq(person_id),
             panel_members::role.eq(MemberRole::Member.as_str()),
-            panel_members::joined_at.eq(crate::db::now()),
+            panel_members::joined_at.eq(crate::clock::now()),
         ))
         .execute(conn)?;
     events::record(

@@ -58,8 +58,10 @@ impl RoundState {
 pub struct RoundInput {
     pub title: String,
     /// UTC, like every time in the API.
+    #[serde(with = "crate::domain::utc")]
     pub opens_at: NaiveDateTime,
     /// UTC; after `opens_at` and in the future.
+    #[serde(with = "crate::domain::utc")]
     pub closes_at: NaiveDateTime,
     /// Best marks per member (default 1).
     #[serde(default = "one")]
@@ -102,7 +104,9 @@ pub struct RoundSummary {
     pub id: i64,
     pub panel_id: i64,
     pub title: String,
+    #[serde(with = "crate::domain::utc")]
     pub opens_at: NaiveDateTime,
+    #[serde(with = "crate::domain::utc")]
     pub closes_at: NaiveDateTime,
     pub state: RoundState,
 }
@@ -114,7 +118,9 @@ pub struct Round {
     pub panel_id: i64,
     pub panel_name: String,
     pub title: String,
+    #[serde(with = "crate::domain::utc")]
     pub opens_at: NaiveDateTime,
+    #[serde(with = "crate::domain::utc")]
     pub closes_at: NaiveDateTime,
     pub state: RoundState,
     pub best_marks: i32,
@@ -189,7 +195,7 @@ fn validate(conn: &mut AnyConnection, input: &RoundInput) -> AppResult<(String, 
     let title = v.text("title", &input.title, 3, 200);
     if input.closes_at <= input.opens_at {
         v.add("closes_at", "before_start");
-    } else if input.closes_at <= crate::db::now() {
+    } else if input.closes_at <= crate::clock::now() {
         v.add("closes_at", "in_past");
     }
     let mut ids = Vec::new();
@@ -242,7 +248,7 @@ pub fn create(ctx: &Context, actor: &Actor, panel_id: i64, input: &RoundInput) -
                 voting_rounds::worst_marks.eq(input.worst_marks),
                 voting_rounds::results_while_open.eq(input.results_while_open),
                 voting_rounds::created_by.eq(actor.id),
-                voting_rounds::created_at.eq(crate::db::now()),
+                voting_rounds::created_at.eq(crate::clock::now()),
             ))
             .returning(voting_rounds::id)
             .get_result::<i64>(conn)?;
@@ -272,7 +278,7 @@ pub fn create(ctx: &Context, actor: &Actor, panel_id: i64, input: &RoundInput) -
 
 /// The panel's rounds, newest first.
 pub fn of_panel(conn: &mut AnyConnection, panel_id: i64) -> AppResult<Vec<RoundSummary>> {
-    let now = crate::db::now();
+    let now = crate::clock::now();
     Ok(voting_rounds::table
         .filter(voting_rounds::panel_id.eq(panel_id))
         .order(voting_rounds::id.desc())
@@ -305,7 +311,7 @@ pub fn list(ctx: &Context, actor: &Actor, panel_id: i64) -> AppResult<Vec<RoundS
 /// The rounds open now in the person's panels.
 pub fn open_for(conn: &mut AnyConnection, person_id: i64) -> AppResult<Vec<RoundSummary>> {
     let panel_ids = super::ids_of_person(conn, person_id)?;
-    let now = crate::db::now();
+    let now = crate::clock::now();
     Ok(voting_rounds::table
         .filter(voting_rounds::panel_id.eq_any(panel_ids))
         .filter(voting_rounds::opens_at.le(now))
@@ -343,7 +349,7 @@ pub fn get(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Round> {
     let mut conn = ctx.db.read()?;
     let r = load(&mut conn, id)?;
     let s = visible_standing(&mut conn, actor, r.panel_id)?;
-    let state = RoundState::at(crate::db::now(), r.opens_at, r.closes_at);
+    let state = RoundState::at(crate::clock::now(), r.opens_at, r.closes_at);
     let panel_name = panels::table
         .find(r.panel_id)
         .select(panels::name)
@@ -408,7 +414,7 @@ pub fn vote(ctx: &Context, actor: &Actor, id: i64, ballot: &Ballot) -> AppResult
         if !s.is_member() {
             return Err(AppError::Forbidden);
         }
-        if RoundState::at(crate::db::now(), r.opens_at, r.closes_at) != RoundState::Open {
+        if RoundState::at(crate::clock::now(), r.opens_at, r.closes_at) != RoundState::Open {
             return Err(AppError::conflict("round_not_open", "the round is not open for voting"));
         }
         let on_ballot: Vec<i64> = round_ideas::table
@@ -445,7 +451,7 @@ pub fn vote(ctx: &Context, actor: &Actor, id: i64, ballot: &Ballot) -> AppResult
                 .filter(round_marks::person_id.eq(actor.id)),
         )
         .execute(conn)?;
-        let now = crate::db::now();
+        let now = crate::clock::now();
         for (mark, ideas) in [("best", &ballot.best), ("worst", &ballot.worst)] {
             for idea in ideas {
                 diesel::insert_into(round_marks::table)
@@ -468,7 +474,7 @@ pub fn results(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Results> {
     let mut conn = ctx.db.read()?;
     let r = load(&mut conn, id)?;
     let s = visible_standing(&mut conn, actor, r.panel_id)?;
-    let state = RoundState::at(crate::db::now(), r.opens_at, r.closes_at);
+    let state = RoundState::at(crate::clock::now(), r.opens_at, r.closes_at);
     if !sees_results(&s, &r, state) {
         return Err(AppError::conflict(
             "results_hidden",
@@ -555,7 +561,7 @@ pub fn results_csv(results: &Results, locale: Locale) -> String {
 /// Tells members of rounds that have opened and coordinators of rounds that have closed, once
 /// each (claimed by a conditional update, so several instances never both send).
 pub fn announce_due(ctx: &Context) -> AppResult<usize> {
-    let now = crate::db::now();
+    let now = crate::clock::now();
     let mut done = 0;
     let mut conn = ctx.db.write()?;
     let opened: Vec<(i64, i64, String)> = voting_rounds::table

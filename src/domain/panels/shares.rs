@@ -70,6 +70,7 @@ pub struct Share {
     /// The idea's or experiment's title.
     pub title: String,
     pub question: String,
+    #[serde(with = "crate::domain::utc")]
     pub shared_at: NaiveDateTime,
     /// How many comments the panel has written on it.
     pub comment_count: i64,
@@ -134,7 +135,7 @@ pub fn share(ctx: &Context, actor: &Actor, panel_id: i64, input: &ShareInput) ->
                 panel_shares::object_id.eq(input.item_id),
                 panel_shares::question.eq(&question),
                 panel_shares::shared_by.eq(actor.id),
-                panel_shares::created_at.eq(crate::db::now()),
+                panel_shares::created_at.eq(crate::clock::now()),
             ))
             .returning(panel_shares::id)
             .get_result::<i64>(conn)?;
@@ -232,6 +233,7 @@ pub struct PanelComment {
     /// Shown to staff and to the writer; other members see "a panel member".
     pub author_name: Option<String>,
     pub body: String,
+    #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
 }
 
@@ -242,6 +244,7 @@ pub struct PanelVoice {
     pub panel_id: i64,
     pub panel_name: String,
     pub question: String,
+    #[serde(with = "crate::domain::utc")]
     pub shared_at: NaiveDateTime,
     pub comments: Vec<PanelComment>,
     /// Whether the caller may comment as the panel.
@@ -316,6 +319,7 @@ pub fn voices(conn: &mut AnyConnection, actor: &Actor, item: ItemType, item_id: 
 /// A panel comment as written.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = PanelCommentInput)]
 pub struct CommentInput {
     pub body: String,
 }
@@ -351,7 +355,7 @@ pub fn comment(ctx: &Context, actor: &Actor, share_id: i64, input: &CommentInput
                 panel_comments::share_id.eq(share_id),
                 panel_comments::author_id.eq(actor.id),
                 panel_comments::body.eq(&body),
-                panel_comments::created_at.eq(crate::db::now()),
+                panel_comments::created_at.eq(crate::clock::now()),
             ))
             .returning(panel_comments::id)
             .get_result::<i64>(conn)?;
