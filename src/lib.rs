@@ -14,6 +14,7 @@ pub mod demo_panels;
 pub mod demo_surveys;
 pub mod domain;
 pub mod error;
+pub mod http;
 pub mod i18n;
 pub mod mail;
 pub mod startup;

@@ -1,9 +1,9 @@
 //! Builds the application from settings: database, mailer, HTTP server and background work.
 
-use crate::auth::csrf;
 use crate::config::Settings;
 use crate::db::{Db, DbError};
 use crate::domain::{Context, accounts, mail as outbox};
+use crate::http::csrf;
 use crate::mail::{MailError, Mailer};
 use crate::{api, web as pages};
 use actix_web::body::{BoxBody, MessageBody};

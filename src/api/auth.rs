@@ -1,11 +1,11 @@
 //! Tokens for API clients, revocation, and the caller's own profile.
 
-use crate::auth::extract::{ApiUser, client_address};
 use crate::auth::tokens::Purpose;
 use crate::domain::people::PersonView;
 use crate::domain::{Context, accounts, people};
 use crate::error::{AppError, Problem};
-use crate::web::with_ctx;
+use crate::http::extract::{ApiUser, client_address};
+use crate::http::with_ctx;
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use serde::{Deserialize, Serialize};
 

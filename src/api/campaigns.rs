@@ -1,12 +1,12 @@
 //! Campaigns, personas and service paths.
 
 use super::ApiQuery;
-use crate::auth::extract::ApiUser;
 use crate::domain::Context;
 use crate::domain::campaigns::{self, Campaign, CampaignInput};
 use crate::domain::personas::{self, BoardColumn, Persona, PersonaInput, ServicePath, ServicePathInput};
 use crate::error::{AppError, Problem};
-use crate::web::with_ctx;
+use crate::http::extract::ApiUser;
+use crate::http::with_ctx;
 use actix_web::{HttpResponse, get, patch, post, web};
 use serde::Deserialize;
 

@@ -1,11 +1,11 @@
 //! The management dashboard's figures as JSON.
 
 use super::ApiQuery;
-use crate::auth::extract::ApiUser;
 use crate::domain::Context;
 use crate::domain::dashboard::{self, Dashboard, DashboardQuery};
 use crate::error::{AppError, Problem};
-use crate::web::with_ctx;
+use crate::http::extract::ApiUser;
+use crate::http::with_ctx;
 use actix_web::{HttpResponse, get, web};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -1,11 +1,11 @@
 //! Development directions.
 
 use super::ApiQuery;
-use crate::auth::extract::ApiUser;
 use crate::domain::Context;
 use crate::domain::directions::{self, Direction, DirectionInput};
 use crate::error::{AppError, Problem};
-use crate::web::with_ctx;
+use crate::http::extract::ApiUser;
+use crate::http::with_ctx;
 use actix_web::{HttpResponse, get, patch, post, web};
 use serde::Deserialize;
 

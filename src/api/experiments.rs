@@ -3,7 +3,6 @@
 
 use super::ApiQuery;
 use super::ideas::Created;
-use crate::auth::extract::ApiUser;
 use crate::domain::Context;
 use crate::domain::access::Actor;
 use crate::domain::experiments::lifecycle::{self, ExperimentStatus, OutcomeInput};
@@ -14,7 +13,8 @@ use crate::domain::experiments::review::{self, QueueItem, Review, ReviewInput};
 use crate::domain::experiments::{self, ExperimentInput, ExperimentView};
 use crate::domain::notifications::{self, Notification};
 use crate::error::{AppError, Problem};
-use crate::web::with_ctx;
+use crate::http::extract::ApiUser;
+use crate::http::with_ctx;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use serde::{Deserialize, Serialize};
 

@@ -1,14 +1,14 @@
 //! Ideas: list with filters and search, submit, read, edit, support, follow, comment, move.
 
 use super::ApiQuery;
-use crate::auth::extract::ApiUser;
 use crate::domain::Context;
 use crate::domain::ideas::engagement::{self, CommentInput, CommentView};
 use crate::domain::ideas::lifecycle::{self, StatusChange};
 use crate::domain::ideas::list::{self, IdeaFilter, IdeaPage};
 use crate::domain::ideas::{self, IdeaInput, IdeaView};
 use crate::error::{AppError, Problem};
-use crate::web::with_ctx;
+use crate::http::extract::ApiUser;
+use crate::http::with_ctx;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use serde::{Deserialize, Serialize};
 

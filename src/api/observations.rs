@@ -1,11 +1,11 @@
 //! Observations and linking them to ideas.
 
 use super::ApiQuery;
-use crate::auth::extract::ApiUser;
 use crate::domain::observations::{self, Observation, ObservationFilter, ObservationInput};
 use crate::domain::{Context, Page};
 use crate::error::{AppError, Problem};
-use crate::web::with_ctx;
+use crate::http::extract::ApiUser;
+use crate::http::with_ctx;
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
 

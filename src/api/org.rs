@@ -1,11 +1,11 @@
 //! Units and municipalities.
 
-use crate::auth::extract::ApiUser;
 use crate::domain::Context;
 use crate::domain::municipalities::{self, Municipality, MunicipalityPatch, NewMunicipality};
 use crate::domain::units::{self, NewUnit, Unit, UnitNode, UnitPatch};
 use crate::error::{AppError, Problem};
-use crate::web::with_ctx;
+use crate::http::extract::ApiUser;
+use crate::http::with_ctx;
 use actix_web::{HttpResponse, get, patch, post, web};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

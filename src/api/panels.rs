@@ -3,7 +3,6 @@
 
 use super::ApiQuery;
 use super::ideas::Created;
-use crate::auth::extract::ApiUser;
 use crate::domain::Context;
 use crate::domain::municipalities::Municipality;
 use crate::domain::panels::invitations::{self, Invitation, InvitationInput};
@@ -12,7 +11,8 @@ use crate::domain::panels::shares::{self, CommentInput, Share, ShareInput};
 use crate::domain::panels::{self, Member, NewMember, Panel, PanelInput};
 use crate::domain::trustees::{self, MunicipalityView, TrusteeMunicipalities};
 use crate::error::{AppError, Problem};
-use crate::web::with_ctx;
+use crate::http::extract::ApiUser;
+use crate::http::with_ctx;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use serde::Deserialize;
 
@@ -384,7 +384,7 @@ pub async fn round_results(
     let locale = user.0.locale;
     let results = with_ctx(&ctx, move |c| rounds::results(c, &user.0, id)).await?;
     if q.format.as_deref() == Some("csv") {
-        return Ok(crate::web::csv_download(
+        return Ok(crate::http::csv_download(
             &format!("round-{id}.csv"),
             rounds::results_csv(&results, locale),
         ));

@@ -1,12 +1,12 @@
 //! People, their roles, and the audit log (administrators).
 
 use super::ApiQuery;
-use crate::auth::extract::ApiUser;
 use crate::domain::events::{self, EventFilter, EventView};
 use crate::domain::people::{self, NewPerson, NewRole, PeopleFilter, PersonPatch, PersonSummary, PersonView};
 use crate::domain::{Context, Page};
 use crate::error::{AppError, Problem};
-use crate::web::with_ctx;
+use crate::http::extract::ApiUser;
+use crate::http::with_ctx;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

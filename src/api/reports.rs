@@ -1,10 +1,10 @@
 //! Moderation: reports, and hiding or restoring content.
 
-use crate::auth::extract::ApiUser;
 use crate::domain::Context;
 use crate::domain::moderation::{self, Decision, ReportInput, ReportView};
 use crate::error::{AppError, Problem};
-use crate::web::with_ctx;
+use crate::http::extract::ApiUser;
+use crate::http::with_ctx;
 use actix_web::{HttpResponse, get, post, web};
 
 use super::ideas::Created;

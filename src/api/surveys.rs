@@ -1,10 +1,10 @@
 //! Staff pulse surveys: opening, answering once and anonymously, results where enough answered.
 
-use crate::auth::extract::ApiUser;
 use crate::domain::Context;
 use crate::domain::surveys::{self, Answers, Survey, SurveyInput, SurveyResults};
 use crate::error::{AppError, Problem};
-use crate::web::with_ctx;
+use crate::http::extract::ApiUser;
+use crate::http::with_ctx;
 use actix_web::{HttpResponse, get, post, web};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {

@@ -1,6 +1,4 @@
-//! Authentication: password hashing, signed tokens, request extractors and CSRF protection.
+//! Authentication: password hashing and signed tokens.
 
-pub mod csrf;
-pub mod extract;
 pub mod password;
 pub mod tokens;

@@ -86,8 +86,6 @@ pub struct Actor {
     pub locale: Locale,
     pub token_generation: i32,
     pub roles: Vec<Role>,
-    /// Unread notifications (counted for pages only, for the bell).
-    pub unread_notifications: i64,
 }
 
 impl Actor {
@@ -183,7 +181,6 @@ pub fn load_actor(conn: &mut AnyConnection, person_id: i64, generation: i32) -> 
         locale: Locale::parse(&locale).unwrap_or_default(),
         token_generation,
         roles,
-        unread_notifications: 0,
     }))
 }
 

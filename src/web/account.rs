@@ -3,12 +3,12 @@
 use super::{
     FormState, PageCtx, locale_cookie, render, render_invalid, safe_return, see_other, sign_in_redirect, with_ctx,
 };
-use crate::auth::csrf::CsrfForm;
-use crate::auth::extract::{SESSION_COOKIE, client_address};
 use crate::auth::tokens::Purpose;
 use crate::domain::people::PersonView;
 use crate::domain::{Context, accounts, people};
 use crate::error::AppError;
+use crate::http::csrf::CsrfForm;
+use crate::http::extract::{SESSION_COOKIE, client_address};
 use crate::i18n::Locale;
 use actix_web::cookie::Cookie;
 use actix_web::{HttpRequest, HttpResponse, get, http::header, post, web};

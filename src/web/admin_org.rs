@@ -1,11 +1,11 @@
 //! Administration of the organisation: the admin front page, municipalities and units.
 
 use super::{FormState, PageCtx, opt_id, render, render_invalid, see_other, with_ctx};
-use crate::auth::csrf::CsrfForm;
 use crate::domain::municipalities::{self, Municipality, MunicipalityPatch, NewMunicipality};
 use crate::domain::units::{self, NewUnit, Unit, UnitKind, UnitNode, UnitPatch};
 use crate::domain::{Context, people};
 use crate::error::AppError;
+use crate::http::csrf::CsrfForm;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;

@@ -1,13 +1,13 @@
 //! Administration of people and their roles, and the audit log.
 
 use super::{FormState, PageCtx, opt_id, render, render_invalid, see_other, with_ctx};
-use crate::auth::csrf::CsrfForm;
 use crate::domain::access::{PersonKind, RoleKind};
 use crate::domain::events::{self, EventFilter, EventView};
 use crate::domain::people::{self, NewPerson, NewRole, PeopleFilter, PersonPatch, PersonSummary, PersonView};
 use crate::domain::units::{self, UnitNode};
 use crate::domain::{Context, Page};
 use crate::error::AppError;
+use crate::http::csrf::CsrfForm;
 use crate::i18n::Locale;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;

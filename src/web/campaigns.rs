@@ -2,7 +2,6 @@
 //! and the managers' forms.
 
 use super::{FormState, PageCtx, render, render_invalid, see_other, with_ctx};
-use crate::auth::csrf::CsrfForm;
 use crate::domain::Context;
 use crate::domain::campaigns::{self, AUDIENCES, Campaign};
 use crate::domain::directions::{self, Direction};
@@ -10,6 +9,7 @@ use crate::domain::ideas::list::{self, IdeaFilter, IdeaSummary};
 use crate::domain::municipalities::{self, Municipality};
 use crate::domain::policy::catalog::{Catalog, permissions};
 use crate::error::AppError;
+use crate::http::csrf::CsrfForm;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 

@@ -2,7 +2,6 @@
 //! and service paths, and adding personas and service paths.
 
 use super::{FormState, PageCtx, opt_id, render, render_invalid, see_other, with_ctx};
-use crate::auth::csrf::CsrfForm;
 use crate::domain::Context;
 use crate::domain::campaigns::{self, AUDIENCES, CampaignInput};
 use crate::domain::directions::{self, Direction, DirectionInput};
@@ -10,6 +9,7 @@ use crate::domain::municipalities::{self, Municipality};
 use crate::domain::personas::{self, PersonaInput, ServicePathInput};
 use crate::domain::policy::catalog::{Catalog as Kind, require_edit};
 use crate::error::AppError;
+use crate::http::csrf::CsrfForm;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use chrono::NaiveDateTime;

@@ -60,11 +60,12 @@ pub async fn render_errors(
         Err(_) => PageCtx {
             locale,
             user: None,
-            csrf: crate::auth::csrf::token_of(&http_req),
+            csrf: crate::http::csrf::token_of(&http_req),
             org_name: String::new(),
             path,
             notice: None,
             can: Default::default(),
+            unread_notifications: 0,
         },
     };
     let page = ErrorPage {

@@ -1,13 +1,13 @@
 //! The experiment plan form: drafting, editing, and proposing a new version of an approved plan.
 
 use super::{FormState, PageCtx, render, render_invalid, see_other, with_ctx};
-use crate::auth::csrf::{CsrfForm, FormPairs};
 use crate::domain::Context;
 use crate::domain::directions::{self, Direction};
 use crate::domain::experiments;
 use crate::domain::experiments::plan::{self, ExperimentInput, IndicatorInput};
 use crate::domain::units::{self, UnitNode};
 use crate::error::{AppError, FieldError};
+use crate::http::csrf::{CsrfForm, FormPairs};
 use actix_web::{HttpRequest, HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;

@@ -2,7 +2,6 @@
 //! queue and the notifications.
 
 use super::{FormState, PageCtx, render, render_invalid, see_other, with_ctx};
-use crate::auth::csrf::{CsrfForm, FormPairs};
 use crate::domain::Context;
 use crate::domain::experiments::plan::{self, PlanVersion, VersionDecision, VersionState};
 use crate::domain::experiments::results::{self, ActualInput, REPORT_TEXTS, Report, ReportInput};
@@ -10,6 +9,7 @@ use crate::domain::experiments::review::{self, QueueItem};
 use crate::domain::experiments::{self, ExperimentView};
 use crate::domain::notifications::{self, Notification};
 use crate::error::{AppError, FieldError};
+use crate::http::csrf::{CsrfForm, FormPairs};
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;

@@ -2,7 +2,6 @@
 //! its reader may take, and those actions' posts.
 
 use super::{FormState, PageCtx, opt_id, render, render_invalid, see_other, with_ctx};
-use crate::auth::csrf::CsrfForm;
 use crate::domain::Context;
 use crate::domain::access::Actor;
 use crate::domain::directions::{self, Direction};
@@ -13,6 +12,7 @@ use crate::domain::experiments::review::{self, Decision, ReviewInput};
 use crate::domain::experiments::{self, ExperimentPage};
 use crate::domain::units::{self, UnitNode};
 use crate::error::AppError;
+use crate::http::csrf::CsrfForm;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;

@@ -1,10 +1,10 @@
 //! The front page, first-run setup, the accessibility statement, privacy notice and static files.
 
 use super::{FormState, PageCtx, blocking, render, render_invalid, sign_in_redirect, with_ctx};
-use crate::auth::csrf::CsrfForm;
 use crate::domain::people::PersonView;
 use crate::domain::{Context, organisation, people};
 use crate::error::AppError;
+use crate::http::csrf::CsrfForm;
 use actix_web::{HttpResponse, get, http::header, web};
 use askama::Template;
 use serde::Deserialize;

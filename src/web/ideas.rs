@@ -3,7 +3,6 @@
 
 use super::format::linkify;
 use super::{FormState, PageCtx, opt_id, render, render_invalid, see_other, with_ctx};
-use crate::auth::csrf::{CsrfForm, FormPairs};
 use crate::domain::Context;
 use crate::domain::access::PersonKind;
 use crate::domain::directions::{self, Direction};
@@ -14,6 +13,7 @@ use crate::domain::ideas::{self, IdeaInput, IdeaStatus, IdeaView};
 use crate::domain::personas::{self, Persona, ServicePath};
 use crate::domain::units::{self, UnitNode};
 use crate::error::AppError;
+use crate::http::csrf::{CsrfForm, FormPairs};
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;

@@ -25,13 +25,14 @@ mod surveys;
 
 pub use errors::{not_found as errors_not_found, render_errors};
 
-use crate::auth::csrf;
-use crate::auth::extract::{SESSION_COOKIE, SessionUser, context};
 use crate::domain::Context;
 use crate::domain::access::Actor;
 use crate::domain::accounts::SignedIn;
 use crate::domain::policy::{self, Capabilities};
 use crate::error::{AppError, FieldError};
+use crate::http::csrf;
+use crate::http::extract::{SESSION_COOKIE, SessionUser, context};
+pub use crate::http::{blocking, csv_download, with_ctx};
 use crate::i18n::{LOCALE_COOKIE, Locale};
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::header;
@@ -76,6 +77,8 @@ pub struct PageCtx {
     pub notice: Option<String>,
     /// What the signed-in person may do anywhere (nothing when signed out).
     pub can: Capabilities,
+    /// Unread notifications, for the bell.
+    pub unread_notifications: i64,
 }
 
 impl PageCtx {
@@ -155,7 +158,7 @@ impl FromRequest for PageCtx {
 impl PageCtx {
     /// Builds the page context of a request.
     pub async fn of(req: &HttpRequest) -> Result<PageCtx, AppError> {
-        let user = SessionUser::of(req).await?;
+        let (user, unread_notifications) = SessionUser::with_unread(req).await?;
         let ctx = context(req)?;
         // Once set up, the name is cached and no thread hop is needed.
         let org_name = match ctx.organisation_name.get() {
@@ -181,6 +184,7 @@ impl PageCtx {
         Ok(PageCtx {
             locale,
             can: user.as_ref().map(policy::capabilities).unwrap_or_default(),
+            unread_notifications,
             user,
             csrf: csrf::token_of(req),
             org_name,
@@ -268,33 +272,6 @@ impl FormState {
             Err(e) => Err(e),
         }
     }
-}
-
-/// A CSV file to download (the body carries its own byte-order mark).
-pub fn csv_download(filename: &str, body: String) -> HttpResponse {
-    HttpResponse::Ok()
-        .content_type("text/csv; charset=utf-8")
-        .insert_header((
-            header::CONTENT_DISPOSITION,
-            format!("attachment; filename=\"{filename}\""),
-        ))
-        .body(body)
-}
-
-/// Runs blocking domain code off the async workers.
-pub async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> Result<T, AppError> + Send + 'static,
-) -> Result<T, AppError> {
-    web::block(f).await?
-}
-
-/// Runs a domain call with the context off the async workers.
-pub async fn with_ctx<T: Send + 'static>(
-    ctx: &web::Data<Context>,
-    f: impl FnOnce(&Context) -> Result<T, AppError> + Send + 'static,
-) -> Result<T, AppError> {
-    let ctx = ctx.clone();
-    blocking(move || f(&ctx)).await
 }
 
 /// Renders a template as an HTML response with `status`.

@@ -1,10 +1,10 @@
 //! Moderation pages: report content, the moderators' queue, hide and restore.
 
 use super::{FormState, PageCtx, render, see_other, with_ctx};
-use crate::auth::csrf::CsrfForm;
 use crate::domain::Context;
 use crate::domain::moderation::{self, Decision, ModeratedKind, ReportInput, ReportView};
 use crate::error::AppError;
+use crate::http::csrf::CsrfForm;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;

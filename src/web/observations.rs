@@ -1,11 +1,11 @@
 //! Observation pages: jot one down, see them, turn some into an idea or attach them to one.
 
 use super::{FormState, PageCtx, opt_id, render, render_invalid, see_other, with_ctx};
-use crate::auth::csrf::CsrfForm;
 use crate::domain::observations::{self, Observation, ObservationFilter, ObservationInput};
 use crate::domain::units::{self, UnitNode};
 use crate::domain::{Context, Page};
 use crate::error::AppError;
+use crate::http::csrf::CsrfForm;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;

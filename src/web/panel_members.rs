@@ -2,11 +2,11 @@
 //! and the page an invitation link opens.
 
 use super::{FormState, PageCtx, render, render_invalid, render_status, see_other, sign_in_redirect, with_ctx};
-use crate::auth::csrf::CsrfForm;
 use crate::domain::Context;
 use crate::domain::panels::invitations::{self, Invitation, InvitationInput, NewAccount, Pending};
 use crate::domain::panels::{self, Member, NewMember, Panel};
 use crate::error::AppError;
+use crate::http::csrf::CsrfForm;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;

@@ -2,7 +2,6 @@
 //! managers' panel form, sharing, and writing as the panel on a shared item.
 
 use super::{FormState, PageCtx, render, render_invalid, see_other, with_ctx};
-use crate::auth::csrf::CsrfForm;
 use crate::domain::Context;
 use crate::domain::panels::rounds::{self, RoundSummary};
 use crate::domain::panels::shares::{self, CommentInput, ItemType, Share, ShareInput};
@@ -10,6 +9,7 @@ use crate::domain::panels::{self, Panel, PanelInput};
 use crate::domain::people;
 use crate::domain::units::{self, UnitNode};
 use crate::error::AppError;
+use crate::http::csrf::CsrfForm;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;

@@ -2,12 +2,12 @@
 //! targets, no scripts) and the results with their CSV download.
 
 use super::{FormState, PageCtx, csv_download, render, render_invalid, see_other, with_ctx};
-use crate::auth::csrf::CsrfForm;
 use crate::domain::Context;
 use crate::domain::panels::rounds::{self, Ballot, Results, Round, RoundIdea, RoundInput};
 use crate::domain::panels::shares::{self, ItemType, Share};
 use crate::domain::panels::{self, Panel};
 use crate::error::AppError;
+use crate::http::csrf::CsrfForm;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use chrono::NaiveDateTime;

@@ -1,12 +1,12 @@
 //! Staff pulse survey pages: the list, the managers' form, the answer form and the results.
 
 use super::{FormState, PageCtx, render, render_invalid, see_other, with_ctx};
-use crate::auth::csrf::CsrfForm;
 use crate::domain::Context;
 use crate::domain::scope::Scope;
 use crate::domain::surveys::{self, Answer, Answers, Survey, SurveyInput, SurveyResults};
 use crate::domain::units::UnitNode;
 use crate::error::{AppError, FieldError};
+use crate::http::csrf::CsrfForm;
 use actix_web::{HttpResponse, get, post, web};
 use askama::Template;
 use serde::Deserialize;

@@ -15,6 +15,7 @@ mod helpers;
 mod i18n;
 mod ideas;
 mod ideas_web;
+mod layering;
 mod mail;
 mod migrations;
 mod moderation;

@@ -1,6 +1,6 @@
 //! Who is asking: the session cookie for pages, the bearer token for the API.
 
-use super::tokens::Purpose;
+use crate::auth::tokens::Purpose;
 use crate::domain::Context;
 use crate::domain::access::{Actor, load_actor};
 use crate::error::AppError;
@@ -18,27 +18,35 @@ pub fn context(req: &HttpRequest) -> Result<web::Data<Context>, AppError> {
         .ok_or_else(|| AppError::Internal("context missing".into()))
 }
 
-/// Resolves a token to the current actor (generation and active checked in the database).
-async fn actor_for(req: &HttpRequest, token: Option<String>, purpose: Purpose) -> Result<Option<Actor>, AppError> {
+/// Resolves a token to the current actor (generation and active checked in the database) and,
+/// for pages, their unread notifications (the bell), on one connection.
+async fn actor_for(
+    req: &HttpRequest,
+    token: Option<String>,
+    purpose: Purpose,
+) -> Result<(Option<Actor>, i64), AppError> {
     let ctx = context(req)?;
     let Some(claims) = token.and_then(|t| ctx.tokens.verify(&t, purpose)) else {
-        return Ok(None);
+        return Ok((None, 0));
     };
-    let Some(id) = claims.person_id() else { return Ok(None) };
+    let Some(id) = claims.person_id() else {
+        return Ok((None, 0));
+    };
     let generation = claims.tgen;
     web::block(move || {
         let mut conn = ctx.db.read()?;
-        let mut actor = load_actor(&mut conn, id, generation)?;
-        if let Some(a) = actor.as_mut().filter(|_| purpose == Purpose::Session) {
-            a.unread_notifications = crate::domain::notifications::unread_count(&mut conn, a.id)?;
-        }
-        Ok(actor)
+        let actor = load_actor(&mut conn, id, generation)?;
+        let unread = match &actor {
+            Some(a) if purpose == Purpose::Session => crate::domain::notifications::unread_count(&mut conn, a.id)?,
+            _ => 0,
+        };
+        Ok((actor, unread))
     })
     .await?
 }
 
 #[derive(Clone)]
-struct CachedSession(Option<Actor>);
+struct CachedSession(Option<Actor>, i64);
 
 /// The signed-in person of a page request, if any.
 pub struct SessionUser(pub Option<Actor>);
@@ -46,13 +54,18 @@ pub struct SessionUser(pub Option<Actor>);
 impl SessionUser {
     /// Resolves the session cookie once per request.
     pub async fn of(req: &HttpRequest) -> Result<Option<Actor>, AppError> {
+        Ok(Self::with_unread(req).await?.0)
+    }
+
+    /// The signed-in person and their unread notifications, resolved once per request.
+    pub async fn with_unread(req: &HttpRequest) -> Result<(Option<Actor>, i64), AppError> {
         if let Some(cached) = req.extensions().get::<CachedSession>() {
-            return Ok(cached.0.clone());
+            return Ok((cached.0.clone(), cached.1));
         }
         let token = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
-        let actor = actor_for(req, token, Purpose::Session).await?;
-        req.extensions_mut().insert(CachedSession(actor.clone()));
-        Ok(actor)
+        let (actor, unread) = actor_for(req, token, Purpose::Session).await?;
+        req.extensions_mut().insert(CachedSession(actor.clone(), unread));
+        Ok((actor, unread))
     }
 }
 
@@ -84,6 +97,7 @@ impl FromRequest for ApiUser {
                 .map(|t| t.trim().to_string());
             actor_for(&req, token, Purpose::Api)
                 .await?
+                .0
                 .map(ApiUser)
                 .ok_or(AppError::Unauthenticated)
         })
