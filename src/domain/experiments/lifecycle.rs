@@ -116,7 +116,7 @@ pub(super) fn load_for(
     if let Some(to) = to {
         require_move(e.status(), to)?;
     }
-    if !allowed(&permissions(actor, &e, &s)) {
+    if !allowed(&permissions(&e, &s)) {
         return Err(AppError::Forbidden);
     }
     Ok(e)

@@ -4,9 +4,7 @@ use super::ExperimentRow;
 use super::lifecycle::ExperimentStatus;
 use crate::db::AnyConnection;
 use crate::db::backend;
-use crate::db::schema::{
-    experiment_directions, experiment_team, experiments, people, unit_municipalities, units as units_t,
-};
+use crate::db::schema::{experiment_directions, experiments, people, unit_municipalities, units as units_t};
 use crate::domain::access::Actor;
 use crate::domain::validate::finnish_days;
 use crate::domain::{Context, MAX_PAGE_SIZE, units};
@@ -104,21 +102,7 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &ExperimentFilter) -> AppResul
         .order(experiments::id.desc())
         .limit(limit + 1)
         .into_boxed();
-    if !actor.is_staff() {
-        q = q.filter(experiments::published.eq(true));
-    } else {
-        // Drafts are listed to their owner and team only.
-        q = q.filter(
-            experiments::status
-                .ne(ExperimentStatus::Draft.as_str())
-                .or(experiments::owner_id.eq(actor.id))
-                .or(diesel::dsl::exists(
-                    experiment_team::table
-                        .filter(experiment_team::experiment_id.eq(experiments::id))
-                        .filter(experiment_team::person_id.eq(actor.id)),
-                )),
-        );
-    }
+    q = q.filter(crate::domain::policy::experiments::listed(&mut conn, actor)?);
     if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let ids = backend::search_experiments(&mut conn, text)?;
         q = q.filter(experiments::id.eq_any(ids));

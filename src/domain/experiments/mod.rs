@@ -7,7 +7,7 @@ pub mod plan;
 pub mod results;
 pub mod review;
 
-use super::access::{Actor, RoleKind};
+use super::access::Actor;
 use super::people::UnitRef;
 use crate::db::AnyConnection;
 use crate::db::schema::{
@@ -18,6 +18,8 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
+use super::policy::experiments as policy;
+pub use super::policy::experiments::{Permissions, Standing};
 pub use lifecycle::ExperimentStatus;
 pub use plan::{ExperimentInput, IndicatorInput};
 
@@ -59,6 +61,14 @@ impl ExperimentRow {
     pub fn status(&self) -> ExperimentStatus {
         ExperimentStatus::parse(&self.status).unwrap_or(ExperimentStatus::Draft)
     }
+
+    /// What of its state the policy depends on.
+    pub fn state(&self) -> policy::State {
+        policy::State {
+            status: self.status(),
+            published: self.published,
+        }
+    }
 }
 
 /// A person on an experiment.
@@ -89,60 +99,23 @@ pub struct Indicator {
     pub actual: Option<f64>,
 }
 
-/// Who the actor is to an experiment.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Standing {
-    /// The owner or a team member.
-    pub member: bool,
-    pub owner: bool,
-    /// A key expert of the unit or its ancestors.
-    pub key_expert: bool,
-    /// A manager of the unit's scope (or of the whole organisation), or an administrator.
-    pub manager: bool,
-}
-
 /// The actor's standing towards an experiment.
 pub fn standing(conn: &mut AnyConnection, actor: &Actor, e: &ExperimentRow) -> AppResult<Standing> {
-    let owner = e.owner_id == actor.id;
-    let member = owner
-        || experiment_team::table
-            .find((e.id, actor.id))
-            .count()
-            .get_result::<i64>(conn)?
-            > 0;
-    Ok(Standing {
-        member,
-        owner,
-        key_expert: actor.covers(conn, &[RoleKind::KeyExpert], &[e.unit_id])?,
-        manager: actor.is_admin() || actor.covers(conn, &[RoleKind::Manager], &[e.unit_id])?,
-    })
+    policy::standing(conn, actor, e.id, e.owner_id, e.unit_id)
 }
 
-/// Whether the actor may see the experiment: staff see everything past the draft, the owner,
-/// team, key experts and managers also drafts; customers only published ones.
-fn visible(e: &ExperimentRow, actor: &Actor, s: &Standing) -> bool {
-    if s.member {
-        return true;
-    }
-    if !actor.is_staff() {
-        return e.published;
-    }
-    e.status() != ExperimentStatus::Draft || s.key_expert || s.manager
-}
-
-/// Loads an experiment the actor may see, with their standing; anything else is 404.
+/// Loads an experiment the actor may read, with their standing; anything else is 404.
 pub fn load_visible(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppResult<(ExperimentRow, Standing)> {
     let e = experiments::table
         .find(id)
         .select(ExperimentRow::as_select())
         .first(conn)?;
     let s = standing(conn, actor, &e)?;
-    // A customer also sees a submitted experiment shared with one of their panels.
-    let visible = visible(&e, actor, &s)
-        || (!actor.is_staff()
-            && e.status() != ExperimentStatus::Draft
-            && super::panels::shares::shared_with(conn, actor.id, super::panels::shares::ItemType::Experiment, id)?);
-    if visible { Ok((e, s)) } else { Err(AppError::NotFound) }
+    if policy::permissions(&s, e.state()).read {
+        Ok((e, s))
+    } else {
+        Err(AppError::NotFound)
+    }
 }
 
 /// An experiment with everything its page shows.
@@ -189,51 +162,9 @@ pub struct ExperimentView {
     pub panels: Vec<super::panels::shares::PanelVoice>,
 }
 
-/// The caller's possible actions, for pages and API clients alike.
-#[derive(Debug, Clone, Copy, Default, Serialize, utoipa::ToSchema)]
-pub struct Permissions {
-    pub edit: bool,
-    pub submit: bool,
-    pub withdraw: bool,
-    pub review: bool,
-    pub start: bool,
-    pub log: bool,
-    pub report: bool,
-    pub complete: bool,
-    pub decide_outcome: bool,
-    pub publish: bool,
-    pub propose_version: bool,
-    pub decide_version: bool,
-    pub record_adoption: bool,
-    pub transfer: bool,
-}
-
-/// The lifecycle and role rules in one place: what `s` may do to `e` now.
-pub fn permissions(actor: &Actor, e: &ExperimentRow, s: &Standing) -> Permissions {
-    use ExperimentStatus::*;
-    let status = e.status();
-    let steward = s.key_expert || s.manager;
-    Permissions {
-        edit: s.member && matches!(status, Draft | ChangesRequested),
-        submit: s.member && matches!(status, Draft | ChangesRequested),
-        withdraw: s.owner && matches!(status, Draft | Submitted | ChangesRequested | Approved),
-        review: s.key_expert && !s.member && status == Submitted,
-        start: s.owner && status == Approved,
-        log: s.member && status == Running,
-        report: s.member && matches!(status, Running | Completed),
-        complete: s.member && status == Running,
-        decide_outcome: steward && status == Completed,
-        publish: steward && status.has_result(),
-        propose_version: s.member && matches!(status, Approved | Running),
-        decide_version: s.key_expert && !s.member && matches!(status, Approved | Running),
-        record_adoption: status.has_result()
-            && (actor.is_admin()
-                || actor
-                    .roles
-                    .iter()
-                    .any(|r| matches!(r.role, RoleKind::KeyExpert | RoleKind::Manager))),
-        transfer: (s.owner || s.manager) && !status.is_closed(),
-    }
+/// What `s` may do to `e` now (the rules are in `policy::experiments`).
+pub fn permissions(e: &ExperimentRow, s: &Standing) -> Permissions {
+    policy::permissions(s, e.state())
 }
 
 /// Six months: longer experiments get a warning (they are meant to be small).
@@ -290,6 +221,7 @@ pub fn view(conn: &mut AnyConnection, actor: &Actor, e: ExperimentRow, s: &Stand
     let ideas = experiment_ideas::table
         .inner_join(ideas::table)
         .filter(experiment_ideas::experiment_id.eq(id))
+        .filter(super::policy::ideas::listed(conn, actor)?)
         .order(ideas::id)
         .select((ideas::id, ideas::title))
         .load::<(i64, String)>(conn)?
@@ -305,7 +237,7 @@ pub fn view(conn: &mut AnyConnection, actor: &Actor, e: ExperimentRow, s: &Stand
         .into_iter()
         .map(|(id, name, year)| super::ideas::DirectionRef { id, name, year })
         .collect();
-    let can = permissions(actor, &e, s);
+    let can = permissions(&e, s);
     Ok(ExperimentView {
         id,
         title: e.title.clone(),
@@ -416,7 +348,7 @@ pub fn page(ctx: &super::Context, actor: &Actor, id: i64) -> AppResult<Experimen
         .get_result::<i64>(&mut conn)?
         > 0;
     // Reviews, the diary and who moved it are the staff's working notes.
-    let staff = actor.is_staff();
+    let staff = experiment.can.read_working_notes;
     let mut history = history_of(&mut conn, id)?;
     if !staff {
         history.iter_mut().for_each(|h| h.actor_name = None);

@@ -85,8 +85,8 @@ pub fn log_of(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<LogEntry>> {
 /// The diary of a visible experiment (staff only).
 pub fn log(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Vec<LogEntry>> {
     let mut conn = ctx.db.read()?;
-    load_visible(&mut conn, actor, id)?;
-    if !actor.is_staff() {
+    let (e, s) = load_visible(&mut conn, actor, id)?;
+    if !super::permissions(&e, &s).read_working_notes {
         return Err(AppError::Forbidden);
     }
     log_of(&mut conn, id)

@@ -65,8 +65,8 @@ pub struct Review {
 /// Every review of the experiment, oldest first (staff only).
 pub fn list(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Vec<Review>> {
     let mut conn = ctx.db.read()?;
-    load_visible(&mut conn, actor, id)?;
-    if !actor.is_staff() {
+    let (e, s) = load_visible(&mut conn, actor, id)?;
+    if !super::permissions(&e, &s).read_working_notes {
         return Err(AppError::Forbidden);
     }
     reviews_of(&mut conn, id)

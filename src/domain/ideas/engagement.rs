@@ -259,6 +259,7 @@ pub fn add_comment(ctx: &Context, actor: &Actor, idea_id: i64, input: &CommentIn
             let parent_of_parent = comments::table
                 .filter(comments::id.eq(parent))
                 .filter(comments::idea_id.eq(idea_id))
+                .filter(comments::hidden.eq(false))
                 .select(comments::parent_id)
                 .first::<Option<i64>>(conn)
                 .optional()?;

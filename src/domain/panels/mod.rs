@@ -576,7 +576,7 @@ pub fn run_by(ctx: &Context, actor: &Actor) -> AppResult<Vec<PanelRef>> {
         return Ok(Vec::new());
     }
     let mut conn = ctx.db.read()?;
-    let may_manage_any = actor.is_admin() || actor.roles.iter().any(|r| r.role == RoleKind::Manager);
+    let may_manage_any = actor.is_admin() || actor.holds(RoleKind::Manager);
     let candidates: Vec<(i64, String)> = if may_manage_any {
         panels::table
             .order(panels::name)
@@ -591,11 +591,7 @@ pub fn run_by(ctx: &Context, actor: &Actor) -> AppResult<Vec<PanelRef>> {
             .select((panels::id, panels::name))
             .load(&mut conn)?
     };
-    let runs_all = actor.is_admin()
-        || actor
-            .roles
-            .iter()
-            .any(|r| r.role == RoleKind::Manager && r.unit_id.is_none());
+    let runs_all = actor.is_admin() || actor.holds_unscoped(RoleKind::Manager);
     let mut out = Vec::new();
     for (id, name) in candidates {
         if runs_all || standing(&mut conn, actor, id)?.manages() {

@@ -8,6 +8,7 @@
 
 pub mod catalog;
 pub mod comments;
+pub mod experiments;
 pub mod ideas;
 
 use super::access::{Actor, PersonKind};
