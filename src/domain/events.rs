@@ -2,6 +2,7 @@
 //! They are the audit trail now, and the activity feed and notifications later.
 
 use super::access::Actor;
+use super::policy::people::{Record, require_read};
 use super::{Context, Page, PageRequest};
 use crate::db::AnyConnection;
 use crate::db::schema::{events, people};
@@ -69,7 +70,7 @@ pub struct EventFilter {
 
 /// The audit log, newest first; administrators only.
 pub fn audit_log(ctx: &Context, actor: &Actor, filter: &EventFilter) -> AppResult<Page<EventView>> {
-    actor.require_admin()?;
+    require_read(actor, Record::Event, false)?;
     let limit = PageRequest {
         after: None,
         limit: filter.limit,

@@ -1,6 +1,7 @@
 //! Municipalities: the members of the joint authority.
 
 use super::access::Actor;
+use super::policy::people::{Record, require_edit};
 use super::validate::Validator;
 use super::{Context, events};
 use crate::db::AnyConnection;
@@ -72,7 +73,7 @@ fn check_name_free(conn: &mut AnyConnection, v: &mut Validator, name: &str, exce
 
 /// Adds a municipality; administrators only.
 pub fn create(ctx: &Context, actor: &Actor, input: &NewMunicipality) -> AppResult<i64> {
-    actor.require_admin()?;
+    require_edit(actor, Record::Municipality)?;
     let mut v = Validator::new();
     let name = v.name("name", &input.name);
     ctx.db.transaction(|conn| {
@@ -99,7 +100,7 @@ pub fn create(ctx: &Context, actor: &Actor, input: &NewMunicipality) -> AppResul
 
 /// Renames, deactivates or reactivates a municipality; administrators only.
 pub fn update(ctx: &Context, actor: &Actor, id: i64, patch: &MunicipalityPatch) -> AppResult<()> {
-    actor.require_admin()?;
+    require_edit(actor, Record::Municipality)?;
     let mut v = Validator::new();
     let name = patch.name.as_deref().map(|n| v.name("name", n));
     ctx.db.transaction(|conn| {

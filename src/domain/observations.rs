@@ -1,8 +1,9 @@
 //! Observations (havainnot, seed 000's probes): short notes of customer encounters that
 //! become ideas. Employees write them; staff read them; customers do not see them.
 
-use super::access::{Actor, RoleKind};
+use super::access::Actor;
 use super::ideas::load_visible;
+use super::policy::observations as policy;
 use super::validate::Validator;
 use super::{Context, Page, PageRequest, events};
 use crate::db::AnyConnection;
@@ -84,14 +85,6 @@ macro_rules! observation_query {
     };
 }
 
-fn require_staff(actor: &Actor) -> AppResult<()> {
-    if actor.is_staff() {
-        Ok(())
-    } else {
-        Err(AppError::Forbidden)
-    }
-}
-
 /// A new observation.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -169,7 +162,7 @@ pub struct ObservationFilter {
 
 /// Observations, newest first (staff).
 pub fn list(ctx: &Context, actor: &Actor, filter: &ObservationFilter) -> AppResult<Page<Observation>> {
-    require_staff(actor)?;
+    policy::require_read(actor)?;
     let limit = PageRequest {
         after: None,
         limit: filter.limit,
@@ -200,7 +193,7 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &ObservationFilter) -> AppResu
 
 /// One observation (staff).
 pub fn get(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Observation> {
-    require_staff(actor)?;
+    policy::require_read(actor)?;
     let mut conn = ctx.db.read()?;
     Ok(from_row(
         observation_query!()
@@ -231,8 +224,9 @@ pub fn link(conn: &mut AnyConnection, actor: &Actor, idea_id: i64, ids: &[i64]) 
         match row {
             None => v.add("observation_ids", "unknown"),
             Some((_, _, Some(_))) => v.add("observation_ids", "already_linked"),
-            Some((author, unit, None)) => {
-                if author != actor.id && !actor.covers(conn, &[RoleKind::KeyExpert], &[unit])? {
+            Some((author, unit, linked)) => {
+                let s = policy::standing(conn, actor, author, unit)?;
+                if !policy::permissions(&s, linked.is_some()).link {
                     v.add("observation_ids", "not_allowed");
                 }
             }
@@ -260,7 +254,7 @@ pub fn link(conn: &mut AnyConnection, actor: &Actor, idea_id: i64, ids: &[i64]) 
 
 /// Attaches observations to an existing idea the actor can see.
 pub fn attach(ctx: &Context, actor: &Actor, idea_id: i64, ids: &[i64]) -> AppResult<()> {
-    require_staff(actor)?;
+    policy::require_read(actor)?;
     ctx.db.transaction(|conn| {
         load_visible(conn, actor, idea_id)?;
         link(conn, actor, idea_id, ids)

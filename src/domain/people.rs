@@ -1,6 +1,7 @@
 //! People: kinds, units, scoped roles; administrators manage them.
 
 use super::access::{self, Actor, PersonKind, RoleKind};
+use super::policy::people::{Record, require_edit, require_read};
 use super::validate::Validator;
 use super::{Context, Page, PageRequest, events, mail};
 use crate::auth::tokens::Purpose;
@@ -167,9 +168,7 @@ pub fn view(conn: &mut AnyConnection, id: i64) -> AppResult<PersonView> {
 
 /// One person: administrators see anyone, others only themselves.
 pub fn get(ctx: &Context, actor: &Actor, id: i64) -> AppResult<PersonView> {
-    if actor.id != id {
-        actor.require_admin()?;
-    }
+    require_read(actor, Record::Person, actor.id == id)?;
     let mut conn = ctx.db.read()?;
     view(&mut conn, id)
 }
@@ -190,7 +189,7 @@ pub struct PeopleFilter {
 
 /// People by id, filtered; administrators only.
 pub fn list(ctx: &Context, actor: &Actor, filter: &PeopleFilter) -> AppResult<Page<PersonSummary>> {
-    actor.require_admin()?;
+    require_read(actor, Record::Person, false)?;
     let limit = PageRequest {
         after: filter.after,
         limit: filter.limit,
@@ -299,7 +298,7 @@ fn parse_locale(v: &mut Validator, value: Option<&str>) -> Locale {
 
 /// Adds a person; administrators only. Without a password, an invitation link is emailed.
 pub fn create(ctx: &Context, actor: &Actor, input: &NewPerson) -> AppResult<i64> {
-    actor.require_admin()?;
+    require_edit(actor, Record::Person)?;
     insert_new(ctx, Some(actor.id), &actor.name, input, None)
 }
 
@@ -417,7 +416,7 @@ fn check_role(v: &mut Validator, input: &NewRole, kind: PersonKind) -> RoleKind 
 /// Renames, re-kinds, (de)activates or moves a person between units; administrators only.
 /// Deactivation and a change of kind revoke the person's tokens at once.
 pub fn update(ctx: &Context, actor: &Actor, id: i64, patch: &PersonPatch) -> AppResult<()> {
-    actor.require_admin()?;
+    require_edit(actor, Record::Person)?;
     let mut v = Validator::new();
     let name = patch.name.as_deref().map(|n| v.name("name", n));
     let kind = patch.kind.as_deref().map(|k| parse_kind(&mut v, k));
@@ -476,7 +475,7 @@ pub fn update(ctx: &Context, actor: &Actor, id: i64, patch: &PersonPatch) -> App
 
 /// Grants a role; administrators only. Revokes the person's tokens so it takes effect at once.
 pub fn add_role(ctx: &Context, actor: &Actor, person_id: i64, input: &NewRole) -> AppResult<i64> {
-    actor.require_admin()?;
+    require_edit(actor, Record::Person)?;
     let mut v = Validator::new();
     ctx.db.transaction(|conn| {
         let kind = people::table
@@ -510,7 +509,7 @@ pub fn add_role(ctx: &Context, actor: &Actor, person_id: i64, input: &NewRole) -
 
 /// Removes a role; administrators only. An administrator cannot remove their own admin role.
 pub fn remove_role(ctx: &Context, actor: &Actor, person_id: i64, role_id: i64) -> AppResult<()> {
-    actor.require_admin()?;
+    require_edit(actor, Record::Person)?;
     ctx.db.transaction(|conn| {
         let (role, unit_id) = role_assignments::table
             .filter(role_assignments::id.eq(role_id))

@@ -3,14 +3,14 @@
 //! only adds to counts per unit, statement and value, and who answered is kept apart. Results
 //! show only where at least `MIN_RESPONDENTS` answered.
 
-use super::access::{Actor, PersonKind};
+use super::access::Actor;
 use super::people::UnitRef;
 use super::scope::Scope;
 use super::validate::Validator;
 use super::{Context, events, units};
 use crate::db::AnyConnection;
 use crate::db::schema::{
-    person_units, survey_respondents, survey_statements, survey_tallies, survey_unit_counts, surveys, units as units_t,
+    survey_respondents, survey_statements, survey_tallies, survey_unit_counts, surveys, units as units_t,
 };
 use crate::error::{AppError, AppResult};
 use crate::i18n::{finnish_time, from_finnish_time};
@@ -24,7 +24,7 @@ pub const MIN_RESPONDENTS: i64 = 5;
 /// The most statements in a survey.
 pub const MAX_STATEMENTS: usize = 20;
 /// Respondents without a unit are counted under this id.
-const NO_UNIT: i64 = 0;
+use super::policy::surveys::{self as policy, NO_UNIT};
 
 /// A survey to open.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
@@ -123,40 +123,12 @@ fn state(r: &SurveyRow) -> SurveyState {
     }
 }
 
-/// The unit an employee answers for: their first unit inside the survey's scope (`NO_UNIT`
-/// for an organisation-wide survey when they have none); None when the survey is not theirs.
 fn answering_unit(conn: &mut AnyConnection, actor: &Actor, r: &SurveyRow) -> AppResult<Option<i64>> {
-    if actor.kind != PersonKind::Employee {
-        return Ok(None);
-    }
-    let mine: Vec<i64> = person_units::table
-        .filter(person_units::person_id.eq(actor.id))
-        .order(person_units::unit_id)
-        .select(person_units::unit_id)
-        .load(conn)?;
-    match r.unit_id {
-        None => Ok(Some(mine.first().copied().unwrap_or(NO_UNIT))),
-        Some(root) => {
-            let scope = units::subtree(conn, root)?;
-            Ok(mine.into_iter().find(|u| scope.contains(u)))
-        }
-    }
+    policy::answering_unit(conn, actor, r.unit_id)
 }
 
-/// Whether the actor reads the survey's results: a manager whose scope covers the survey's
-/// unit (or any of its units, for an organisation-wide one), trustees and administrators.
 fn reads_results(conn: &mut AnyConnection, actor: &Actor, r: &SurveyRow) -> AppResult<bool> {
-    let Ok(scope) = Scope::of(actor) else {
-        return Ok(false);
-    };
-    match (&scope, r.unit_id) {
-        (Scope::All, _) | (Scope::Units(_), None) => Ok(true),
-        (Scope::Units(_), Some(u)) => {
-            let subtree = units::subtree(conn, u)?;
-            let covered = scope.unit_ids(conn)?.unwrap_or_default();
-            Ok(subtree.iter().any(|s| covered.contains(s)))
-        }
-    }
+    policy::reads_results(conn, actor, r.unit_id)
 }
 
 fn view(conn: &mut AnyConnection, actor: &Actor, r: SurveyRow) -> AppResult<Survey> {

@@ -6,6 +6,7 @@ use super::directions::{self, Direction};
 use super::experiments::list::{self as experiment_list, ExperimentFilter, ExperimentSummary};
 use super::ideas::list::{self as idea_list, IdeaFilter, IdeaSummary};
 use super::municipalities::Municipality;
+use super::policy::people::{Record, require_edit, require_read};
 use super::{Context, events};
 use crate::db::AnyConnection;
 use crate::db::schema::{municipalities, people, trustee_municipalities};
@@ -32,16 +33,14 @@ pub fn municipalities_of(conn: &mut AnyConnection, person_id: i64) -> AppResult<
 
 /// The municipalities a person represents (administrators, and the person themself).
 pub fn get(ctx: &Context, actor: &Actor, person_id: i64) -> AppResult<Vec<Municipality>> {
-    if actor.id != person_id {
-        actor.require_admin()?;
-    }
+    require_read(actor, Record::TrusteeMunicipalities, actor.id == person_id)?;
     let mut conn = ctx.db.read()?;
     municipalities_of(&mut conn, person_id)
 }
 
 /// Links a trustee to the municipalities they represent, replacing earlier links (administrators).
 pub fn set(ctx: &Context, actor: &Actor, person_id: i64, input: &TrusteeMunicipalities) -> AppResult<()> {
-    actor.require_admin()?;
+    require_edit(actor, Record::TrusteeMunicipalities)?;
     let mut ids = input.municipality_ids.clone();
     ids.sort_unstable();
     ids.dedup();

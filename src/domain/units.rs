@@ -1,6 +1,7 @@
 //! Units: the organisation's tree of sectors, units and teams.
 
 use super::access::Actor;
+use super::policy::people::{Record, require_edit};
 use super::validate::Validator;
 use super::{Context, events};
 use crate::db::AnyConnection;
@@ -274,7 +275,7 @@ fn set_municipalities(conn: &mut AnyConnection, unit_id: i64, ids: &[i64]) -> Ap
 
 /// Adds a unit; administrators only.
 pub fn create(ctx: &Context, actor: &Actor, input: &NewUnit) -> AppResult<i64> {
-    actor.require_admin()?;
+    require_edit(actor, Record::Unit)?;
     let mut v = Validator::new();
     let name = v.name("name", &input.name);
     ctx.db.transaction(|conn| {
@@ -318,7 +319,7 @@ pub fn create(ctx: &Context, actor: &Actor, input: &NewUnit) -> AppResult<i64> {
 /// Renames, moves, deactivates or reconfigures a unit; administrators only.
 /// A move under itself or its own descendant is refused; so is deactivating a unit with active children.
 pub fn update(ctx: &Context, actor: &Actor, id: i64, patch: &UnitPatch) -> AppResult<()> {
-    actor.require_admin()?;
+    require_edit(actor, Record::Unit)?;
     let mut v = Validator::new();
     let name = patch.name.as_deref().map(|n| v.name("name", n));
     ctx.db.transaction(|conn| {

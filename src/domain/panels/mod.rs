@@ -20,83 +20,7 @@ use serde::{Deserialize, Serialize};
 /// The longest panel description.
 pub const MAX_DESCRIPTION: usize = 4_000;
 
-/// A person's place in a panel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-pub enum MemberRole {
-    /// An employee who shares items, invites members and runs voting rounds.
-    Coordinator,
-    /// A customer who comments and votes.
-    Member,
-}
-
-impl MemberRole {
-    /// The stored value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MemberRole::Coordinator => "coordinator",
-            MemberRole::Member => "member",
-        }
-    }
-
-    /// Parses the stored value.
-    pub fn parse(s: &str) -> Option<Self> {
-        [MemberRole::Coordinator, MemberRole::Member]
-            .into_iter()
-            .find(|r| r.as_str() == s)
-    }
-}
-
-/// Who the actor is to a panel.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Standing {
-    /// Their place in the panel, if any.
-    pub role: Option<MemberRole>,
-    /// An administrator, or a manager of one of the panel's units (or of the whole organisation).
-    pub manager: bool,
-    /// Employees and trustees follow panels read-only.
-    pub staff: bool,
-}
-
-impl Standing {
-    /// Whether the actor may see the panel, its shares and its rounds.
-    pub fn sees(&self) -> bool {
-        self.role.is_some() || self.manager || self.staff
-    }
-
-    /// Whether the actor runs the panel: shares, invites, manages members and rounds.
-    pub fn manages(&self) -> bool {
-        self.role == Some(MemberRole::Coordinator) || self.manager
-    }
-
-    /// Whether the actor is a (customer) member.
-    pub fn is_member(&self) -> bool {
-        self.role == Some(MemberRole::Member)
-    }
-}
-
-/// The actor's standing towards a panel; a panel that does not exist is 404.
-pub fn standing(conn: &mut AnyConnection, actor: &Actor, panel_id: i64) -> AppResult<Standing> {
-    let exists = panels::table.find(panel_id).count().get_result::<i64>(conn)? > 0;
-    if !exists {
-        return Err(AppError::NotFound);
-    }
-    let role = panel_members::table
-        .find((panel_id, actor.id))
-        .select(panel_members::role)
-        .first::<String>(conn)
-        .optional()?
-        .and_then(|r| MemberRole::parse(&r));
-    let manager = actor.is_admin() || {
-        let units = unit_ids(conn, panel_id)?;
-        actor.covers(conn, &[RoleKind::Manager], &units)?
-    };
-    Ok(Standing {
-        role,
-        manager,
-        staff: actor.is_staff(),
-    })
-}
+pub use super::policy::panels::{MemberRole, Permissions, Standing, standing};
 
 /// The standing of an actor who may see the panel; anyone else gets 404, so it does not leak.
 pub fn visible_standing(conn: &mut AnyConnection, actor: &Actor, panel_id: i64) -> AppResult<Standing> {
@@ -108,13 +32,6 @@ pub fn visible_standing(conn: &mut AnyConnection, actor: &Actor, panel_id: i64) 
 pub fn managing_standing(conn: &mut AnyConnection, actor: &Actor, panel_id: i64) -> AppResult<Standing> {
     let s = visible_standing(conn, actor, panel_id)?;
     if s.manages() { Ok(s) } else { Err(AppError::Forbidden) }
-}
-
-fn unit_ids(conn: &mut AnyConnection, panel_id: i64) -> AppResult<Vec<i64>> {
-    Ok(panel_units::table
-        .filter(panel_units::panel_id.eq(panel_id))
-        .select(panel_units::unit_id)
-        .load(conn)?)
 }
 
 /// A panel as its pages show it.
@@ -133,6 +50,8 @@ pub struct Panel {
     pub my_role: Option<MemberRole>,
     /// Whether the caller runs it.
     pub can_manage: bool,
+    /// What the caller may do in it.
+    pub can: Permissions,
     #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
 }
@@ -349,6 +268,7 @@ pub fn view(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppResult<Panel
         member_count,
         my_role: s.role,
         can_manage: s.manages(),
+        can: s.permissions(),
         created_at,
     })
 }

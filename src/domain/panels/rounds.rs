@@ -400,10 +400,14 @@ pub fn get(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Round> {
     })
 }
 
-/// Staff and those who run the panel see results at any time; members after the close, or
-/// while open when the round says so.
+/// Whether the reader sees the round's results now (the rule is in the policy).
 fn sees_results(s: &super::Standing, r: &RoundRow, state: RoundState) -> bool {
-    s.manages() || s.staff || state == RoundState::Closed || (state == RoundState::Open && r.results_while_open)
+    crate::domain::policy::panels::sees_results(
+        s,
+        state == RoundState::Open,
+        state == RoundState::Closed,
+        r.results_while_open,
+    )
 }
 
 /// Saves a member's ballot, replacing their earlier marks; only while the round is open.

@@ -10,6 +10,10 @@ pub mod catalog;
 pub mod comments;
 pub mod experiments;
 pub mod ideas;
+pub mod observations;
+pub mod panels;
+pub mod people;
+pub mod surveys;
 
 use super::access::{Actor, PersonKind};
 
@@ -36,6 +40,8 @@ pub struct Capabilities {
     pub read_dashboard: bool,
     /// Open staff surveys (managers, administrators).
     pub open_surveys: bool,
+    /// Answer the staff surveys meant for one's units (employees).
+    pub answer_surveys: bool,
     /// Keep directions, campaigns, personas and service paths (managers, administrators).
     pub keep_catalog: bool,
     /// Create customer panels (managers, administrators).
@@ -59,6 +65,7 @@ pub fn capabilities(actor: &Actor) -> Capabilities {
         moderate: ideas::moderates_anywhere(actor),
         read_dashboard: super::scope::Scope::of(actor).is_ok(),
         open_surveys: super::scope::Scope::of(actor).is_ok() && (employee || actor.is_admin()),
+        answer_surveys: employee,
         keep_catalog: catalog::permissions(actor, catalog::Catalog::Direction).edit,
         create_panels: manager || actor.is_admin(),
         my_municipality: actor.kind == PersonKind::Trustee,
