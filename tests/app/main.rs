@@ -17,6 +17,7 @@ mod ideas;
 mod ideas_web;
 mod layering;
 mod mail;
+mod matrix;
 mod migrations;
 mod moderation;
 mod observations;
