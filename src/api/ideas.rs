@@ -4,7 +4,7 @@ use super::ApiQuery;
 use crate::domain::Context;
 use crate::domain::ideas::engagement::{self, CommentInput, CommentView};
 use crate::domain::ideas::lifecycle::{self, StatusChange};
-use crate::domain::ideas::list::{self, IdeaFilter, IdeaPage};
+use crate::domain::ideas::list::{self, IdeaFilter, IdeaPage, IdeaSummary};
 use crate::domain::ideas::{self, IdeaInput, IdeaView};
 use crate::error::{AppError, Problem};
 use crate::http::extract::ApiUser;
@@ -14,6 +14,7 @@ use serde::{Deserialize, Serialize};
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(idea_list)
+        .service(idea_similar)
         .service(idea_create)
         .service(idea_get)
         .service(idea_update)
@@ -28,6 +29,29 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(comment_update)
         .service(comment_delete)
         .service(status_change);
+}
+
+/// The title being written.
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SimilarQuery {
+    /// The title of the idea being written.
+    pub q: String,
+}
+
+/// Ideas like the one being written (the duplicate hint), those the caller may see.
+#[utoipa::path(get, path = "/api/v1/ideas/similar", tag = "ideas", security(("bearer" = [])), params(SimilarQuery), responses(
+    (status = 200, body = Vec<IdeaSummary>), (status = 400, body = Problem), (status = 401, body = Problem),
+))]
+#[get("/api/v1/ideas/similar")]
+pub async fn idea_similar(
+    user: ApiUser,
+    ctx: web::Data<Context>,
+    q: ApiQuery<SimilarQuery>,
+) -> Result<HttpResponse, AppError> {
+    let title = q.into_inner().q;
+    Ok(HttpResponse::Ok().json(with_ctx(&ctx, move |c| list::similar(c, &user.0, &title)).await?))
 }
 
 /// Ideas the caller may see: filters, full-text search, four orders, keyset pages.

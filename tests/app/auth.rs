@@ -399,3 +399,108 @@ fn language_switch_sets_cookie_and_profile() {
     let mut fresh = app.signed_in(EMPLOYEE);
     assert!(fresh.get("/profile").body.contains("Mina uppgifter"));
 }
+
+#[test]
+fn accounts_in_the_api_register_reset_and_change_passwords_choose_a_language_and_find_similar_ideas() {
+    let app = TestApp::with_demo();
+    // Registration, verified by the mailed link; the mail is in the language asked for.
+    let res = app.api(
+        "POST",
+        "/api/v1/auth/register",
+        None,
+        Some(json!({"email": "kalle@example.fi", "name": "Kalle Kuntalainen", "password": "kuntalaisen salasana", "locale": "sv"})),
+    );
+    assert_eq!(res.status, 202, "{}", res.body);
+    let bad = app.api(
+        "POST",
+        "/api/v1/auth/register",
+        None,
+        Some(json!({"email": "ei osoite", "name": "", "password": "lyhyt"})),
+    );
+    assert_eq!(bad.status, 422);
+    let mut fields = bad.error_fields();
+    fields.sort();
+    assert_eq!(fields, ["email", "name", "password"]);
+    let mail = app.wait_for_mail("kalle@example.fi");
+    assert!(
+        mail.subject.contains("Bekräfta") || mail.body.contains("Hej"),
+        "{}",
+        mail.subject
+    );
+    assert_eq!(app.browser().get(&link_in(&app, &mail)).status, 303);
+    let kalle = app.token_for("kalle@example.fi", "kuntalaisen salasana");
+
+    // Password reset through the API: the answer is the same for unknown addresses.
+    for email in [TRUSTEE, "nobody@demo.kehittamo.fi"] {
+        let res = app.api(
+            "POST",
+            "/api/v1/auth/password-reset",
+            None,
+            Some(json!({"email": email})),
+        );
+        assert_eq!(res.status, 202);
+    }
+    let link = link_in(&app, &app.wait_for_mail(TRUSTEE));
+    let token = link.split("token=").nth(1).unwrap().to_string();
+    let reset = app.api(
+        "POST",
+        "/api/v1/auth/password-reset/confirm",
+        None,
+        Some(json!({"token": token, "password": "uusi salasana tähän"})),
+    );
+    assert_eq!(reset.status, 200, "{}", reset.body);
+    let fresh = reset.json()["access_token"].as_str().unwrap().to_string();
+    assert_eq!(app.api("GET", "/api/v1/me", Some(&fresh), None).status, 200);
+    let again = app.api(
+        "POST",
+        "/api/v1/auth/password-reset/confirm",
+        None,
+        Some(json!({"token": token, "password": "kolmas salasana tähän"})),
+    );
+    assert_eq!(again.status, 409, "the link works once");
+
+    // Changing the password revokes earlier tokens and hands out a new one.
+    let wrong = app.api(
+        "PUT",
+        "/api/v1/me/password",
+        Some(&kalle),
+        Some(json!({"current_password": "väärä", "new_password": "toinen salasana tässä"})),
+    );
+    assert_eq!(wrong.status, 422);
+    assert_eq!(wrong.error_fields(), ["current_password"]);
+    let changed = app.api(
+        "PUT",
+        "/api/v1/me/password",
+        Some(&kalle),
+        Some(json!({"current_password": "kuntalaisen salasana", "new_password": "toinen salasana tässä"})),
+    );
+    assert_eq!(changed.status, 200, "{}", changed.body);
+    assert_eq!(app.api("GET", "/api/v1/me", Some(&kalle), None).status, 401);
+    let kalle = changed.json()["access_token"].as_str().unwrap().to_string();
+
+    // The language: problem details follow it.
+    let bad = app.api("PUT", "/api/v1/me/locale", Some(&kalle), Some(json!({"locale": "de"})));
+    assert_eq!(bad.status, 422);
+    assert_eq!(bad.error_fields(), ["locale"]);
+    let res = app.api("PUT", "/api/v1/me/locale", Some(&kalle), Some(json!({"locale": "en"})));
+    assert_eq!(res.status, 204);
+    assert_eq!(app.api("GET", "/api/v1/me", Some(&kalle), None).json()["locale"], "en");
+
+    // Similar ideas, as the submit form's hint, among those the caller may see.
+    employee_idea(&app, "Tekstiviesti ennen kotikäyntiä");
+    let employee = app.token(EMPLOYEE);
+    let similar = app.api(
+        "GET",
+        "/api/v1/ideas/similar?q=Tekstiviesti%20asiakkaalle",
+        Some(&employee),
+        None,
+    );
+    assert_eq!(similar.status, 200, "{}", similar.body);
+    assert_eq!(similar.json()[0]["title"], "Tekstiviesti ennen kotikäyntiä");
+    let hidden_from_customer = app.api("GET", "/api/v1/ideas/similar?q=Tekstiviesti", Some(&kalle), None);
+    assert_eq!(hidden_from_customer.json().as_array().unwrap().len(), 0);
+    assert_eq!(
+        app.api("GET", "/api/v1/ideas/similar", Some(&employee), None).status,
+        400
+    );
+}
