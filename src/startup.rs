@@ -12,6 +12,8 @@ use actix_web::middleware::{DefaultHeaders, Next, from_fn};
 use actix_web::{App, HttpServer, web};
 use std::net::TcpListener;
 use std::time::Duration;
+use utoipa::OpenApi;
+use utoipa_actix_web::AppExt;
 
 /// Why the application could not start.
 #[derive(Debug, thiserror::Error)]
@@ -65,14 +67,18 @@ impl Application {
             if secure {
                 headers = headers.add(("Strict-Transport-Security", "max-age=31536000"));
             }
-            App::new()
+            // The API's routes and its OpenAPI document come from one registration.
+            let (app, doc) = App::new()
                 .app_data(app_ctx.clone())
                 .app_data(api::json_config())
                 .app_data(api::query_config())
                 .app_data(api::path_config())
-                .service(api::healthz)
-                .service(api::readyz)
+                .into_utoipa_app()
+                .openapi(api::ApiDoc::openapi())
                 .configure(api::routes)
+                .split_for_parts();
+            app.app_data(web::Data::new(doc))
+                .service(api::openapi_json)
                 .configure(pages::routes)
                 .default_service(web::to(pages::errors_not_found))
                 .wrap(from_fn(page_guard))

@@ -9,8 +9,9 @@ use crate::http::with_ctx;
 use crate::i18n::Locale;
 use actix_web::{HttpRequest, HttpResponse, get, post, put, web};
 use serde::{Deserialize, Serialize};
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(token)
         .service(revoke)
         .service(me)
@@ -40,7 +41,7 @@ pub struct TokenResponse {
 }
 
 /// Exchanges email and password for a bearer token.
-#[utoipa::path(post, path = "/api/v1/auth/token", tag = "auth", request_body = TokenRequest, responses(
+#[utoipa::path(tag = "auth", request_body = TokenRequest, responses(
     (status = 200, body = TokenResponse),
     (status = 401, description = "Wrong email or password", body = Problem),
     (status = 422, description = "The address is not verified yet", body = Problem),
@@ -102,7 +103,7 @@ pub struct RegistrationRequest {
 
 /// Registers a customer and mails a verification link (when self-registration is on). The
 /// answer is the same whether or not the address was registered before.
-#[utoipa::path(post, path = "/api/v1/auth/register", tag = "auth", request_body = RegistrationRequest, responses(
+#[utoipa::path(tag = "auth", request_body = RegistrationRequest, responses(
     (status = 202, description = "A verification link (or a notice) was mailed"),
     (status = 403, description = "Self-registration is off", body = Problem),
     (status = 422, body = Problem),
@@ -141,7 +142,7 @@ pub struct PasswordResetRequest {
 
 /// Mails a password link if the address belongs to an active person; the answer is the same
 /// either way.
-#[utoipa::path(post, path = "/api/v1/auth/password-reset", tag = "auth", request_body = PasswordResetRequest, responses(
+#[utoipa::path(tag = "auth", request_body = PasswordResetRequest, responses(
     (status = 202, description = "A link was mailed if the address is known"),
     (status = 422, body = Problem),
 ))]
@@ -166,7 +167,7 @@ pub struct PasswordReset {
 
 /// Sets a new password from a mailed link (it works once); every earlier token stops working
 /// and a new one is returned.
-#[utoipa::path(post, path = "/api/v1/auth/password-reset/confirm", tag = "auth", request_body = PasswordReset, responses(
+#[utoipa::path(tag = "auth", request_body = PasswordReset, responses(
     (status = 200, body = TokenResponse),
     (status = 409, description = "The link is used, expired or broken", body = Problem),
     (status = 422, body = Problem),
@@ -179,7 +180,7 @@ pub async fn password_reset(ctx: web::Data<Context>, body: web::Json<PasswordRes
 }
 
 /// Changes the caller's password; every earlier token stops working and a new one is returned.
-#[utoipa::path(put, path = "/api/v1/me/password", tag = "auth", security(("bearer" = [])), request_body = accounts::PasswordChange, responses(
+#[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = accounts::PasswordChange, responses(
     (status = 200, body = TokenResponse),
     (status = 401, body = Problem),
     (status = 422, body = Problem),
@@ -210,7 +211,7 @@ pub struct LanguageChoice {
 }
 
 /// Chooses the caller's language: pages, mails and problem details follow it.
-#[utoipa::path(put, path = "/api/v1/me/locale", tag = "auth", security(("bearer" = [])), request_body = LanguageChoice, responses(
+#[utoipa::path(tag = "auth", security(("bearer" = [])), request_body = LanguageChoice, responses(
     (status = 204, description = "Saved"),
     (status = 401, body = Problem),
     (status = 422, body = Problem),
@@ -229,7 +230,7 @@ pub async fn language(
 }
 
 /// Signs the caller out everywhere: every token and web session stops working.
-#[utoipa::path(post, path = "/api/v1/auth/revoke", tag = "auth", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "auth", security(("bearer" = [])), responses(
     (status = 204, description = "Every token revoked"),
     (status = 401, body = Problem),
 ))]
@@ -241,7 +242,7 @@ pub async fn revoke(user: ApiUser, ctx: web::Data<Context>) -> Result<HttpRespon
 }
 
 /// The caller, with units and roles.
-#[utoipa::path(get, path = "/api/v1/me", tag = "auth", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "auth", security(("bearer" = [])), responses(
     (status = 200, body = PersonView),
     (status = 401, body = Problem),
 ))]

@@ -9,8 +9,9 @@ use crate::http::extract::ApiUser;
 use crate::http::with_ctx;
 use actix_web::{HttpResponse, get, patch, post, web};
 use serde::Deserialize;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(campaign_list)
         .service(campaign_create)
         .service(campaign_get)
@@ -26,14 +27,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// Campaigns, latest first.
-#[utoipa::path(get, path = "/api/v1/campaigns", tag = "campaigns", security(("bearer" = [])), responses((status = 200, body = Vec<Campaign>)))]
+#[utoipa::path(tag = "campaigns", security(("bearer" = [])), responses((status = 200, body = Vec<Campaign>)))]
 #[get("/api/v1/campaigns")]
 pub async fn campaign_list(_user: ApiUser, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(with_ctx(&ctx, campaigns::list).await?))
 }
 
 /// Creates a campaign (managers and administrators).
-#[utoipa::path(post, path = "/api/v1/campaigns", tag = "campaigns", security(("bearer" = [])), request_body = CampaignInput, responses(
+#[utoipa::path(tag = "campaigns", security(("bearer" = [])), request_body = CampaignInput, responses(
     (status = 201, body = Campaign), (status = 403, body = Problem), (status = 422, body = Problem),
 ))]
 #[post("/api/v1/campaigns")]
@@ -51,7 +52,7 @@ pub async fn campaign_create(
 }
 
 /// One campaign.
-#[utoipa::path(get, path = "/api/v1/campaigns/{id}", tag = "campaigns", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "campaigns", security(("bearer" = [])), responses(
     (status = 200, body = Campaign), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/campaigns/{id}")]
@@ -65,7 +66,7 @@ pub async fn campaign_get(
 }
 
 /// Changes a campaign (managers and administrators).
-#[utoipa::path(patch, path = "/api/v1/campaigns/{id}", tag = "campaigns", security(("bearer" = [])), request_body = CampaignInput, responses(
+#[utoipa::path(tag = "campaigns", security(("bearer" = [])), request_body = CampaignInput, responses(
     (status = 200, body = Campaign), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
 ))]
 #[patch("/api/v1/campaigns/{id}")]
@@ -85,14 +86,14 @@ pub async fn campaign_update(
 }
 
 /// Customer personas.
-#[utoipa::path(get, path = "/api/v1/personas", tag = "campaigns", security(("bearer" = [])), responses((status = 200, body = Vec<Persona>)))]
+#[utoipa::path(tag = "campaigns", security(("bearer" = [])), responses((status = 200, body = Vec<Persona>)))]
 #[get("/api/v1/personas")]
 pub async fn persona_list(_user: ApiUser, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(with_ctx(&ctx, personas::list_personas).await?))
 }
 
 /// Adds a persona (managers and administrators).
-#[utoipa::path(post, path = "/api/v1/personas", tag = "campaigns", security(("bearer" = [])), request_body = PersonaInput, responses(
+#[utoipa::path(tag = "campaigns", security(("bearer" = [])), request_body = PersonaInput, responses(
     (status = 201, body = Persona), (status = 403, body = Problem), (status = 422, body = Problem),
 ))]
 #[post("/api/v1/personas")]
@@ -113,7 +114,7 @@ pub async fn persona_create(
 }
 
 /// Changes a persona (managers and administrators).
-#[utoipa::path(patch, path = "/api/v1/personas/{id}", tag = "campaigns", security(("bearer" = [])), request_body = PersonaInput, responses(
+#[utoipa::path(tag = "campaigns", security(("bearer" = [])), request_body = PersonaInput, responses(
     (status = 204, description = "Changed"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
 ))]
 #[patch("/api/v1/personas/{id}")]
@@ -129,14 +130,14 @@ pub async fn persona_update(
 }
 
 /// Service paths with their stages.
-#[utoipa::path(get, path = "/api/v1/service-paths", tag = "campaigns", security(("bearer" = [])), responses((status = 200, body = Vec<ServicePath>)))]
+#[utoipa::path(tag = "campaigns", security(("bearer" = [])), responses((status = 200, body = Vec<ServicePath>)))]
 #[get("/api/v1/service-paths")]
 pub async fn path_list(_user: ApiUser, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(with_ctx(&ctx, personas::list_paths).await?))
 }
 
 /// Adds a service path (managers and administrators).
-#[utoipa::path(post, path = "/api/v1/service-paths", tag = "campaigns", security(("bearer" = [])), request_body = ServicePathInput, responses(
+#[utoipa::path(tag = "campaigns", security(("bearer" = [])), request_body = ServicePathInput, responses(
     (status = 201, body = ServicePath), (status = 403, body = Problem), (status = 422, body = Problem),
 ))]
 #[post("/api/v1/service-paths")]
@@ -154,7 +155,7 @@ pub async fn path_create(
 }
 
 /// One service path.
-#[utoipa::path(get, path = "/api/v1/service-paths/{id}", tag = "campaigns", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "campaigns", security(("bearer" = [])), responses(
     (status = 200, body = ServicePath), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/service-paths/{id}")]
@@ -164,7 +165,7 @@ pub async fn path_get(_user: ApiUser, ctx: web::Data<Context>, id: web::Path<i64
 }
 
 /// Changes a service path; a stage that ideas use cannot be removed (409).
-#[utoipa::path(patch, path = "/api/v1/service-paths/{id}", tag = "campaigns", security(("bearer" = [])), request_body = ServicePathInput, responses(
+#[utoipa::path(tag = "campaigns", security(("bearer" = [])), request_body = ServicePathInput, responses(
     (status = 200, body = ServicePath), (status = 403, body = Problem), (status = 404, body = Problem),
     (status = 409, body = Problem), (status = 422, body = Problem),
 ))]
@@ -195,7 +196,7 @@ pub struct BoardFilter {
 }
 
 /// The ideas at each stage of a service path.
-#[utoipa::path(get, path = "/api/v1/service-paths/{id}/board", tag = "campaigns", security(("bearer" = [])), params(BoardFilter), responses(
+#[utoipa::path(tag = "campaigns", security(("bearer" = [])), params(BoardFilter), responses(
     (status = 200, body = Vec<BoardColumn>), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/service-paths/{id}/board")]

@@ -7,14 +7,15 @@ use crate::error::{AppError, Problem};
 use crate::http::extract::ApiUser;
 use crate::http::with_ctx;
 use actix_web::{HttpResponse, get, web};
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(dashboard_get);
 }
 
 /// Every figure of the dashboard for a period, by default this year so far (managers see their
 /// own units, trustees and administrators everything; others 403).
-#[utoipa::path(get, path = "/api/v1/dashboard", tag = "dashboard", security(("bearer" = [])), params(DashboardQuery), responses(
+#[utoipa::path(tag = "dashboard", security(("bearer" = [])), params(DashboardQuery), responses(
     (status = 200, body = Dashboard), (status = 403, body = Problem), (status = 422, body = Problem),
 ))]
 #[get("/api/v1/dashboard")]

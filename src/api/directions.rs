@@ -8,8 +8,9 @@ use crate::http::extract::ApiUser;
 use crate::http::with_ctx;
 use actix_web::{HttpResponse, get, patch, post, web};
 use serde::Deserialize;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(direction_list)
         .service(direction_create)
         .service(direction_get)
@@ -26,7 +27,7 @@ pub struct YearFilter {
 }
 
 /// Directions, newest year first (staff, managers and administrators; customers get 403).
-#[utoipa::path(get, path = "/api/v1/directions", tag = "directions", security(("bearer" = [])), params(YearFilter), responses(
+#[utoipa::path(tag = "directions", security(("bearer" = [])), params(YearFilter), responses(
     (status = 200, body = Vec<Direction>), (status = 401, body = Problem),
 ))]
 #[get("/api/v1/directions")]
@@ -40,7 +41,7 @@ pub async fn direction_list(
 }
 
 /// Records a direction (managers and administrators).
-#[utoipa::path(post, path = "/api/v1/directions", tag = "directions", security(("bearer" = [])), request_body = DirectionInput, responses(
+#[utoipa::path(tag = "directions", security(("bearer" = [])), request_body = DirectionInput, responses(
     (status = 201, body = Direction), (status = 403, body = Problem), (status = 422, body = Problem),
 ))]
 #[post("/api/v1/directions")]
@@ -58,7 +59,7 @@ pub async fn direction_create(
 }
 
 /// One direction.
-#[utoipa::path(get, path = "/api/v1/directions/{id}", tag = "directions", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "directions", security(("bearer" = [])), responses(
     (status = 200, body = Direction), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/directions/{id}")]
@@ -72,7 +73,7 @@ pub async fn direction_get(
 }
 
 /// Changes a direction (managers and administrators).
-#[utoipa::path(patch, path = "/api/v1/directions/{id}", tag = "directions", security(("bearer" = [])), request_body = DirectionInput, responses(
+#[utoipa::path(tag = "directions", security(("bearer" = [])), request_body = DirectionInput, responses(
     (status = 200, body = Direction), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
 ))]
 #[patch("/api/v1/directions/{id}")]

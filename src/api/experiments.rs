@@ -17,8 +17,9 @@ use crate::http::extract::ApiUser;
 use crate::http::with_ctx;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use serde::{Deserialize, Serialize};
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(review_queue)
         .service(notification_list)
         .service(notification_read)
@@ -64,7 +65,7 @@ async fn change_then_view(
 }
 
 /// Experiments the caller may see, newest first; `results=true` is the results library.
-#[utoipa::path(get, path = "/api/v1/experiments", tag = "experiments", security(("bearer" = [])), params(ExperimentFilter), responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), params(ExperimentFilter), responses(
     (status = 200, body = ExperimentPage), (status = 400, body = Problem), (status = 401, body = Problem), (status = 422, body = Problem),
 ))]
 #[get("/api/v1/experiments")]
@@ -78,7 +79,7 @@ pub async fn experiment_list(
 }
 
 /// Drafts an experiment (employees); the creator owns it.
-#[utoipa::path(post, path = "/api/v1/experiments", tag = "experiments", security(("bearer" = [])), request_body = ExperimentInput, responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), request_body = ExperimentInput, responses(
     (status = 201, body = ExperimentView), (status = 403, body = Problem), (status = 422, body = Problem),
 ))]
 #[post("/api/v1/experiments")]
@@ -96,7 +97,7 @@ pub async fn experiment_create(
 }
 
 /// One experiment with what the caller may do to it.
-#[utoipa::path(get, path = "/api/v1/experiments/{id}", tag = "experiments", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), responses(
     (status = 200, body = ExperimentView), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/experiments/{id}")]
@@ -110,7 +111,7 @@ pub async fn experiment_get(
 }
 
 /// Edits a draft or a plan with changes requested (owner and team); an approved plan is frozen (409).
-#[utoipa::path(patch, path = "/api/v1/experiments/{id}", tag = "experiments", security(("bearer" = [])), request_body = ExperimentInput, responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), request_body = ExperimentInput, responses(
     (status = 200, body = ExperimentView), (status = 403, body = Problem), (status = 404, body = Problem),
     (status = 409, body = Problem), (status = 422, body = Problem),
 ))]
@@ -126,7 +127,7 @@ pub async fn experiment_update(
 }
 
 /// Submits for key-expert review (at least one indicator).
-#[utoipa::path(post, path = "/api/v1/experiments/{id}/submit", tag = "experiments", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), responses(
     (status = 200, body = ExperimentView), (status = 403, body = Problem), (status = 404, body = Problem),
     (status = 409, body = Problem), (status = 422, body = Problem),
 ))]
@@ -137,7 +138,7 @@ pub async fn submit(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i64>) 
 }
 
 /// The owner withdraws it before it runs.
-#[utoipa::path(post, path = "/api/v1/experiments/{id}/withdraw", tag = "experiments", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), responses(
     (status = 200, body = ExperimentView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
 ))]
 #[post("/api/v1/experiments/{id}/withdraw")]
@@ -147,7 +148,7 @@ pub async fn withdraw(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i64>
 }
 
 /// The owner starts an approved experiment.
-#[utoipa::path(post, path = "/api/v1/experiments/{id}/start", tag = "experiments", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), responses(
     (status = 200, body = ExperimentView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
 ))]
 #[post("/api/v1/experiments/{id}/start")]
@@ -157,7 +158,7 @@ pub async fn start(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i64>) -
 }
 
 /// Completes a running experiment; its result report must be whole (409 naming what is missing).
-#[utoipa::path(post, path = "/api/v1/experiments/{id}/complete", tag = "experiments", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), responses(
     (status = 200, body = ExperimentView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
 ))]
 #[post("/api/v1/experiments/{id}/complete")]
@@ -167,7 +168,7 @@ pub async fn complete(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i64>
 }
 
 /// A key expert or manager marks a completed experiment adopted into practice or not.
-#[utoipa::path(post, path = "/api/v1/experiments/{id}/outcome", tag = "experiments", security(("bearer" = [])), request_body = OutcomeInput, responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), request_body = OutcomeInput, responses(
     (status = 200, body = ExperimentView), (status = 403, body = Problem), (status = 404, body = Problem),
     (status = 409, body = Problem), (status = 422, body = Problem),
 ))]
@@ -183,7 +184,7 @@ pub async fn outcome(
 }
 
 /// The reviews, oldest first.
-#[utoipa::path(get, path = "/api/v1/experiments/{id}/reviews", tag = "experiments", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), responses(
     (status = 200, body = Vec<Review>), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/experiments/{id}/reviews")]
@@ -199,7 +200,7 @@ pub struct ReviewOutcome {
 }
 
 /// A key expert of the unit or its ancestors (not on the team) approves, requests changes or rejects.
-#[utoipa::path(post, path = "/api/v1/experiments/{id}/reviews", tag = "experiments", security(("bearer" = [])), request_body = ReviewInput, responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), request_body = ReviewInput, responses(
     (status = 201, body = ReviewOutcome), (status = 403, body = Problem), (status = 404, body = Problem),
     (status = 409, body = Problem), (status = 422, body = Problem),
 ))]
@@ -216,7 +217,7 @@ pub async fn review_create(
 }
 
 /// The diary, newest day first.
-#[utoipa::path(get, path = "/api/v1/experiments/{id}/log", tag = "experiments", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), responses(
     (status = 200, body = Vec<LogEntry>), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/experiments/{id}/log")]
@@ -226,7 +227,7 @@ pub async fn log_list(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i64>
 }
 
 /// The owner or team writes in the diary of a running experiment.
-#[utoipa::path(post, path = "/api/v1/experiments/{id}/log", tag = "experiments", security(("bearer" = [])), request_body = LogInput, responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), request_body = LogInput, responses(
     (status = 201, body = Created), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
 ))]
 #[post("/api/v1/experiments/{id}/log")]
@@ -242,7 +243,7 @@ pub async fn log_create(
 }
 
 /// The result report (404 until one is written).
-#[utoipa::path(get, path = "/api/v1/experiments/{id}/report", tag = "experiments", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), responses(
     (status = 200, body = Report), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/experiments/{id}/report")]
@@ -252,7 +253,7 @@ pub async fn report_get(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i6
 }
 
 /// Writes the result report and the indicators' actual values (owner and team).
-#[utoipa::path(put, path = "/api/v1/experiments/{id}/report", tag = "experiments", security(("bearer" = [])), request_body = ReportInput, responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), request_body = ReportInput, responses(
     (status = 200, body = Report), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
 ))]
 #[put("/api/v1/experiments/{id}/report")]
@@ -272,7 +273,7 @@ pub async fn report_put(
 }
 
 /// Units that adopted the practice.
-#[utoipa::path(get, path = "/api/v1/experiments/{id}/adoptions", tag = "experiments", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), responses(
     (status = 200, body = Vec<Adoption>), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/experiments/{id}/adoptions")]
@@ -286,7 +287,7 @@ pub async fn adoption_list(
 }
 
 /// Records that a unit adopted it (key experts and managers of that unit).
-#[utoipa::path(post, path = "/api/v1/experiments/{id}/adoptions", tag = "experiments", security(("bearer" = [])), request_body = AdoptionInput, responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), request_body = AdoptionInput, responses(
     (status = 204, description = "Recorded"), (status = 403, body = Problem), (status = 404, body = Problem),
     (status = 409, body = Problem), (status = 422, body = Problem),
 ))]
@@ -303,7 +304,7 @@ pub async fn adoption_create(
 }
 
 /// Every version of the approved plan, oldest first.
-#[utoipa::path(get, path = "/api/v1/experiments/{id}/versions", tag = "experiments", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), responses(
     (status = 200, body = Vec<PlanVersion>), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/experiments/{id}/versions")]
@@ -323,7 +324,7 @@ pub struct VersionCreated {
 }
 
 /// Proposes a change to an approved plan (owner and team); a key expert accepts it.
-#[utoipa::path(post, path = "/api/v1/experiments/{id}/versions", tag = "experiments", security(("bearer" = [])), request_body = ExperimentInput, responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), request_body = ExperimentInput, responses(
     (status = 201, body = VersionCreated), (status = 403, body = Problem), (status = 404, body = Problem),
     (status = 409, body = Problem), (status = 422, body = Problem),
 ))]
@@ -340,7 +341,7 @@ pub async fn version_create(
 }
 
 /// A key expert accepts or declines a proposed version.
-#[utoipa::path(post, path = "/api/v1/experiments/{id}/versions/{version}/decision", tag = "experiments", security(("bearer" = [])), request_body = VersionDecision, responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), request_body = VersionDecision, responses(
     (status = 200, body = ExperimentView), (status = 403, body = Problem), (status = 404, body = Problem),
     (status = 409, body = Problem), (status = 422, body = Problem),
 ))]
@@ -359,7 +360,7 @@ pub async fn version_decide(
 }
 
 /// Publishes a completed experiment's report (key experts and managers).
-#[utoipa::path(post, path = "/api/v1/experiments/{id}/publication", operation_id = "experiment_publish", tag = "experiments", security(("bearer" = [])), responses(
+#[utoipa::path(operation_id = "experiment_publish", tag = "experiments", security(("bearer" = [])), responses(
     (status = 200, body = ExperimentView), (status = 403, body = Problem), (status = 404, body = Problem),
 ))]
 #[post("/api/v1/experiments/{id}/publication")]
@@ -369,7 +370,7 @@ pub async fn publish(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i64>)
 }
 
 /// Withdraws the publication.
-#[utoipa::path(delete, path = "/api/v1/experiments/{id}/publication", operation_id = "experiment_unpublish", tag = "experiments", security(("bearer" = [])), responses(
+#[utoipa::path(operation_id = "experiment_unpublish", tag = "experiments", security(("bearer" = [])), responses(
     (status = 200, body = ExperimentView), (status = 403, body = Problem), (status = 404, body = Problem),
 ))]
 #[delete("/api/v1/experiments/{id}/publication")]
@@ -386,7 +387,7 @@ pub struct OwnerInput {
 }
 
 /// Hands the experiment to another employee (the owner, or a manager of its unit).
-#[utoipa::path(post, path = "/api/v1/experiments/{id}/owner", tag = "experiments", security(("bearer" = [])), request_body = OwnerInput, responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), request_body = OwnerInput, responses(
     (status = 200, body = ExperimentView), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
 ))]
 #[post("/api/v1/experiments/{id}/owner")]
@@ -402,7 +403,7 @@ pub async fn owner_change(
 }
 
 /// What waits for the caller's review, oldest first (key experts).
-#[utoipa::path(get, path = "/api/v1/reviews/queue", tag = "experiments", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), responses(
     (status = 200, body = Vec<QueueItem>), (status = 403, body = Problem),
 ))]
 #[get("/api/v1/reviews/queue")]
@@ -411,7 +412,7 @@ pub async fn review_queue(user: ApiUser, ctx: web::Data<Context>) -> Result<Http
 }
 
 /// The caller's newest notifications.
-#[utoipa::path(get, path = "/api/v1/notifications", tag = "notifications", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "notifications", security(("bearer" = [])), responses(
     (status = 200, body = Vec<Notification>), (status = 401, body = Problem),
 ))]
 #[get("/api/v1/notifications")]
@@ -420,7 +421,7 @@ pub async fn notification_list(user: ApiUser, ctx: web::Data<Context>) -> Result
 }
 
 /// Marks one notification read.
-#[utoipa::path(post, path = "/api/v1/notifications/{id}/read", tag = "notifications", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "notifications", security(("bearer" = [])), responses(
     (status = 204, description = "Read"), (status = 404, body = Problem),
 ))]
 #[post("/api/v1/notifications/{id}/read")]
@@ -435,7 +436,7 @@ pub async fn notification_read(
 }
 
 /// Marks every notification read.
-#[utoipa::path(post, path = "/api/v1/notifications/read", tag = "notifications", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "notifications", security(("bearer" = [])), responses(
     (status = 204, description = "All read"),
 ))]
 #[post("/api/v1/notifications/read")]

@@ -5,14 +5,14 @@ use crate::error::AppError;
 use actix_web::{HttpResponse, get, web};
 
 /// The process is up.
-#[utoipa::path(get, path = "/healthz", tag = "health", responses((status = 200, description = "The process is up")))]
+#[utoipa::path(tag = "health", responses((status = 200, description = "The process is up")))]
 #[get("/healthz")]
 pub async fn healthz() -> HttpResponse {
     HttpResponse::Ok().json(serde_json::json!({ "status": "ok" }))
 }
 
 /// The database answers.
-#[utoipa::path(get, path = "/readyz", tag = "health", responses(
+#[utoipa::path(tag = "health", responses(
     (status = 200, description = "The database answers"),
     (status = 503, description = "The database does not answer", body = crate::error::Problem),
 ))]

@@ -11,8 +11,9 @@ use crate::http::extract::ApiUser;
 use crate::http::with_ctx;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
 use serde::{Deserialize, Serialize};
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(idea_list)
         .service(idea_similar)
         .service(idea_create)
@@ -41,7 +42,7 @@ pub struct SimilarQuery {
 }
 
 /// Ideas like the one being written (the duplicate hint), those the caller may see.
-#[utoipa::path(get, path = "/api/v1/ideas/similar", tag = "ideas", security(("bearer" = [])), params(SimilarQuery), responses(
+#[utoipa::path(tag = "ideas", security(("bearer" = [])), params(SimilarQuery), responses(
     (status = 200, body = Vec<IdeaSummary>), (status = 400, body = Problem), (status = 401, body = Problem),
 ))]
 #[get("/api/v1/ideas/similar")]
@@ -55,7 +56,7 @@ pub async fn idea_similar(
 }
 
 /// Ideas the caller may see: filters, full-text search, four orders, keyset pages.
-#[utoipa::path(get, path = "/api/v1/ideas", tag = "ideas", security(("bearer" = [])), params(IdeaFilter), responses(
+#[utoipa::path(tag = "ideas", security(("bearer" = [])), params(IdeaFilter), responses(
     (status = 200, body = IdeaPage), (status = 400, body = Problem), (status = 401, body = Problem), (status = 422, body = Problem),
 ))]
 #[get("/api/v1/ideas")]
@@ -69,7 +70,7 @@ pub async fn idea_list(
 }
 
 /// Submits an idea.
-#[utoipa::path(post, path = "/api/v1/ideas", tag = "ideas", security(("bearer" = [])), request_body = IdeaInput, responses(
+#[utoipa::path(tag = "ideas", security(("bearer" = [])), request_body = IdeaInput, responses(
     (status = 201, body = IdeaView), (status = 401, body = Problem), (status = 422, body = Problem),
 ))]
 #[post("/api/v1/ideas")]
@@ -87,7 +88,7 @@ pub async fn idea_create(
 }
 
 /// One idea; 404 for ideas the caller may not see.
-#[utoipa::path(get, path = "/api/v1/ideas/{id}", tag = "ideas", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "ideas", security(("bearer" = [])), responses(
     (status = 200, body = IdeaView), (status = 401, body = Problem), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/ideas/{id}")]
@@ -97,7 +98,7 @@ pub async fn idea_get(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i64>
 }
 
 /// Edits an idea: its author, while it is new.
-#[utoipa::path(patch, path = "/api/v1/ideas/{id}", tag = "ideas", security(("bearer" = [])), request_body = IdeaInput, responses(
+#[utoipa::path(tag = "ideas", security(("bearer" = [])), request_body = IdeaInput, responses(
     (status = 200, body = IdeaView), (status = 403, body = Problem), (status = 404, body = Problem),
     (status = 409, body = Problem), (status = 422, body = Problem),
 ))]
@@ -124,7 +125,7 @@ pub struct SupportCount {
 }
 
 /// Supports an idea; supporting twice changes nothing.
-#[utoipa::path(post, path = "/api/v1/ideas/{id}/supports", tag = "ideas", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "ideas", security(("bearer" = [])), responses(
     (status = 200, body = SupportCount), (status = 404, body = Problem),
 ))]
 #[post("/api/v1/ideas/{id}/supports")]
@@ -135,7 +136,7 @@ pub async fn support_add(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i
 }
 
 /// Withdraws the caller's support.
-#[utoipa::path(delete, path = "/api/v1/ideas/{id}/supports", tag = "ideas", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "ideas", security(("bearer" = [])), responses(
     (status = 200, body = SupportCount), (status = 404, body = Problem),
 ))]
 #[delete("/api/v1/ideas/{id}/supports")]
@@ -150,7 +151,7 @@ pub async fn support_remove(
 }
 
 /// Follows an idea.
-#[utoipa::path(post, path = "/api/v1/ideas/{id}/follow", tag = "ideas", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "ideas", security(("bearer" = [])), responses(
     (status = 204, description = "Following"), (status = 404, body = Problem),
 ))]
 #[post("/api/v1/ideas/{id}/follow")]
@@ -161,7 +162,7 @@ pub async fn follow_add(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i6
 }
 
 /// Publishes an idea: customers see it too (key experts of its units and managers).
-#[utoipa::path(post, path = "/api/v1/ideas/{id}/publication", operation_id = "idea_publish", tag = "ideas", security(("bearer" = [])), responses(
+#[utoipa::path(operation_id = "idea_publish", tag = "ideas", security(("bearer" = [])), responses(
     (status = 204, description = "Published"), (status = 403, body = Problem), (status = 404, body = Problem),
 ))]
 #[post("/api/v1/ideas/{id}/publication")]
@@ -172,7 +173,7 @@ pub async fn publish(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i64>)
 }
 
 /// Withdraws an idea's publication: staff only again.
-#[utoipa::path(delete, path = "/api/v1/ideas/{id}/publication", operation_id = "idea_unpublish", tag = "ideas", security(("bearer" = [])), responses(
+#[utoipa::path(operation_id = "idea_unpublish", tag = "ideas", security(("bearer" = [])), responses(
     (status = 204, description = "Not published"), (status = 403, body = Problem), (status = 404, body = Problem),
 ))]
 #[delete("/api/v1/ideas/{id}/publication")]
@@ -183,7 +184,7 @@ pub async fn unpublish(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i64
 }
 
 /// Stops following an idea.
-#[utoipa::path(delete, path = "/api/v1/ideas/{id}/follow", tag = "ideas", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "ideas", security(("bearer" = [])), responses(
     (status = 204, description = "Not following"), (status = 404, body = Problem),
 ))]
 #[delete("/api/v1/ideas/{id}/follow")]
@@ -198,7 +199,7 @@ pub async fn follow_remove(
 }
 
 /// The comments of an idea, threaded.
-#[utoipa::path(get, path = "/api/v1/ideas/{id}/comments", tag = "ideas", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "ideas", security(("bearer" = [])), responses(
     (status = 200, body = Vec<CommentView>), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/ideas/{id}/comments")]
@@ -218,7 +219,7 @@ pub struct Created {
 }
 
 /// Comments on an idea, or replies to a top-level comment.
-#[utoipa::path(post, path = "/api/v1/ideas/{id}/comments", tag = "ideas", security(("bearer" = [])), request_body = CommentInput, responses(
+#[utoipa::path(tag = "ideas", security(("bearer" = [])), request_body = CommentInput, responses(
     (status = 201, body = Created), (status = 404, body = Problem), (status = 422, body = Problem),
 ))]
 #[post("/api/v1/ideas/{id}/comments")]
@@ -241,7 +242,7 @@ pub struct CommentEdit {
 }
 
 /// Edits a comment: its author, within 15 minutes.
-#[utoipa::path(patch, path = "/api/v1/ideas/{id}/comments/{comment_id}", tag = "ideas", security(("bearer" = [])), request_body = CommentEdit, responses(
+#[utoipa::path(tag = "ideas", security(("bearer" = [])), request_body = CommentEdit, responses(
     (status = 204, description = "Edited"), (status = 403, body = Problem), (status = 404, body = Problem),
     (status = 409, body = Problem), (status = 422, body = Problem),
 ))]
@@ -261,7 +262,7 @@ pub async fn comment_update(
 }
 
 /// Deletes a comment (its author or a moderator); "removed" stays in its place.
-#[utoipa::path(delete, path = "/api/v1/ideas/{id}/comments/{comment_id}", tag = "ideas", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "ideas", security(("bearer" = [])), responses(
     (status = 204, description = "Deleted"), (status = 403, body = Problem), (status = 404, body = Problem),
 ))]
 #[delete("/api/v1/ideas/{id}/comments/{comment_id}")]
@@ -276,7 +277,7 @@ pub async fn comment_delete(
 }
 
 /// Moves an idea in its lifecycle (key experts of its units and managers); 409 names the possible moves.
-#[utoipa::path(post, path = "/api/v1/ideas/{id}/status", tag = "ideas", security(("bearer" = [])), request_body = StatusChange, responses(
+#[utoipa::path(tag = "ideas", security(("bearer" = [])), request_body = StatusChange, responses(
     (status = 200, body = IdeaView), (status = 403, body = Problem), (status = 404, body = Problem),
     (status = 409, body = Problem), (status = 422, body = Problem),
 ))]

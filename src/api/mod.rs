@@ -18,15 +18,13 @@ use crate::error::AppError;
 use actix_web::{HttpResponse, get, web};
 use utoipa::OpenApi;
 use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+use utoipa_actix_web::AppExt;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub use health::{healthz, readyz};
-
-/// Registers every API route.
-pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.app_data(json_config())
-        .app_data(query_config())
-        .app_data(path_config())
-        .service(openapi_json);
+/// Registers every API route, each named once (in its handler's attributes); the OpenAPI
+/// document is collected from the same registration, so every route is in it by construction.
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(health::healthz).service(health::readyz);
     auth::routes(cfg);
     org::routes(cfg);
     people::routes(cfg);
@@ -118,126 +116,6 @@ impl utoipa::Modify for BearerAuth {
 #[derive(OpenApi)]
 #[openapi(
     info(title = "Kehittämö API", description = "Kehittäminen kuuluu kaikille — the idea-and-experiment registry."),
-    paths(
-        health::healthz,
-        health::readyz,
-        auth::token,
-        auth::revoke,
-        auth::me,
-        auth::register,
-        auth::password_reset_request,
-        auth::password_reset,
-        auth::password_change,
-        auth::language,
-        ideas::idea_similar,
-        org::units_tree,
-        org::unit_create,
-        org::unit_update,
-        org::municipality_list,
-        org::municipality_create,
-        org::municipality_update,
-        people::people_list,
-        people::person_create,
-        people::person_get,
-        people::person_update,
-        people::role_add,
-        people::role_remove,
-        people::events_list,
-        ideas::idea_list,
-        ideas::idea_create,
-        ideas::idea_get,
-        ideas::idea_update,
-        ideas::support_add,
-        ideas::support_remove,
-        ideas::follow_add,
-        ideas::follow_remove,
-        ideas::publish,
-        ideas::unpublish,
-        ideas::comment_list,
-        ideas::comment_create,
-        ideas::comment_update,
-        ideas::comment_delete,
-        ideas::status_change,
-        directions::direction_list,
-        directions::direction_create,
-        directions::direction_get,
-        directions::direction_update,
-        campaigns::campaign_list,
-        campaigns::campaign_create,
-        campaigns::campaign_get,
-        campaigns::campaign_update,
-        campaigns::persona_list,
-        campaigns::persona_create,
-        campaigns::persona_update,
-        campaigns::path_list,
-        campaigns::path_create,
-        campaigns::path_get,
-        campaigns::path_update,
-        campaigns::path_board,
-        observations::observation_list,
-        observations::observation_create,
-        observations::observation_get,
-        observations::observation_attach,
-        reports::report_create,
-        reports::report_list,
-        reports::decide,
-        experiments::experiment_list,
-        experiments::experiment_create,
-        experiments::experiment_get,
-        experiments::experiment_update,
-        experiments::submit,
-        experiments::withdraw,
-        experiments::start,
-        experiments::complete,
-        experiments::outcome,
-        experiments::review_list,
-        experiments::review_create,
-        experiments::log_list,
-        experiments::log_create,
-        experiments::report_get,
-        experiments::report_put,
-        experiments::adoption_list,
-        experiments::adoption_create,
-        experiments::version_list,
-        experiments::version_create,
-        experiments::version_decide,
-        experiments::publish,
-        experiments::unpublish,
-        experiments::owner_change,
-        experiments::review_queue,
-        experiments::notification_list,
-        experiments::notification_read,
-        experiments::notifications_read_all,
-        panels::panel_list,
-        panels::panel_create,
-        panels::panel_get,
-        panels::panel_update,
-        panels::member_list,
-        panels::member_add,
-        panels::member_remove,
-        panels::invitation_list,
-        panels::invitation_create,
-        panels::invitation_accept,
-        panels::share_list,
-        panels::share_create,
-        panels::share_delete,
-        panels::panel_comment_create,
-        panels::round_list,
-        panels::round_create,
-        panels::round_get,
-        panels::ballot_get,
-        panels::ballot_put,
-        panels::round_results,
-        panels::trustee_municipalities_get,
-        panels::trustee_municipalities_put,
-        panels::my_municipality,
-        surveys::survey_list,
-        surveys::survey_create,
-        surveys::survey_get,
-        surveys::survey_answer,
-        surveys::survey_results,
-        dashboard::dashboard_get,
-    ),
     components(schemas(crate::error::Problem, crate::error::ProblemField, crate::domain::ideas::list::IdeaSort)),
     modifiers(&BearerAuth),
     tags(
@@ -258,7 +136,18 @@ impl utoipa::Modify for BearerAuth {
 )]
 pub struct ApiDoc;
 
+/// The OpenAPI document of the routes `routes` registers (without running a server).
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    actix_web::App::new()
+        .into_utoipa_app()
+        .openapi(ApiDoc::openapi())
+        .configure(routes)
+        .split_for_parts()
+        .1
+}
+
+/// Serves the document built when the app was assembled.
 #[get("/api/openapi.json")]
-async fn openapi_json() -> HttpResponse {
-    HttpResponse::Ok().json(ApiDoc::openapi())
+pub async fn openapi_json(doc: web::Data<utoipa::openapi::OpenApi>) -> HttpResponse {
+    HttpResponse::Ok().json(doc.get_ref())
 }

@@ -8,8 +8,9 @@ use crate::http::extract::ApiUser;
 use crate::http::with_ctx;
 use actix_web::{HttpResponse, get, post, web};
 use serde::Deserialize;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(observation_list)
         .service(observation_create)
         .service(observation_get)
@@ -17,7 +18,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// Observations, newest first (staff).
-#[utoipa::path(get, path = "/api/v1/observations", tag = "ideas", security(("bearer" = [])), params(ObservationFilter), responses(
+#[utoipa::path(tag = "ideas", security(("bearer" = [])), params(ObservationFilter), responses(
     (status = 200, body = Page<Observation>), (status = 403, body = Problem),
 ))]
 #[get("/api/v1/observations")]
@@ -31,7 +32,7 @@ pub async fn observation_list(
 }
 
 /// Writes down an observation (employees).
-#[utoipa::path(post, path = "/api/v1/observations", tag = "ideas", security(("bearer" = [])), request_body = ObservationInput, responses(
+#[utoipa::path(tag = "ideas", security(("bearer" = [])), request_body = ObservationInput, responses(
     (status = 201, body = Observation), (status = 403, body = Problem), (status = 422, body = Problem),
 ))]
 #[post("/api/v1/observations")]
@@ -49,7 +50,7 @@ pub async fn observation_create(
 }
 
 /// One observation (staff).
-#[utoipa::path(get, path = "/api/v1/observations/{id}", tag = "ideas", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "ideas", security(("bearer" = [])), responses(
     (status = 200, body = Observation), (status = 403, body = Problem), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/observations/{id}")]
@@ -70,7 +71,7 @@ pub struct ObservationIds {
 }
 
 /// Attaches observations to an existing idea (their author, or a key expert of their unit).
-#[utoipa::path(post, path = "/api/v1/ideas/{id}/observations", tag = "ideas", security(("bearer" = [])), request_body = ObservationIds, responses(
+#[utoipa::path(tag = "ideas", security(("bearer" = [])), request_body = ObservationIds, responses(
     (status = 204, description = "Attached"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
 ))]
 #[post("/api/v1/ideas/{id}/observations")]

@@ -7,8 +7,9 @@ use crate::error::{AppError, Problem};
 use crate::http::extract::ApiUser;
 use crate::http::with_ctx;
 use actix_web::{HttpResponse, get, patch, post, web};
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(units_tree)
         .service(unit_create)
         .service(unit_update)
@@ -18,7 +19,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// The unit tree: sectors, their units and teams, with served municipalities.
-#[utoipa::path(get, path = "/api/v1/units", tag = "organisation", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "organisation", security(("bearer" = [])), responses(
     (status = 200, body = Vec<UnitNode>),
     (status = 401, body = Problem),
 ))]
@@ -28,7 +29,7 @@ pub async fn units_tree(_user: ApiUser, ctx: web::Data<Context>) -> Result<HttpR
 }
 
 /// Adds a unit (administrators).
-#[utoipa::path(post, path = "/api/v1/units", tag = "organisation", security(("bearer" = [])), request_body = NewUnit, responses(
+#[utoipa::path(tag = "organisation", security(("bearer" = [])), request_body = NewUnit, responses(
     (status = 201, body = Unit),
     (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem),
 ))]
@@ -47,7 +48,7 @@ pub async fn unit_create(
 }
 
 /// Renames, moves, (de)activates or reconfigures a unit (administrators). A move under its own subtree is 422.
-#[utoipa::path(patch, path = "/api/v1/units/{id}", tag = "organisation", security(("bearer" = [])), request_body = UnitPatch, responses(
+#[utoipa::path(tag = "organisation", security(("bearer" = [])), request_body = UnitPatch, responses(
     (status = 200, body = Unit),
     (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
     (status = 409, body = Problem), (status = 422, body = Problem),
@@ -69,7 +70,7 @@ pub async fn unit_update(
 }
 
 /// The member municipalities.
-#[utoipa::path(get, path = "/api/v1/municipalities", tag = "organisation", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "organisation", security(("bearer" = [])), responses(
     (status = 200, body = Vec<Municipality>),
     (status = 401, body = Problem),
 ))]
@@ -79,7 +80,7 @@ pub async fn municipality_list(_user: ApiUser, ctx: web::Data<Context>) -> Resul
 }
 
 /// Adds a municipality (administrators).
-#[utoipa::path(post, path = "/api/v1/municipalities", tag = "organisation", security(("bearer" = [])), request_body = NewMunicipality, responses(
+#[utoipa::path(tag = "organisation", security(("bearer" = [])), request_body = NewMunicipality, responses(
     (status = 201, body = Municipality),
     (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem),
 ))]
@@ -98,7 +99,7 @@ pub async fn municipality_create(
 }
 
 /// Renames, deactivates or reactivates a municipality (administrators).
-#[utoipa::path(patch, path = "/api/v1/municipalities/{id}", tag = "organisation", security(("bearer" = [])), request_body = MunicipalityPatch, responses(
+#[utoipa::path(tag = "organisation", security(("bearer" = [])), request_body = MunicipalityPatch, responses(
     (status = 200, body = Municipality),
     (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
 ))]

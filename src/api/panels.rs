@@ -15,8 +15,9 @@ use crate::http::extract::ApiUser;
 use crate::http::with_ctx;
 use actix_web::{HttpResponse, delete, get, patch, post, put, web};
 use serde::Deserialize;
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(panel_list)
         .service(panel_create)
         .service(panel_get)
@@ -43,14 +44,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// Panels the caller may see: staff every panel, customers their own.
-#[utoipa::path(get, path = "/api/v1/panels", tag = "panels", security(("bearer" = [])), responses((status = 200, body = Vec<Panel>)))]
+#[utoipa::path(tag = "panels", security(("bearer" = [])), responses((status = 200, body = Vec<Panel>)))]
 #[get("/api/v1/panels")]
 pub async fn panel_list(user: ApiUser, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(with_ctx(&ctx, move |c| panels::list(c, &user.0)).await?))
 }
 
 /// Creates a panel (managers and administrators).
-#[utoipa::path(post, path = "/api/v1/panels", tag = "panels", security(("bearer" = [])), request_body = PanelInput, responses(
+#[utoipa::path(tag = "panels", security(("bearer" = [])), request_body = PanelInput, responses(
     (status = 201, body = Panel), (status = 403, body = Problem), (status = 422, body = Problem),
 ))]
 #[post("/api/v1/panels")]
@@ -68,7 +69,7 @@ pub async fn panel_create(
 }
 
 /// One panel; 404 for those who may not see it.
-#[utoipa::path(get, path = "/api/v1/panels/{id}", tag = "panels", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "panels", security(("bearer" = [])), responses(
     (status = 200, body = Panel), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/panels/{id}")]
@@ -78,7 +79,7 @@ pub async fn panel_get(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i64
 }
 
 /// Changes a panel (its coordinators, managers of its units, administrators).
-#[utoipa::path(patch, path = "/api/v1/panels/{id}", tag = "panels", security(("bearer" = [])), request_body = PanelInput, responses(
+#[utoipa::path(tag = "panels", security(("bearer" = [])), request_body = PanelInput, responses(
     (status = 200, body = Panel), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
 ))]
 #[patch("/api/v1/panels/{id}")]
@@ -98,7 +99,7 @@ pub async fn panel_update(
 }
 
 /// The panel's coordinators and members (those who run it).
-#[utoipa::path(get, path = "/api/v1/panels/{id}/members", tag = "panels", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "panels", security(("bearer" = [])), responses(
     (status = 200, body = Vec<Member>), (status = 403, body = Problem), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/panels/{id}/members")]
@@ -108,7 +109,7 @@ pub async fn member_list(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i
 }
 
 /// Adds an existing customer as a member (those who run the panel).
-#[utoipa::path(post, path = "/api/v1/panels/{id}/members", tag = "panels", security(("bearer" = [])), request_body = NewMember, responses(
+#[utoipa::path(tag = "panels", security(("bearer" = [])), request_body = NewMember, responses(
     (status = 201, body = Vec<Member>), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
 ))]
 #[post("/api/v1/panels/{id}/members")]
@@ -128,7 +129,7 @@ pub async fn member_add(
 }
 
 /// Takes someone out of a panel: a member leaves, those who run it remove anyone.
-#[utoipa::path(delete, path = "/api/v1/panels/{id}/members/{person_id}", tag = "panels", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "panels", security(("bearer" = [])), responses(
     (status = 204, description = "Removed"), (status = 403, body = Problem), (status = 404, body = Problem),
 ))]
 #[delete("/api/v1/panels/{id}/members/{person_id}")]
@@ -143,7 +144,7 @@ pub async fn member_remove(
 }
 
 /// The panel's invitations, newest first (those who run it).
-#[utoipa::path(get, path = "/api/v1/panels/{id}/invitations", tag = "panels", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "panels", security(("bearer" = [])), responses(
     (status = 200, body = Vec<Invitation>), (status = 403, body = Problem), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/panels/{id}/invitations")]
@@ -157,7 +158,7 @@ pub async fn invitation_list(
 }
 
 /// Invites an address to the panel; the link is emailed and works once.
-#[utoipa::path(post, path = "/api/v1/panels/{id}/invitations", tag = "panels", security(("bearer" = [])), request_body = InvitationInput, responses(
+#[utoipa::path(tag = "panels", security(("bearer" = [])), request_body = InvitationInput, responses(
     (status = 201, body = Invitation), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
 ))]
 #[post("/api/v1/panels/{id}/invitations")]
@@ -188,7 +189,7 @@ pub struct AcceptInput {
 
 /// Accepts an invitation as the caller, whose address it was sent to (new customers accept on
 /// the web page the link opens, where they also choose a password).
-#[utoipa::path(post, path = "/api/v1/panel-invitations/accept", tag = "panels", security(("bearer" = [])), request_body = AcceptInput, responses(
+#[utoipa::path(tag = "panels", security(("bearer" = [])), request_body = AcceptInput, responses(
     (status = 200, body = Panel), (status = 409, body = Problem),
 ))]
 #[post("/api/v1/panel-invitations/accept")]
@@ -206,7 +207,7 @@ pub async fn invitation_accept(
 }
 
 /// What is shared with the panel, newest first.
-#[utoipa::path(get, path = "/api/v1/panels/{id}/shares", tag = "panels", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "panels", security(("bearer" = [])), responses(
     (status = 200, body = Vec<Share>), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/panels/{id}/shares")]
@@ -217,7 +218,7 @@ pub async fn share_list(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i6
 
 /// Shares an idea or a submitted experiment with the panel, optionally with a question; the
 /// members are told.
-#[utoipa::path(post, path = "/api/v1/panels/{id}/shares", tag = "panels", security(("bearer" = [])), request_body = ShareInput, responses(
+#[utoipa::path(tag = "panels", security(("bearer" = [])), request_body = ShareInput, responses(
     (status = 201, body = Share), (status = 403, body = Problem), (status = 404, body = Problem),
     (status = 409, body = Problem), (status = 422, body = Problem),
 ))]
@@ -241,7 +242,7 @@ pub async fn share_create(
 }
 
 /// Stops sharing an item with the panel.
-#[utoipa::path(delete, path = "/api/v1/panels/{id}/shares/{share_id}", tag = "panels", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "panels", security(("bearer" = [])), responses(
     (status = 204, description = "Unshared"), (status = 403, body = Problem), (status = 404, body = Problem),
 ))]
 #[delete("/api/v1/panels/{id}/shares/{share_id}")]
@@ -256,7 +257,7 @@ pub async fn share_delete(
 }
 
 /// Comments as the panel on a shared item (its members and coordinators).
-#[utoipa::path(post, path = "/api/v1/shares/{id}/comments", tag = "panels", security(("bearer" = [])), request_body = CommentInput, responses(
+#[utoipa::path(tag = "panels", security(("bearer" = [])), request_body = CommentInput, responses(
     (status = 201, body = Created), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
 ))]
 #[post("/api/v1/shares/{id}/comments")]
@@ -281,7 +282,7 @@ pub struct RoundFilter {
 }
 
 /// Voting rounds: one panel's (newest first), or those open now in the caller's panels.
-#[utoipa::path(get, path = "/api/v1/rounds", tag = "panels", security(("bearer" = [])), params(RoundFilter), responses(
+#[utoipa::path(tag = "panels", security(("bearer" = [])), params(RoundFilter), responses(
     (status = 200, body = Vec<RoundSummary>), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/rounds")]
@@ -303,7 +304,7 @@ pub async fn round_list(
 }
 
 /// Opens a voting round on the panel (those who run it).
-#[utoipa::path(post, path = "/api/v1/panels/{id}/rounds", tag = "panels", security(("bearer" = [])), request_body = RoundInput, responses(
+#[utoipa::path(tag = "panels", security(("bearer" = [])), request_body = RoundInput, responses(
     (status = 201, body = Round), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
 ))]
 #[post("/api/v1/panels/{id}/rounds")]
@@ -323,7 +324,7 @@ pub async fn round_create(
 }
 
 /// One round with its ideas and the caller's ballot.
-#[utoipa::path(get, path = "/api/v1/rounds/{id}", tag = "panels", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "panels", security(("bearer" = [])), responses(
     (status = 200, body = Round), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/rounds/{id}")]
@@ -333,7 +334,7 @@ pub async fn round_get(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i64
 }
 
 /// The caller's marks in a round.
-#[utoipa::path(get, path = "/api/v1/rounds/{id}/ballot", tag = "panels", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "panels", security(("bearer" = [])), responses(
     (status = 200, body = Ballot), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/rounds/{id}/ballot")]
@@ -344,7 +345,7 @@ pub async fn ballot_get(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i6
 }
 
 /// Saves the caller's marks, replacing earlier ones: members only, while the round is open.
-#[utoipa::path(put, path = "/api/v1/rounds/{id}/ballot", tag = "panels", security(("bearer" = [])), request_body = Ballot, responses(
+#[utoipa::path(tag = "panels", security(("bearer" = [])), request_body = Ballot, responses(
     (status = 204, description = "Saved"), (status = 403, body = Problem), (status = 404, body = Problem),
     (status = 409, body = Problem), (status = 422, body = Problem),
 ))]
@@ -370,7 +371,7 @@ pub struct ResultsFormat {
 }
 
 /// The round's results, ranked by net score (best minus worst).
-#[utoipa::path(get, path = "/api/v1/rounds/{id}/results", tag = "panels", security(("bearer" = [])), params(ResultsFormat), responses(
+#[utoipa::path(tag = "panels", security(("bearer" = [])), params(ResultsFormat), responses(
     (status = 200, body = Results), (status = 404, body = Problem), (status = 409, body = Problem),
 ))]
 #[get("/api/v1/rounds/{id}/results")]
@@ -393,7 +394,7 @@ pub async fn round_results(
 }
 
 /// The municipalities a trustee represents (administrators, and the trustee).
-#[utoipa::path(get, path = "/api/v1/people/{id}/municipalities", tag = "people", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "people", security(("bearer" = [])), responses(
     (status = 200, body = Vec<Municipality>), (status = 403, body = Problem),
 ))]
 #[get("/api/v1/people/{id}/municipalities")]
@@ -407,7 +408,7 @@ pub async fn trustee_municipalities_get(
 }
 
 /// Links a trustee to the municipalities they represent (administrators).
-#[utoipa::path(put, path = "/api/v1/people/{id}/municipalities", tag = "people", security(("bearer" = [])), request_body = TrusteeMunicipalities, responses(
+#[utoipa::path(tag = "people", security(("bearer" = [])), request_body = TrusteeMunicipalities, responses(
     (status = 200, body = Vec<Municipality>), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
 ))]
 #[put("/api/v1/people/{id}/municipalities")]
@@ -428,7 +429,7 @@ pub async fn trustee_municipalities_put(
 
 /// "My municipality": ideas, experiments, results and directions of the municipalities the
 /// trustee represents (trustees only).
-#[utoipa::path(get, path = "/api/v1/my-municipality", tag = "panels", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "panels", security(("bearer" = [])), responses(
     (status = 200, body = Vec<MunicipalityView>), (status = 403, body = Problem),
 ))]
 #[get("/api/v1/my-municipality")]

@@ -8,8 +8,9 @@ use crate::error::{AppError, Problem};
 use crate::http::extract::ApiUser;
 use crate::http::with_ctx;
 use actix_web::{HttpResponse, delete, get, patch, post, web};
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(people_list)
         .service(person_create)
         .service(person_get)
@@ -20,7 +21,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// People by id, filtered by text, kind and activity; keyset-paginated (administrators).
-#[utoipa::path(get, path = "/api/v1/people", tag = "people", security(("bearer" = [])), params(PeopleFilter), responses(
+#[utoipa::path(tag = "people", security(("bearer" = [])), params(PeopleFilter), responses(
     (status = 200, body = Page<PersonSummary>),
     (status = 401, body = Problem), (status = 403, body = Problem),
 ))]
@@ -35,7 +36,7 @@ pub async fn people_list(
 }
 
 /// Adds a person (administrators). Without a password, an invitation link is emailed.
-#[utoipa::path(post, path = "/api/v1/people", tag = "people", security(("bearer" = [])), request_body = NewPerson, responses(
+#[utoipa::path(tag = "people", security(("bearer" = [])), request_body = NewPerson, responses(
     (status = 201, body = PersonView),
     (status = 401, body = Problem), (status = 403, body = Problem), (status = 422, body = Problem),
 ))]
@@ -54,7 +55,7 @@ pub async fn person_create(
 }
 
 /// One person (administrators, or the person themselves).
-#[utoipa::path(get, path = "/api/v1/people/{id}", tag = "people", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "people", security(("bearer" = [])), responses(
     (status = 200, body = PersonView),
     (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
 ))]
@@ -66,7 +67,7 @@ pub async fn person_get(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i6
 
 /// Changes a person's name, kind, language, units or activity (administrators).
 /// Deactivation and a change of kind revoke the person's tokens at once.
-#[utoipa::path(patch, path = "/api/v1/people/{id}", tag = "people", security(("bearer" = [])), request_body = PersonPatch, responses(
+#[utoipa::path(tag = "people", security(("bearer" = [])), request_body = PersonPatch, responses(
     (status = 200, body = PersonView),
     (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
     (status = 409, body = Problem), (status = 422, body = Problem),
@@ -88,7 +89,7 @@ pub async fn person_update(
 }
 
 /// Grants a role (administrators); the person's tokens are revoked so it applies at once.
-#[utoipa::path(post, path = "/api/v1/people/{id}/roles", tag = "people", security(("bearer" = [])), request_body = NewRole, responses(
+#[utoipa::path(tag = "people", security(("bearer" = [])), request_body = NewRole, responses(
     (status = 201, body = PersonView),
     (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem),
     (status = 409, body = Problem), (status = 422, body = Problem),
@@ -110,7 +111,7 @@ pub async fn role_add(
 }
 
 /// Removes a role (administrators).
-#[utoipa::path(delete, path = "/api/v1/people/{id}/roles/{role_id}", tag = "people", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "people", security(("bearer" = [])), responses(
     (status = 204, description = "Removed"),
     (status = 401, body = Problem), (status = 403, body = Problem), (status = 404, body = Problem), (status = 409, body = Problem),
 ))]
@@ -126,7 +127,7 @@ pub async fn role_remove(
 }
 
 /// The audit log, newest first (administrators).
-#[utoipa::path(get, path = "/api/v1/events", tag = "people", security(("bearer" = [])), params(EventFilter), responses(
+#[utoipa::path(tag = "people", security(("bearer" = [])), params(EventFilter), responses(
     (status = 200, body = Page<EventView>),
     (status = 401, body = Problem), (status = 403, body = Problem),
 ))]

@@ -6,15 +6,16 @@ use crate::error::{AppError, Problem};
 use crate::http::extract::ApiUser;
 use crate::http::with_ctx;
 use actix_web::{HttpResponse, get, post, web};
+use utoipa_actix_web::service_config::ServiceConfig;
 
 use super::ideas::Created;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(report_create).service(report_list).service(decide);
 }
 
 /// Reports an idea or comment as inappropriate.
-#[utoipa::path(post, path = "/api/v1/reports", tag = "moderation", security(("bearer" = [])), request_body = ReportInput, responses(
+#[utoipa::path(tag = "moderation", security(("bearer" = [])), request_body = ReportInput, responses(
     (status = 201, body = Created), (status = 404, body = Problem), (status = 422, body = Problem),
 ))]
 #[post("/api/v1/reports")]
@@ -28,7 +29,7 @@ pub async fn report_create(
 }
 
 /// Open reports the caller moderates (key experts of the ideas' units, administrators).
-#[utoipa::path(get, path = "/api/v1/reports", tag = "moderation", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "moderation", security(("bearer" = [])), responses(
     (status = 200, body = Vec<ReportView>), (status = 403, body = Problem),
 ))]
 #[get("/api/v1/reports")]
@@ -37,7 +38,7 @@ pub async fn report_list(user: ApiUser, ctx: web::Data<Context>) -> Result<HttpR
 }
 
 /// Hides or restores an idea or comment with a reason; resolves its reports and tells the author.
-#[utoipa::path(post, path = "/api/v1/reports/decisions", tag = "moderation", security(("bearer" = [])), request_body = Decision, responses(
+#[utoipa::path(tag = "moderation", security(("bearer" = [])), request_body = Decision, responses(
     (status = 204, description = "Done"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
 ))]
 #[post("/api/v1/reports/decisions")]

@@ -6,8 +6,9 @@ use crate::error::{AppError, Problem};
 use crate::http::extract::ApiUser;
 use crate::http::with_ctx;
 use actix_web::{HttpResponse, get, post, web};
+use utoipa_actix_web::service_config::ServiceConfig;
 
-pub fn routes(cfg: &mut web::ServiceConfig) {
+pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(survey_list)
         .service(survey_create)
         .service(survey_get)
@@ -16,14 +17,14 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 }
 
 /// Surveys the caller may see, newest first.
-#[utoipa::path(get, path = "/api/v1/surveys", tag = "surveys", security(("bearer" = [])), responses((status = 200, body = Vec<Survey>)))]
+#[utoipa::path(tag = "surveys", security(("bearer" = [])), responses((status = 200, body = Vec<Survey>)))]
 #[get("/api/v1/surveys")]
 pub async fn survey_list(user: ApiUser, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(with_ctx(&ctx, move |c| surveys::list(c, &user.0)).await?))
 }
 
 /// Opens a survey (managers, for their own units or, when unscoped, anyone).
-#[utoipa::path(post, path = "/api/v1/surveys", tag = "surveys", security(("bearer" = [])), request_body = SurveyInput, responses(
+#[utoipa::path(tag = "surveys", security(("bearer" = [])), request_body = SurveyInput, responses(
     (status = 201, body = Survey), (status = 403, body = Problem), (status = 422, body = Problem),
 ))]
 #[post("/api/v1/surveys")]
@@ -41,7 +42,7 @@ pub async fn survey_create(
 }
 
 /// One survey; 404 for those it is not meant for.
-#[utoipa::path(get, path = "/api/v1/surveys/{id}", tag = "surveys", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "surveys", security(("bearer" = [])), responses(
     (status = 200, body = Survey), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/surveys/{id}")]
@@ -51,7 +52,7 @@ pub async fn survey_get(user: ApiUser, ctx: web::Data<Context>, id: web::Path<i6
 }
 
 /// Answers a survey, once, while it is open (employees it is meant for).
-#[utoipa::path(post, path = "/api/v1/surveys/{id}/answers", tag = "surveys", security(("bearer" = [])), request_body = Answers, responses(
+#[utoipa::path(tag = "surveys", security(("bearer" = [])), request_body = Answers, responses(
     (status = 204, description = "Answered"), (status = 403, body = Problem), (status = 404, body = Problem),
     (status = 409, body = Problem), (status = 422, body = Problem),
 ))]
@@ -68,7 +69,7 @@ pub async fn survey_answer(
 }
 
 /// Results per unit in the caller's scope; a group with fewer than five answers shows none.
-#[utoipa::path(get, path = "/api/v1/surveys/{id}/results", tag = "surveys", security(("bearer" = [])), responses(
+#[utoipa::path(tag = "surveys", security(("bearer" = [])), responses(
     (status = 200, body = SurveyResults), (status = 403, body = Problem), (status = 404, body = Problem),
 ))]
 #[get("/api/v1/surveys/{id}/results")]
