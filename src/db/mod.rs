@@ -3,6 +3,7 @@
 pub mod backend;
 pub mod period;
 pub mod schema;
+pub mod text;
 
 use crate::config::DatabaseSettings;
 use crate::error::{AppError, AppResult};
@@ -213,8 +214,13 @@ pub fn redo_all_migrations(url: &str) -> Result<usize, DbError> {
         Ok(reverted)
     }
     match &mut conn {
-        AnyConnection::Sqlite(c) => redo(c, || SQLITE_MIGRATIONS),
-        AnyConnection::Postgresql(c) => redo(c, || POSTGRES_MIGRATIONS),
+        // Take SQLite's write lock up front (waiting through busy_timeout) and hold it for the
+        // whole redo. Under a deferred BEGIN, dropping an FTS5 table reads it first, and the
+        // later upgrade to writing fails at once with "database is locked" when another
+        // connection writes. Each migration still rolls back on its own, as a savepoint.
+        AnyConnection::Sqlite(c) => {
+            c.immediate_transaction(|c| redo(c, || SQLITE_MIGRATIONS).map_err(DbError::Migrations))
+        }
+        AnyConnection::Postgresql(c) => redo(c, || POSTGRES_MIGRATIONS).map_err(DbError::Migrations),
     }
-    .map_err(DbError::Migrations)
 }

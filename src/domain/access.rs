@@ -8,7 +8,19 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// What kind of person someone is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum PersonKind {
     Employee,
@@ -16,27 +28,26 @@ pub enum PersonKind {
     Trustee,
 }
 
-impl PersonKind {
-    /// Every kind, in display order.
-    pub const ALL: [PersonKind; 3] = [PersonKind::Employee, PersonKind::Customer, PersonKind::Trustee];
-
-    /// The stored value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PersonKind::Employee => "employee",
-            PersonKind::Customer => "customer",
-            PersonKind::Trustee => "trustee",
-        }
-    }
-
-    /// Parses the stored value.
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+crate::stored_as_text!(PersonKind {
+    Employee => "employee",
+    Customer => "customer",
+    Trustee => "trustee",
+});
 
 /// A role someone holds, optionally scoped to a unit and its subtree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum RoleKind {
     /// Avainosaaja: reviews and steers development in a unit's subtree.
@@ -47,25 +58,11 @@ pub enum RoleKind {
     Admin,
 }
 
-impl RoleKind {
-    /// Every role, in display order.
-    pub const ALL: [RoleKind; 3] = [RoleKind::KeyExpert, RoleKind::Manager, RoleKind::Admin];
-
-    /// The stored value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            RoleKind::KeyExpert => "key_expert",
-            RoleKind::Manager => "manager",
-            RoleKind::Admin => "admin",
-        }
-    }
-
-    /// Parses the stored value (also accepts "key-expert" from the command line).
-    pub fn parse(s: &str) -> Option<Self> {
-        let s = s.replace('-', "_");
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+crate::stored_as_text!(RoleKind {
+    KeyExpert => "key_expert",
+    Manager => "manager",
+    Admin => "admin",
+});
 
 /// One held role.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -164,7 +161,7 @@ pub fn load_actor(conn: &mut AnyConnection, person_id: i64, generation: i32) -> 
             people::active,
             people::token_generation,
         ))
-        .first::<(String, String, String, String, bool, i32)>(conn)
+        .first::<(String, String, PersonKind, String, bool, i32)>(conn)
         .optional()?;
     let Some((name, email, kind, locale, active, token_generation)) = row else {
         return Ok(None);
@@ -177,7 +174,7 @@ pub fn load_actor(conn: &mut AnyConnection, person_id: i64, generation: i32) -> 
         id: person_id,
         name,
         email,
-        kind: PersonKind::parse(&kind).ok_or_else(|| AppError::Internal(format!("unknown kind {kind}")))?,
+        kind,
         locale: Locale::parse(&locale).unwrap_or_default(),
         token_generation,
         roles,
@@ -190,10 +187,10 @@ pub fn roles_of(conn: &mut AnyConnection, person_id: i64) -> AppResult<Vec<Role>
         .filter(role_assignments::person_id.eq(person_id))
         .order(role_assignments::id)
         .select((role_assignments::id, role_assignments::role, role_assignments::unit_id))
-        .load::<(i64, String, Option<i64>)>(conn)?;
+        .load::<(i64, RoleKind, Option<i64>)>(conn)?;
     Ok(rows
         .into_iter()
-        .filter_map(|(id, role, unit_id)| RoleKind::parse(&role).map(|role| Role { id, role, unit_id }))
+        .map(|(id, role, unit_id)| Role { id, role, unit_id })
         .collect())
 }
 

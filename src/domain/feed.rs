@@ -2,7 +2,7 @@
 //! ideas of their units.
 
 use super::Context;
-use super::access::Actor;
+use super::access::{Actor, PersonKind};
 use crate::db::schema::{events, idea_followers, idea_units, ideas, people, person_units};
 use crate::error::AppResult;
 use chrono::NaiveDateTime;
@@ -48,6 +48,7 @@ pub fn recent(ctx: &Context, actor: &Actor, limit: i64) -> AppResult<Vec<FeedIte
             ideas::title,
             people::name.nullable(),
             people::kind.nullable(),
+            events::actor_id,
         ))
         .into_boxed();
     if actor.is_staff() {
@@ -55,15 +56,24 @@ pub fn recent(ctx: &Context, actor: &Actor, limit: i64) -> AppResult<Vec<FeedIte
     } else {
         q = q.filter(ideas::id.eq_any(followed));
     }
-    let rows = q.load::<(NaiveDateTime, String, i64, String, Option<String>, Option<String>)>(&mut conn)?;
+    let rows = q.load::<(
+        NaiveDateTime,
+        String,
+        i64,
+        String,
+        Option<String>,
+        Option<PersonKind>,
+        Option<i64>,
+    )>(&mut conn)?;
     Ok(rows
         .into_iter()
-        .map(|(at, verb, idea_id, idea_title, name, kind)| FeedItem {
+        .map(|(at, verb, idea_id, idea_title, name, kind, actor_id)| FeedItem {
             at,
             verb,
             idea_id,
             idea_title,
-            actor_name: name.filter(|_| super::policy::shows_name(actor, kind.as_deref().unwrap_or_default(), false)),
+            actor_name: name
+                .filter(|_| kind.is_some_and(|k| super::policy::shows_name(actor, k, actor_id == Some(actor.id)))),
         })
         .collect())
 }

@@ -15,21 +15,29 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// What can be reported and hidden.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum ModeratedKind {
     Idea,
     Comment,
 }
 
-impl ModeratedKind {
-    fn as_str(self) -> &'static str {
-        match self {
-            ModeratedKind::Idea => "idea",
-            ModeratedKind::Comment => "comment",
-        }
-    }
-}
+crate::stored_as_text!(ModeratedKind {
+    Idea => "idea",
+    Comment => "comment",
+});
 
 /// The idea an object belongs to (the object itself for an idea).
 fn idea_of(conn: &mut AnyConnection, kind: ModeratedKind, id: i64) -> AppResult<i64> {

@@ -12,7 +12,8 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 /// What a notification is about; each has an in-app text and an email under its name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 pub enum Kind {
     /// An experiment waits for the recipient's review.
     ReviewWaiting,
@@ -32,21 +33,18 @@ pub enum Kind {
     RoundClosed,
 }
 
-impl Kind {
-    /// The stored value and translation key.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Kind::ReviewWaiting => "review_waiting",
-            Kind::Decided => "decided",
-            Kind::VersionWaiting => "version_waiting",
-            Kind::VersionDecided => "version_decided",
-            Kind::ReportOverdue => "report_overdue",
-            Kind::PanelShared => "panel_shared",
-            Kind::RoundOpened => "round_opened",
-            Kind::RoundClosed => "round_closed",
-        }
-    }
+crate::stored_as_text!(Kind {
+    ReviewWaiting => "review_waiting",
+    Decided => "decided",
+    VersionWaiting => "version_waiting",
+    VersionDecided => "version_decided",
+    ReportOverdue => "report_overdue",
+    PanelShared => "panel_shared",
+    RoundOpened => "round_opened",
+    RoundClosed => "round_closed",
+});
 
+impl Kind {
     /// What kind of object the notification is about.
     pub fn object_type(self) -> &'static str {
         match self {

@@ -146,15 +146,13 @@ pub fn view(conn: &mut AnyConnection, id: i64) -> AppResult<PersonView> {
             role_assignments::unit_id,
             units::name.nullable(),
         ))
-        .load::<(i64, String, Option<i64>, Option<String>)>(conn)?
+        .load::<(i64, RoleKind, Option<i64>, Option<String>)>(conn)?
         .into_iter()
-        .filter_map(|(id, role, unit_id, unit_name)| {
-            RoleKind::parse(&role).map(|role| RoleView {
-                id,
-                role,
-                unit_id,
-                unit_name,
-            })
+        .map(|(id, role, unit_id, unit_name)| RoleView {
+            id,
+            role,
+            unit_id,
+            unit_name,
         })
         .collect();
     Ok(PersonView {
@@ -400,7 +398,8 @@ fn insert_new(
 
 /// Validates a role for a person of `kind`; the returned kind is meaningful only without errors.
 fn check_role(v: &mut Validator, input: &NewRole, kind: PersonKind) -> RoleKind {
-    let role = RoleKind::parse(&input.role);
+    // The command line may say key-expert.
+    let role = RoleKind::parse(&input.role.replace('-', "_"));
     match role {
         None => v.add("role", "invalid_choice"),
         Some(RoleKind::Admin) if input.unit_id.is_some() => v.add("unit_id", "not_allowed"),
@@ -481,8 +480,8 @@ pub fn add_role(ctx: &Context, actor: &Actor, person_id: i64, input: &NewRole) -
         let kind = people::table
             .find(person_id)
             .select(people::kind)
-            .first::<String>(conn)?;
-        let role = check_role(&mut v, input, PersonKind::parse(&kind).unwrap_or(PersonKind::Customer));
+            .first::<PersonKind>(conn)?;
+        let role = check_role(&mut v, input, kind);
         if let Some(u) = input.unit_id {
             check_units(conn, &mut v, "unit_id", &[u])?;
         }

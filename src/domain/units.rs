@@ -13,7 +13,19 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
 /// The level of a unit in the tree.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum UnitKind {
     /// Toimiala: a sector such as elderly services.
@@ -24,24 +36,11 @@ pub enum UnitKind {
     Team,
 }
 
-impl UnitKind {
-    /// Every kind, top-down.
-    pub const ALL: [UnitKind; 3] = [UnitKind::Sector, UnitKind::Unit, UnitKind::Team];
-
-    /// The stored value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            UnitKind::Sector => "sector",
-            UnitKind::Unit => "unit",
-            UnitKind::Team => "team",
-        }
-    }
-
-    /// Parses the stored value.
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-}
+crate::stored_as_text!(UnitKind {
+    Sector => "sector",
+    Unit => "unit",
+    Team => "team",
+});
 
 /// One unit as stored.
 #[derive(Debug, Clone, Serialize, Queryable, Selectable, utoipa::ToSchema)]

@@ -40,3 +40,114 @@ fn every_migration_runs_up_down_and_up_again() {
     kehittamo::demo::fill(&app.ctx, 0, false).expect("demo data after redo");
     assert_eq!(app.api("GET", "/readyz", None, None).status, 200);
 }
+
+/// The words each typed column allows, as the Rust enums say.
+fn typed_columns() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
+    use kehittamo::domain::access::{PersonKind, RoleKind};
+    use kehittamo::domain::experiments::ExperimentStatus;
+    use kehittamo::domain::experiments::plan::VersionState;
+    use kehittamo::domain::experiments::review::Decision;
+    use kehittamo::domain::ideas::IdeaStatus;
+    use kehittamo::domain::moderation::ModeratedKind;
+    use kehittamo::domain::notifications::Kind;
+    use kehittamo::domain::panels::MemberRole;
+    use kehittamo::domain::panels::shares::ItemType;
+    use kehittamo::domain::units::UnitKind;
+    let kinds: Vec<&str> = PersonKind::ALL.iter().map(|k| k.as_str()).collect();
+    vec![
+        ("people", "kind", kinds.clone()),
+        (
+            "people",
+            "locale",
+            kehittamo::i18n::Locale::ALL.iter().map(|l| l.code()).collect(),
+        ),
+        (
+            "role_assignments",
+            "role",
+            RoleKind::ALL.iter().map(|k| k.as_str()).collect(),
+        ),
+        ("units", "kind", UnitKind::ALL.iter().map(|k| k.as_str()).collect()),
+        (
+            "campaigns",
+            "audience",
+            kehittamo::domain::campaigns::AUDIENCES.to_vec(),
+        ),
+        ("ideas", "status", IdeaStatus::ALL.iter().map(|k| k.as_str()).collect()),
+        ("ideas", "author_kind", kinds),
+        (
+            "reports",
+            "object_type",
+            ModeratedKind::ALL.iter().map(|k| k.as_str()).collect(),
+        ),
+        ("reports", "resolution", vec!["hidden", "kept"]),
+        (
+            "experiments",
+            "status",
+            ExperimentStatus::ALL.iter().map(|k| k.as_str()).collect(),
+        ),
+        (
+            "experiment_versions",
+            "state",
+            VersionState::ALL.iter().map(|k| k.as_str()).collect(),
+        ),
+        (
+            "reviews",
+            "decision",
+            Decision::ALL.iter().map(|k| k.as_str()).collect(),
+        ),
+        ("notifications", "kind", Kind::ALL.iter().map(|k| k.as_str()).collect()),
+        (
+            "panel_members",
+            "role",
+            MemberRole::ALL.iter().map(|k| k.as_str()).collect(),
+        ),
+        (
+            "panel_shares",
+            "object_type",
+            ItemType::ALL.iter().map(|k| k.as_str()).collect(),
+        ),
+        ("round_marks", "mark", vec!["best", "worst"]),
+    ]
+}
+
+#[test]
+fn the_databases_allow_exactly_the_words_the_enums_know() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations");
+    let read = |backend: &str| {
+        std::fs::read_to_string(root.join(backend).join("2026-11-29-000008_typed_values/up.sql")).unwrap()
+    };
+    let (postgres, sqlite) = (read("postgres"), read("sqlite"));
+    for (table, column, words) in typed_columns() {
+        let list = words.iter().map(|w| format!("'{w}'")).collect::<Vec<_>>().join(", ");
+        let check =
+            format!("ALTER TABLE {table} ADD CONSTRAINT {table}_{column}_allowed CHECK ({column} IN ({list}));");
+        assert!(postgres.contains(&check), "PostgreSQL: {check}");
+        for event in ["INSERT", &format!("UPDATE OF {column}")] {
+            let trigger = format!(" BEFORE {event} ON {table} WHEN ");
+            let found = sqlite
+                .lines()
+                .any(|l| l.contains(&trigger) && l.ends_with(&format!("NEW.{column} NOT IN ({list})")));
+            assert!(found, "SQLite: {table}.{column} on {event}");
+        }
+    }
+    assert_eq!(postgres.matches("ADD CONSTRAINT").count(), typed_columns().len());
+}
+
+#[test]
+fn an_unknown_word_is_refused_when_written_and_an_error_when_read() {
+    use diesel::prelude::*;
+    use kehittamo::domain::ideas::IdeaStatus;
+    let app = TestApp::with_demo();
+    let id = crate::helpers::employee_idea(&app, "Tyypitetty idea");
+    let mut conn = app.ctx.db.write().unwrap();
+    let written = diesel::sql_query(format!("UPDATE ideas SET status = 'bogus' WHERE id = {id}")).execute(&mut *conn);
+    assert!(written.is_err(), "the database took an unknown status");
+    let written = diesel::sql_query("UPDATE people SET kind = 'robot'").execute(&mut *conn);
+    assert!(written.is_err(), "the database took an unknown kind");
+    let read =
+        diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>("'bogus'")).get_result::<IdeaStatus>(&mut *conn);
+    assert!(read.is_err(), "an unknown word read as a status");
+    let known =
+        diesel::select(diesel::dsl::sql::<diesel::sql_types::Text>("'merged'")).get_result::<IdeaStatus>(&mut *conn);
+    assert_eq!(known.unwrap(), IdeaStatus::Merged);
+}

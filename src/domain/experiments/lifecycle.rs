@@ -13,7 +13,19 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Where an experiment stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum ExperimentStatus {
     Draft,
@@ -28,43 +40,20 @@ pub enum ExperimentStatus {
     Withdrawn,
 }
 
+crate::stored_as_text!(ExperimentStatus {
+    Draft => "draft",
+    Submitted => "submitted",
+    ChangesRequested => "changes_requested",
+    Approved => "approved",
+    Rejected => "rejected",
+    Running => "running",
+    Completed => "completed",
+    Adopted => "adopted",
+    NotAdopted => "not_adopted",
+    Withdrawn => "withdrawn",
+});
+
 impl ExperimentStatus {
-    /// Every status, in lifecycle order.
-    pub const ALL: [ExperimentStatus; 10] = [
-        ExperimentStatus::Draft,
-        ExperimentStatus::Submitted,
-        ExperimentStatus::ChangesRequested,
-        ExperimentStatus::Approved,
-        ExperimentStatus::Rejected,
-        ExperimentStatus::Running,
-        ExperimentStatus::Completed,
-        ExperimentStatus::Adopted,
-        ExperimentStatus::NotAdopted,
-        ExperimentStatus::Withdrawn,
-    ];
-
-    /// The stored value.
-    pub fn as_str(self) -> &'static str {
-        use ExperimentStatus::*;
-        match self {
-            Draft => "draft",
-            Submitted => "submitted",
-            ChangesRequested => "changes_requested",
-            Approved => "approved",
-            Rejected => "rejected",
-            Running => "running",
-            Completed => "completed",
-            Adopted => "adopted",
-            NotAdopted => "not_adopted",
-            Withdrawn => "withdrawn",
-        }
-    }
-
-    /// Parses the stored value.
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     /// The statuses reachable from this one, by whoever may move it.
     pub fn next(self) -> &'static [ExperimentStatus] {
         use ExperimentStatus::*;

@@ -180,7 +180,7 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &ExperimentFilter) -> AppResul
     type Row = (
         i64,
         String,
-        String,
+        ExperimentStatus,
         String,
         String,
         chrono::NaiveDateTime,
@@ -196,7 +196,7 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &ExperimentFilter) -> AppResul
             |(id, title, status, unit_name, owner_name, starts, ends, published)| ExperimentSummary {
                 id,
                 title,
-                status: ExperimentStatus::parse(&status).unwrap_or(ExperimentStatus::Draft),
+                status,
                 unit_name,
                 owner_name,
                 starts_on: starts.date(),

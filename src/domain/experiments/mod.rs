@@ -29,7 +29,7 @@ pub use plan::{ExperimentInput, IndicatorInput};
 pub struct ExperimentRow {
     pub id: i64,
     pub title: String,
-    pub status: String,
+    pub status: ExperimentStatus,
     pub owner_id: i64,
     pub unit_id: i64,
     pub hypothesis: String,
@@ -59,7 +59,7 @@ pub struct ExperimentRow {
 impl ExperimentRow {
     /// The lifecycle status.
     pub fn status(&self) -> ExperimentStatus {
-        ExperimentStatus::parse(&self.status).unwrap_or(ExperimentStatus::Draft)
+        self.status
     }
 
     /// What of its state the policy depends on.

@@ -344,7 +344,19 @@ pub(super) fn freeze(conn: &mut AnyConnection, e: &ExperimentRow, by: i64) -> Ap
 }
 
 /// Where a plan version stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum VersionState {
     Proposed,
@@ -352,24 +364,11 @@ pub enum VersionState {
     Declined,
 }
 
-impl VersionState {
-    /// The stored value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            VersionState::Proposed => "proposed",
-            VersionState::Accepted => "accepted",
-            VersionState::Declined => "declined",
-        }
-    }
-
-    fn parse(s: &str) -> Self {
-        match s {
-            "accepted" => VersionState::Accepted,
-            "declined" => VersionState::Declined,
-            _ => VersionState::Proposed,
-        }
-    }
-}
+crate::stored_as_text!(VersionState {
+    Proposed => "proposed",
+    Accepted => "accepted",
+    Declined => "declined",
+});
 
 /// One version of an approved plan.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -404,7 +403,7 @@ pub fn versions(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Vec<PlanVers
         ))
         .load::<(
             i32,
-            String,
+            VersionState,
             String,
             Option<String>,
             String,
@@ -415,7 +414,7 @@ pub fn versions(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Vec<PlanVers
         .map(|(version, state, plan, proposed_by, note, created_at, decided_at)| {
             Ok(PlanVersion {
                 version,
-                state: VersionState::parse(&state),
+                state,
                 plan: serde_json::from_str(&plan).map_err(|e| AppError::Internal(e.to_string()))?,
                 proposed_by,
                 note,
@@ -498,8 +497,8 @@ pub fn decide_version(
                 experiment_versions::state,
                 experiment_versions::plan,
             ))
-            .first::<(i64, String, String)>(conn)?;
-        if VersionState::parse(&state) != VersionState::Proposed {
+            .first::<(i64, VersionState, String)>(conn)?;
+        if state != VersionState::Proposed {
             return Err(AppError::conflict("version_decided", ""));
         }
         let mut v = Validator::new();

@@ -15,7 +15,19 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A reviewer's decision.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 #[schema(as = ReviewDecision)]
 pub enum Decision {
@@ -24,23 +36,11 @@ pub enum Decision {
     Reject,
 }
 
-impl Decision {
-    /// The stored value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Decision::Approve => "approve",
-            Decision::RequestChanges => "request_changes",
-            Decision::Reject => "reject",
-        }
-    }
-
-    /// Parses the stored value.
-    pub fn parse(s: &str) -> Option<Self> {
-        [Decision::Approve, Decision::RequestChanges, Decision::Reject]
-            .into_iter()
-            .find(|d| d.as_str() == s)
-    }
-}
+crate::stored_as_text!(Decision {
+    Approve => "approve",
+    RequestChanges => "request_changes",
+    Reject => "reject",
+});
 
 /// A review as written.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]

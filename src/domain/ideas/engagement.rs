@@ -3,7 +3,7 @@
 use super::{load_readable, load_visible, touch};
 use crate::db::schema::{comments, idea_followers, idea_supports, ideas, people};
 use crate::db::{AnyConnection, backend};
-use crate::domain::access::Actor;
+use crate::domain::access::{Actor, PersonKind};
 use crate::domain::policy::comments::{self as policy, Permissions as CommentPermissions};
 use crate::domain::policy::ideas::Permissions as IdeaPermissions;
 use crate::domain::validate::Validator;
@@ -130,7 +130,7 @@ type CommentRow = (
     Option<i64>,
     i64,
     String,
-    String,
+    PersonKind,
     String,
     bool,
     bool,
@@ -198,8 +198,12 @@ pub fn comments_of(
         let view = CommentView {
             id,
             parent_id,
-            author_name: (can.read && super::super::policy::shows_name(actor, &kind, own)).then_some(name),
-            author_kind: if can.read { kind } else { String::new() },
+            author_name: (can.read && super::super::policy::shows_name(actor, kind, own)).then_some(name),
+            author_kind: if can.read {
+                kind.as_str().to_string()
+            } else {
+                String::new()
+            },
             body: if deleted || !can.read { String::new() } else { body },
             deleted,
             hidden,

@@ -12,7 +12,19 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// Where an idea stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum IdeaStatus {
     New,
@@ -24,36 +36,17 @@ pub enum IdeaStatus {
     Merged,
 }
 
+crate::stored_as_text!(IdeaStatus {
+    New => "new",
+    InDiscussion => "in_discussion",
+    SelectedForExperiment => "selected_for_experiment",
+    InExperiment => "in_experiment",
+    Implemented => "implemented",
+    NotPursued => "not_pursued",
+    Merged => "merged",
+});
+
 impl IdeaStatus {
-    /// Every status, in lifecycle order.
-    pub const ALL: [IdeaStatus; 7] = [
-        IdeaStatus::New,
-        IdeaStatus::InDiscussion,
-        IdeaStatus::SelectedForExperiment,
-        IdeaStatus::InExperiment,
-        IdeaStatus::Implemented,
-        IdeaStatus::NotPursued,
-        IdeaStatus::Merged,
-    ];
-
-    /// The stored value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            IdeaStatus::New => "new",
-            IdeaStatus::InDiscussion => "in_discussion",
-            IdeaStatus::SelectedForExperiment => "selected_for_experiment",
-            IdeaStatus::InExperiment => "in_experiment",
-            IdeaStatus::Implemented => "implemented",
-            IdeaStatus::NotPursued => "not_pursued",
-            IdeaStatus::Merged => "merged",
-        }
-    }
-
-    /// Parses the stored value.
-    pub fn parse(s: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|k| k.as_str() == s)
-    }
-
     /// The statuses an idea may move to from this one.
     pub fn next(self) -> &'static [IdeaStatus] {
         use IdeaStatus::*;
@@ -88,7 +81,7 @@ pub fn change_status(ctx: &Context, actor: &Actor, id: i64, change: &StatusChang
         if !can.move_status {
             return Err(AppError::Forbidden);
         }
-        let current = IdeaStatus::parse(&idea.status).unwrap_or(IdeaStatus::New);
+        let current = idea.status;
         if !current.next().contains(&change.status) {
             let allowed: Vec<&str> = current.next().iter().map(|s| s.as_str()).collect();
             return Err(AppError::conflict("illegal_transition", allowed.join(",")));
@@ -113,7 +106,7 @@ pub fn change_status(ctx: &Context, actor: &Actor, id: i64, change: &StatusChang
                     None
                 }
                 Some(t) => match load_visible(conn, actor, t) {
-                    Ok(target) if target.status != IdeaStatus::Merged.as_str() => Some(target),
+                    Ok(target) if target.status != IdeaStatus::Merged => Some(target),
                     _ => {
                         v.add("merged_into_id", "unknown");
                         None

@@ -82,10 +82,10 @@ pub struct IdeaPage {
 type Row = (
     i64,
     String,
-    String,
+    IdeaStatus,
     i64,
     String,
-    String,
+    PersonKind,
     i32,
     i32,
     NaiveDateTime,
@@ -307,13 +307,13 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &IdeaFilter) -> AppResult<Idea
                 created_at,
                 last_activity_at,
             )| {
-                let show_name = crate::domain::policy::shows_name(actor, &author_kind, author_id == actor.id);
+                let show_name = crate::domain::policy::shows_name(actor, author_kind, author_id == actor.id);
                 IdeaSummary {
                     id,
                     title,
-                    status: IdeaStatus::parse(&status).unwrap_or(IdeaStatus::New),
+                    status,
                     author_name: show_name.then_some(name),
-                    author_kind,
+                    author_kind: author_kind.as_str().to_string(),
                     support_count,
                     comment_count,
                     created_at,

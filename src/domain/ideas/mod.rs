@@ -39,11 +39,11 @@ pub struct IdeaRow {
     pub title: String,
     pub problem: String,
     pub proposal: String,
-    pub status: String,
+    pub status: IdeaStatus,
     pub status_reason: Option<String>,
     pub merged_into_id: Option<i64>,
     pub author_id: i64,
-    pub author_kind: String,
+    pub author_kind: PersonKind,
     pub campaign_id: Option<i64>,
     pub persona_id: Option<i64>,
     pub stage_id: Option<i64>,
@@ -63,7 +63,7 @@ impl IdeaRow {
         policy::State {
             hidden: self.hidden,
             published: self.published,
-            new: self.status == IdeaStatus::New.as_str(),
+            new: self.status == IdeaStatus::New,
         }
     }
 }
@@ -88,7 +88,7 @@ pub struct IdeaView {
     pub merged_into_id: Option<i64>,
     /// Shown to staff always; a customer author's name only to staff and the author.
     pub author_name: Option<String>,
-    pub author_kind: String,
+    pub author_kind: PersonKind,
     pub campaign_id: Option<i64>,
     pub persona_id: Option<i64>,
     pub stage_id: Option<i64>,
@@ -363,7 +363,7 @@ pub fn update(ctx: &Context, actor: &Actor, id: i64, input: &IdeaInput) -> AppRe
         if idea.author_id != actor.id {
             return Err(AppError::Forbidden);
         }
-        if idea.status != IdeaStatus::New.as_str() {
+        if idea.status != IdeaStatus::New {
             return Err(AppError::conflict("idea_not_editable", "only a new idea can be edited"));
         }
         let (title, problem, proposal, tags) = validate(conn, actor, input, input.campaign_id != idea.campaign_id)?;
@@ -453,7 +453,7 @@ fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow, can: Permissions
         .find(idea.author_id)
         .select(people::name)
         .first::<String>(conn)?;
-    let show_name = super::policy::shows_name(actor, &idea.author_kind, idea.author_id == actor.id);
+    let show_name = super::policy::shows_name(actor, idea.author_kind, idea.author_id == actor.id);
     let units = idea_units::table
         .inner_join(units_t::table)
         .filter(idea_units::idea_id.eq(id))
@@ -489,7 +489,7 @@ fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow, can: Permissions
         .count()
         .get_result::<i64>(conn)?
         > 0;
-    let status = IdeaStatus::parse(&idea.status).unwrap_or(IdeaStatus::New);
+    let status = idea.status;
     let next_statuses = if can.move_status {
         status.next().to_vec()
     } else {

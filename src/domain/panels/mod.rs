@@ -300,13 +300,13 @@ pub fn members(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Vec<Member>> 
             panel_members::role,
             panel_members::joined_at,
         ))
-        .load::<(i64, String, String, String, NaiveDateTime)>(&mut conn)?
+        .load::<(i64, String, String, MemberRole, NaiveDateTime)>(&mut conn)?
         .into_iter()
         .map(|(person_id, name, email, role, joined_at)| Member {
             person_id,
             name,
             email,
-            role: MemberRole::parse(&role).unwrap_or(MemberRole::Member),
+            role,
             joined_at,
         })
         .collect())
@@ -468,13 +468,9 @@ pub fn home(ctx: &Context, actor: &Actor) -> AppResult<MemberHome> {
             crate::db::schema::ideas::title,
             crate::db::schema::ideas::status,
         ))
-        .load::<(i64, String, String)>(&mut conn)?
+        .load::<(i64, String, super::ideas::IdeaStatus)>(&mut conn)?
         .into_iter()
-        .map(|(id, title, status)| OwnIdea {
-            id,
-            title,
-            status: super::ideas::IdeaStatus::parse(&status).unwrap_or(super::ideas::IdeaStatus::New),
-        })
+        .map(|(id, title, status)| OwnIdea { id, title, status })
         .collect();
     Ok(MemberHome {
         panels: panels_out,

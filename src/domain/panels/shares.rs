@@ -17,29 +17,31 @@ use serde::{Deserialize, Serialize};
 pub const MAX_TEXT: usize = 4_000;
 
 /// What can be shared with a panel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum ItemType {
     Idea,
     Experiment,
 }
 
+crate::stored_as_text!(ItemType {
+    Idea => "idea",
+    Experiment => "experiment",
+});
+
 impl ItemType {
-    /// The stored value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ItemType::Idea => "idea",
-            ItemType::Experiment => "experiment",
-        }
-    }
-
-    /// Parses the stored value.
-    pub fn parse(s: &str) -> Option<Self> {
-        [ItemType::Idea, ItemType::Experiment]
-            .into_iter()
-            .find(|t| t.as_str() == s)
-    }
-
     /// The page of the item with this id.
     pub fn path(self, id: &i64) -> String {
         match self {
@@ -367,7 +369,6 @@ pub fn comment(ctx: &Context, actor: &Actor, share_id: i64, input: &CommentInput
             panel_id,
             serde_json::json!({ "share_id": share_id, "comment_id": id }),
         )?;
-        let item = ItemType::parse(&object_type).unwrap_or(ItemType::Idea);
         Ok((id, item.path(&object_id)))
     })
 }

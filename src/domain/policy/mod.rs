@@ -19,8 +19,8 @@ use super::access::{Actor, PersonKind};
 
 /// Whether the reader may see the name of someone of `kind`: customers' names are shown to
 /// staff and to the customers themselves only.
-pub fn shows_name(reader: &Actor, kind: &str, own: bool) -> bool {
-    own || reader.is_staff() || kind != PersonKind::Customer.as_str()
+pub fn shows_name(reader: &Actor, kind: PersonKind, own: bool) -> bool {
+    own || reader.is_staff() || kind != PersonKind::Customer
 }
 
 /// What the actor may do anywhere in the service: the navigation and the "new …" buttons.

@@ -11,7 +11,19 @@ use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
 /// A person's place in a panel.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+    diesel::expression::AsExpression,
+    diesel::deserialize::FromSqlRow,
+)]
+#[diesel(sql_type = diesel::sql_types::Text)]
 #[serde(rename_all = "snake_case")]
 pub enum MemberRole {
     /// An employee who shares items, invites members and runs voting rounds.
@@ -20,22 +32,10 @@ pub enum MemberRole {
     Member,
 }
 
-impl MemberRole {
-    /// The stored value.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            MemberRole::Coordinator => "coordinator",
-            MemberRole::Member => "member",
-        }
-    }
-
-    /// Parses the stored value.
-    pub fn parse(s: &str) -> Option<Self> {
-        [MemberRole::Coordinator, MemberRole::Member]
-            .into_iter()
-            .find(|r| r.as_str() == s)
-    }
-}
+crate::stored_as_text!(MemberRole {
+    Coordinator => "coordinator",
+    Member => "member",
+});
 
 /// Who the actor is to a panel.
 #[derive(Debug, Clone, Copy, Default)]

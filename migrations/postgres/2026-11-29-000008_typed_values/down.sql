@@ -1,0 +1,16 @@
+ALTER TABLE round_marks DROP CONSTRAINT round_marks_mark_allowed;
+ALTER TABLE panel_shares DROP CONSTRAINT panel_shares_object_type_allowed;
+ALTER TABLE panel_members DROP CONSTRAINT panel_members_role_allowed;
+ALTER TABLE notifications DROP CONSTRAINT notifications_kind_allowed;
+ALTER TABLE reviews DROP CONSTRAINT reviews_decision_allowed;
+ALTER TABLE experiment_versions DROP CONSTRAINT experiment_versions_state_allowed;
+ALTER TABLE experiments DROP CONSTRAINT experiments_status_allowed;
+ALTER TABLE reports DROP CONSTRAINT reports_resolution_allowed;
+ALTER TABLE reports DROP CONSTRAINT reports_object_type_allowed;
+ALTER TABLE ideas DROP CONSTRAINT ideas_author_kind_allowed;
+ALTER TABLE ideas DROP CONSTRAINT ideas_status_allowed;
+ALTER TABLE campaigns DROP CONSTRAINT campaigns_audience_allowed;
+ALTER TABLE units DROP CONSTRAINT units_kind_allowed;
+ALTER TABLE role_assignments DROP CONSTRAINT role_assignments_role_allowed;
+ALTER TABLE people DROP CONSTRAINT people_locale_allowed;
+ALTER TABLE people DROP CONSTRAINT people_kind_allowed;
