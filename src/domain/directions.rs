@@ -80,6 +80,14 @@ pub fn get(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Direction> {
     load(ctx, None, Some(id))?.into_iter().next().ok_or(AppError::NotFound)
 }
 
+/// A reference to a direction.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct DirectionRef {
+    pub id: i64,
+    pub name: String,
+    pub year: i32,
+}
+
 /// A new or changed direction.
 #[derive(Debug, Clone, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]

@@ -2,7 +2,6 @@
 //! become ideas. Employees write them; staff read them; customers do not see them.
 
 use super::access::Actor;
-use super::ideas::load_visible;
 use super::policy::observations as policy;
 use super::validate::Validator;
 use super::{Context, Page, PageRequest, events};
@@ -256,7 +255,7 @@ pub fn link(conn: &mut AnyConnection, actor: &Actor, idea_id: i64, ids: &[i64]) 
 pub fn attach(ctx: &Context, actor: &Actor, idea_id: i64, ids: &[i64]) -> AppResult<()> {
     policy::require_read(actor)?;
     ctx.db.transaction(|conn| {
-        load_visible(conn, actor, idea_id)?;
+        super::policy::ideas::require_read(conn, actor, idea_id)?;
         link(conn, actor, idea_id, ids)
     })
 }

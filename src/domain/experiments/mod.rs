@@ -139,7 +139,7 @@ pub struct ExperimentView {
     pub vulnerable_customers: bool,
     pub indicators: Vec<Indicator>,
     pub ideas: Vec<IdeaRef>,
-    pub directions: Vec<super::ideas::DirectionRef>,
+    pub directions: Vec<super::directions::DirectionRef>,
     /// The accepted plan version (0 before approval).
     pub version: i32,
     pub published: bool,
@@ -235,7 +235,7 @@ pub fn view(conn: &mut AnyConnection, actor: &Actor, e: ExperimentRow, s: &Stand
         .select((directions::id, directions::name, directions::year))
         .load::<(i64, String, i32)>(conn)?
         .into_iter()
-        .map(|(id, name, year)| super::ideas::DirectionRef { id, name, year })
+        .map(|(id, name, year)| super::directions::DirectionRef { id, name, year })
         .collect();
     let can = permissions(&e, s);
     Ok(ExperimentView {

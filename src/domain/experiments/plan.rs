@@ -133,7 +133,7 @@ fn validate(conn: &mut AnyConnection, actor: &Actor, input: &ExperimentInput) ->
     if input
         .idea_ids
         .iter()
-        .any(|&idea| crate::domain::ideas::load_visible(conn, actor, idea).is_err())
+        .any(|&idea| crate::domain::policy::ideas::require_read(conn, actor, idea).is_err())
     {
         v.add("idea_ids", "unknown");
     }

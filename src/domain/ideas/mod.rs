@@ -3,24 +3,26 @@
 pub mod engagement;
 pub mod lifecycle;
 pub mod list;
+pub mod page;
 
 use super::access::{Actor, PersonKind};
-use super::people::UnitRef;
 use super::validate::Validator;
 use super::{Context, events};
 use crate::db::schema::{
-    campaigns, directions, idea_directions, idea_followers, idea_supports, idea_tags, idea_units, ideas, people,
-    personas, service_path_stages, units as units_t,
+    campaigns, directions, idea_directions, idea_followers, idea_tags, idea_units, ideas, personas,
+    service_path_stages, units as units_t,
 };
 use crate::db::{AnyConnection, backend};
 use crate::error::{AppError, AppResult};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
+use super::policy::ideas as policy;
 pub use super::policy::ideas::Permissions;
-use super::policy::ideas::{self as policy, Standing};
+pub use crate::domain::directions::DirectionRef;
 pub use lifecycle::IdeaStatus;
+pub use page::{IdeaView, StatusEntry, get, get_with_comments};
 
 /// The longest title.
 pub const MAX_TITLE: usize = 140;
@@ -66,89 +68,6 @@ impl IdeaRow {
             new: self.status == IdeaStatus::New,
         }
     }
-}
-
-/// A reference to a direction.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct DirectionRef {
-    pub id: i64,
-    pub name: String,
-    pub year: i32,
-}
-
-/// An idea with everything its page shows.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct IdeaView {
-    pub id: i64,
-    pub title: String,
-    pub problem: String,
-    pub proposal: String,
-    pub status: IdeaStatus,
-    pub status_reason: Option<String>,
-    pub merged_into_id: Option<i64>,
-    /// Shown to staff always; a customer author's name only to staff and the author.
-    pub author_name: Option<String>,
-    pub author_kind: PersonKind,
-    pub campaign_id: Option<i64>,
-    pub persona_id: Option<i64>,
-    pub stage_id: Option<i64>,
-    pub published: bool,
-    pub hidden: bool,
-    /// Why a moderator hid it (shown to its moderators).
-    pub hidden_reason: Option<String>,
-    pub support_count: i32,
-    /// The comments the caller can read.
-    pub comment_count: i32,
-    #[serde(with = "crate::domain::utc")]
-    pub created_at: NaiveDateTime,
-    #[serde(with = "crate::domain::utc")]
-    pub updated_at: NaiveDateTime,
-    pub units: Vec<UnitRef>,
-    pub directions: Vec<DirectionRef>,
-    pub tags: Vec<String>,
-    /// Whether the caller supports it.
-    pub supported: bool,
-    /// Whether the caller follows it.
-    pub following: bool,
-    /// The statuses the caller may move it to.
-    pub next_statuses: Vec<IdeaStatus>,
-    /// What the caller may do now.
-    pub can: Permissions,
-    /// Submission and every status change, oldest first.
-    pub history: Vec<StatusEntry>,
-    /// The observations behind it (shown to staff).
-    pub observations: Vec<super::observations::Observation>,
-    /// The experiments that try it (those the caller may see).
-    pub experiments: Vec<super::experiments::list::ExperimentSummary>,
-    /// What customer panels say of it (staff hear every panel, a member their own).
-    pub panels: Vec<super::panels::shares::PanelVoice>,
-}
-
-/// One step of an idea's status history.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-#[schema(as = IdeaStatusEntry)]
-pub struct StatusEntry {
-    pub status: IdeaStatus,
-    pub reason: Option<String>,
-    /// Shown to staff.
-    pub actor_name: Option<String>,
-    #[serde(with = "crate::domain::utc")]
-    pub at: NaiveDateTime,
-}
-
-fn history(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppResult<Vec<StatusEntry>> {
-    Ok(super::events::lifecycle_of(conn, "idea", id)?
-        .into_iter()
-        .map(|e| StatusEntry {
-            status: e.details["to"]
-                .as_str()
-                .and_then(IdeaStatus::parse)
-                .unwrap_or(IdeaStatus::New),
-            reason: e.details["reason"].as_str().map(str::to_string),
-            actor_name: e.actor_name.filter(|_| actor.is_staff()),
-            at: e.at,
-        })
-        .collect())
 }
 
 /// What an idea's author writes.
@@ -399,24 +318,18 @@ pub fn unit_ids(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<i64>> {
         .load(conn)?)
 }
 
-/// The actor's standing towards an idea and what it lets them do now.
-pub fn access(conn: &mut AnyConnection, actor: &Actor, idea: &IdeaRow) -> AppResult<(Standing, Permissions)> {
-    let units = unit_ids(conn, idea.id)?;
-    let s = policy::standing(conn, actor, idea.id, idea.author_id, &units)?;
-    Ok((s, policy::permissions(&s, idea.state())))
-}
-
 /// Whether the actor moderates the idea (hides and restores it and its comments).
 pub fn moderates(conn: &mut AnyConnection, actor: &Actor, idea_id: i64) -> AppResult<bool> {
-    let idea = ideas::table.find(idea_id).select(IdeaRow::as_select()).first(conn)?;
-    Ok(access(conn, actor, &idea)?.1.moderate)
+    Ok(policy::of(conn, actor, idea_id)?.moderate)
 }
 
 /// Loads an idea the actor may read, with what they may do to it; anything else is 404, so
 /// its existence does not leak.
 pub fn load_readable(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppResult<(IdeaRow, Permissions)> {
     let idea = ideas::table.find(id).select(IdeaRow::as_select()).first(conn)?;
-    let (_, can) = access(conn, actor, &idea)?;
+    let units = unit_ids(conn, id)?;
+    let standing = policy::standing(conn, actor, id, idea.author_id, &units)?;
+    let can = policy::permissions(&standing, idea.state());
     if can.read {
         Ok((idea, can))
     } else {
@@ -427,110 +340,6 @@ pub fn load_readable(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppRes
 /// Loads an idea the actor may read; anything else is 404.
 pub fn load_visible(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppResult<IdeaRow> {
     Ok(load_readable(conn, actor, id)?.0)
-}
-
-/// One idea with everything its page shows.
-pub fn get(ctx: &Context, actor: &Actor, id: i64) -> AppResult<IdeaView> {
-    let mut conn = ctx.db.read()?;
-    let (idea, can) = load_readable(&mut conn, actor, id)?;
-    view(&mut conn, actor, idea, can)
-}
-
-/// One idea and its comments, read on one connection (the idea's page).
-pub fn get_with_comments(ctx: &Context, actor: &Actor, id: i64) -> AppResult<(IdeaView, Vec<engagement::CommentView>)> {
-    let mut conn = ctx.db.read()?;
-    let (idea, can) = load_readable(&mut conn, actor, id)?;
-    let mut view = view(&mut conn, actor, idea, can)?;
-    let comments = engagement::comments_of(&mut conn, actor, id, &can)?;
-    // The count says what this reader sees.
-    view.comment_count = engagement::count_readable(&comments);
-    Ok((view, comments))
-}
-
-fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow, can: Permissions) -> AppResult<IdeaView> {
-    let id = idea.id;
-    let author_name = people::table
-        .find(idea.author_id)
-        .select(people::name)
-        .first::<String>(conn)?;
-    let show_name = super::policy::shows_name(actor, idea.author_kind, idea.author_id == actor.id);
-    let units = idea_units::table
-        .inner_join(units_t::table)
-        .filter(idea_units::idea_id.eq(id))
-        .order(units_t::name)
-        .select((units_t::id, units_t::name))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .map(|(id, name)| UnitRef { id, name })
-        .collect::<Vec<_>>();
-    let directions = idea_directions::table
-        .inner_join(directions::table)
-        .filter(idea_directions::idea_id.eq(id))
-        .order(directions::name)
-        .select((directions::id, directions::name, directions::year))
-        .load::<(i64, String, i32)>(conn)?
-        .into_iter()
-        .map(|(id, name, year)| DirectionRef { id, name, year })
-        .collect();
-    let tags = idea_tags::table
-        .filter(idea_tags::idea_id.eq(id))
-        .order(idea_tags::tag)
-        .select(idea_tags::tag)
-        .load(conn)?;
-    let supported = idea_supports::table
-        .filter(idea_supports::idea_id.eq(id))
-        .filter(idea_supports::person_id.eq(actor.id))
-        .count()
-        .get_result::<i64>(conn)?
-        > 0;
-    let following = idea_followers::table
-        .filter(idea_followers::idea_id.eq(id))
-        .filter(idea_followers::person_id.eq(actor.id))
-        .count()
-        .get_result::<i64>(conn)?
-        > 0;
-    let status = idea.status;
-    let next_statuses = if can.move_status {
-        status.next().to_vec()
-    } else {
-        Vec::new()
-    };
-    Ok(IdeaView {
-        id,
-        title: idea.title,
-        problem: idea.problem,
-        proposal: idea.proposal,
-        status,
-        status_reason: idea.status_reason,
-        merged_into_id: idea.merged_into_id,
-        author_name: show_name.then_some(author_name),
-        author_kind: idea.author_kind,
-        campaign_id: idea.campaign_id,
-        persona_id: idea.persona_id,
-        stage_id: idea.stage_id,
-        published: idea.published,
-        hidden: idea.hidden,
-        hidden_reason: idea.hidden_reason.filter(|_| can.moderate),
-        support_count: idea.support_count,
-        comment_count: idea.comment_count,
-        created_at: idea.created_at,
-        updated_at: idea.updated_at,
-        units,
-        directions,
-        tags,
-        supported,
-        following,
-        next_statuses,
-        history: history(conn, actor, id)?,
-        can,
-        observations: if actor.is_staff() {
-            super::observations::of_idea(conn, id)?
-        } else {
-            Vec::new()
-        },
-        experiments: super::experiments::of_idea(conn, actor, id)?,
-        panels: super::panels::shares::voices(conn, actor, super::panels::shares::ItemType::Idea, id)?,
-    })
 }
 
 /// Marks the idea active now (sorting by recent activity).

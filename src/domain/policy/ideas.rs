@@ -3,9 +3,10 @@
 //! search, feed, round, result and export; only its author and its moderators still open it.
 
 use crate::db::AnyConnection;
-use crate::db::schema::{ideas, panel_members, panel_shares};
+use crate::db::schema::{idea_units, ideas, panel_members, panel_shares};
 use crate::domain::access::{Actor, RoleKind};
-use crate::error::AppResult;
+use crate::domain::ideas::IdeaStatus;
+use crate::error::{AppError, AppResult};
 use diesel::dsl;
 use diesel::prelude::*;
 use diesel::sql_types::Bool;
@@ -91,6 +92,34 @@ pub fn permissions(s: &Standing, state: State) -> Permissions {
         publish: act && s.steward,
         moderate: read && moderate,
     }
+}
+
+/// What the actor may do to the idea with this id (404 when there is none); for modules that
+/// refer to ideas without loading them.
+pub fn of(conn: &mut AnyConnection, actor: &Actor, idea_id: i64) -> AppResult<Permissions> {
+    let (author_id, hidden, published, status) = ideas::table
+        .find(idea_id)
+        .select((ideas::author_id, ideas::hidden, ideas::published, ideas::status))
+        .first::<(i64, bool, bool, IdeaStatus)>(conn)?;
+    let unit_ids: Vec<i64> = idea_units::table
+        .filter(idea_units::idea_id.eq(idea_id))
+        .select(idea_units::unit_id)
+        .load(conn)?;
+    let s = standing(conn, actor, idea_id, author_id, &unit_ids)?;
+    Ok(permissions(
+        &s,
+        State {
+            hidden,
+            published,
+            new: status == IdeaStatus::New,
+        },
+    ))
+}
+
+/// Refuses an idea the actor may not read as not found, so its existence does not leak.
+pub fn require_read(conn: &mut AnyConnection, actor: &Actor, idea_id: i64) -> AppResult<Permissions> {
+    let can = of(conn, actor, idea_id)?;
+    if can.read { Ok(can) } else { Err(AppError::NotFound) }
 }
 
 /// Whether the actor moderates any idea at all (and so opens the moderation queue).
