@@ -19,7 +19,7 @@ pub mod panels;
 pub mod people;
 pub mod personas;
 pub mod policy;
-pub mod scope;
+pub use policy::scope;
 pub mod surveys;
 pub mod trustees;
 pub mod units;

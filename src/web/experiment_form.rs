@@ -297,7 +297,8 @@ fn filled(input: &ExperimentInput, team_emails: &[String]) -> FormState {
 
 #[get("/experiments/new")]
 async fn new_form(req: HttpRequest, p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
-    if !plan::may_create(p.actor()?) {
+    p.actor()?;
+    if !p.can.start_experiments {
         return Err(AppError::Forbidden);
     }
     // "Try this": the idea comes along from its page.

@@ -137,11 +137,14 @@ impl PageCtx {
         self.user.as_ref().ok_or(AppError::Unauthenticated)
     }
 
-    /// The actor if an administrator, else 403.
+    /// The actor if they may administer (`can.administer`), else 403.
     pub fn admin(&self) -> Result<&Actor, AppError> {
         let actor = self.actor()?;
-        actor.require_admin()?;
-        Ok(actor)
+        if self.can.administer {
+            Ok(actor)
+        } else {
+            Err(AppError::Forbidden)
+        }
     }
 }
 

@@ -39,7 +39,7 @@ struct ListPage {
 #[get("/panels")]
 async fn panel_list(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
-    let may_create = panels::may_create(&actor);
+    let may_create = p.can.create_panels;
     let list = with_ctx(&ctx, move |c| panels::list(c, &actor)).await?;
     render(&ListPage {
         p,
@@ -90,7 +90,8 @@ async fn form_page(
 
 #[get("/panels/new")]
 async fn panel_new(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
-    if !panels::may_create(p.actor()?) {
+    p.actor()?;
+    if !p.can.create_panels {
         return Err(AppError::Forbidden);
     }
     form_page(p, &ctx, FormState::default(), Vec::new(), None).await

@@ -184,7 +184,7 @@ pub(super) fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow, can: 
         next_statuses,
         history: history(conn, actor, id)?,
         can,
-        observations: if actor.is_staff() {
+        observations: if crate::domain::policy::observations::require_read(actor).is_ok() {
             crate::domain::observations::of_idea(conn, id)?
         } else {
             Vec::new()

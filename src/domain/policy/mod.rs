@@ -13,6 +13,7 @@ pub mod ideas;
 pub mod observations;
 pub mod panels;
 pub mod people;
+pub mod scope;
 pub mod surveys;
 
 use super::access::{Actor, PersonKind};
@@ -63,8 +64,8 @@ pub fn capabilities(actor: &Actor) -> Capabilities {
         start_experiments: employee,
         review: actor.holds(RoleKind::KeyExpert),
         moderate: ideas::moderates_anywhere(actor),
-        read_dashboard: super::scope::Scope::of(actor).is_ok(),
-        open_surveys: super::scope::Scope::of(actor).is_ok() && (employee || actor.is_admin()),
+        read_dashboard: scope::Scope::of(actor).is_ok(),
+        open_surveys: scope::Scope::of(actor).is_ok() && (employee || actor.is_admin()),
         answer_surveys: employee,
         keep_catalog: catalog::permissions(actor, catalog::Catalog::Direction).edit,
         create_panels: manager || actor.is_admin(),

@@ -1,9 +1,9 @@
 //! What part of the organisation a reader of management figures sees: managers their units'
 //! subtrees (or everything when unscoped), trustees and administrators everything, read-only.
 
-use super::access::{Actor, PersonKind, RoleKind};
-use super::units;
 use crate::db::AnyConnection;
+use crate::domain::access::{Actor, PersonKind, RoleKind};
+use crate::domain::units;
 use crate::error::{AppError, AppResult};
 
 /// The units a reader of management figures covers.
