@@ -70,7 +70,6 @@ impl Application {
             // The API's routes and its OpenAPI document come from one registration.
             let (app, doc) = App::new()
                 .app_data(app_ctx.clone())
-                .app_data(api::json_config())
                 .app_data(api::query_config())
                 .app_data(api::path_config())
                 .into_utoipa_app()

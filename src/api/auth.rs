@@ -1,5 +1,6 @@
 //! Tokens for API clients, revocation, and the caller's own profile.
 
+use super::ApiJson;
 use crate::auth::tokens::Purpose;
 use crate::domain::people::PersonView;
 use crate::domain::{Context, accounts, people};
@@ -51,7 +52,7 @@ pub struct TokenResponse {
 pub async fn token(
     req: HttpRequest,
     ctx: web::Data<Context>,
-    body: web::Json<TokenRequest>,
+    body: ApiJson<TokenRequest>,
 ) -> Result<HttpResponse, AppError> {
     let client = client_address(&req);
     let body = body.into_inner();
@@ -112,7 +113,7 @@ pub struct RegistrationRequest {
 pub async fn register(
     req: HttpRequest,
     ctx: web::Data<Context>,
-    body: web::Json<RegistrationRequest>,
+    body: ApiJson<RegistrationRequest>,
 ) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
     let locale = requested_locale(body.locale.as_deref(), &req)?;
@@ -149,7 +150,7 @@ pub struct PasswordResetRequest {
 #[post("/api/v1/auth/password-reset")]
 pub async fn password_reset_request(
     ctx: web::Data<Context>,
-    body: web::Json<PasswordResetRequest>,
+    body: ApiJson<PasswordResetRequest>,
 ) -> Result<HttpResponse, AppError> {
     let email = body.into_inner().email;
     with_ctx(&ctx, move |c| accounts::request_password_reset(c, &email)).await?;
@@ -173,7 +174,7 @@ pub struct PasswordReset {
     (status = 422, body = Problem),
 ))]
 #[post("/api/v1/auth/password-reset/confirm")]
-pub async fn password_reset(ctx: web::Data<Context>, body: web::Json<PasswordReset>) -> Result<HttpResponse, AppError> {
+pub async fn password_reset(ctx: web::Data<Context>, body: ApiJson<PasswordReset>) -> Result<HttpResponse, AppError> {
     let body = body.into_inner();
     let signed_in = with_ctx(&ctx, move |c| accounts::reset_password(c, &body.token, &body.password)).await?;
     Ok(token_response(&ctx, &signed_in))
@@ -189,7 +190,7 @@ pub async fn password_reset(ctx: web::Data<Context>, body: web::Json<PasswordRes
 pub async fn password_change(
     user: ApiUser,
     ctx: web::Data<Context>,
-    body: web::Json<accounts::PasswordChange>,
+    body: ApiJson<accounts::PasswordChange>,
 ) -> Result<HttpResponse, AppError> {
     let id = user.0.id;
     let locale = user.0.locale;
@@ -221,7 +222,7 @@ pub async fn language(
     user: ApiUser,
     req: HttpRequest,
     ctx: web::Data<Context>,
-    body: web::Json<LanguageChoice>,
+    body: ApiJson<LanguageChoice>,
 ) -> Result<HttpResponse, AppError> {
     let locale = requested_locale(Some(&body.locale), &req)?;
     let id = user.0.id;

@@ -1,5 +1,6 @@
 //! Campaigns, personas and service paths.
 
+use super::ApiJson;
 use super::ApiQuery;
 use crate::domain::Context;
 use crate::domain::campaigns::{self, Campaign, CampaignInput};
@@ -41,7 +42,7 @@ pub async fn campaign_list(_user: ApiUser, ctx: web::Data<Context>) -> Result<Ht
 pub async fn campaign_create(
     user: ApiUser,
     ctx: web::Data<Context>,
-    body: web::Json<CampaignInput>,
+    body: ApiJson<CampaignInput>,
 ) -> Result<HttpResponse, AppError> {
     let c = with_ctx(&ctx, move |c| {
         let id = campaigns::create(c, &user.0, &body)?;
@@ -74,7 +75,7 @@ pub async fn campaign_update(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<CampaignInput>,
+    body: ApiJson<CampaignInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let c = with_ctx(&ctx, move |c| {
@@ -100,7 +101,7 @@ pub async fn persona_list(_user: ApiUser, ctx: web::Data<Context>) -> Result<Htt
 pub async fn persona_create(
     user: ApiUser,
     ctx: web::Data<Context>,
-    body: web::Json<PersonaInput>,
+    body: ApiJson<PersonaInput>,
 ) -> Result<HttpResponse, AppError> {
     let p = with_ctx(&ctx, move |c| {
         let id = personas::create_persona(c, &user.0, &body)?;
@@ -122,7 +123,7 @@ pub async fn persona_update(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<PersonaInput>,
+    body: ApiJson<PersonaInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     with_ctx(&ctx, move |c| personas::update_persona(c, &user.0, id, &body)).await?;
@@ -144,7 +145,7 @@ pub async fn path_list(_user: ApiUser, ctx: web::Data<Context>) -> Result<HttpRe
 pub async fn path_create(
     user: ApiUser,
     ctx: web::Data<Context>,
-    body: web::Json<ServicePathInput>,
+    body: ApiJson<ServicePathInput>,
 ) -> Result<HttpResponse, AppError> {
     let p = with_ctx(&ctx, move |c| {
         let id = personas::create_path(c, &user.0, &body)?;
@@ -174,7 +175,7 @@ pub async fn path_update(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<ServicePathInput>,
+    body: ApiJson<ServicePathInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let p = with_ctx(&ctx, move |c| {

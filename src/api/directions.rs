@@ -1,5 +1,6 @@
 //! Development directions.
 
+use super::ApiJson;
 use super::ApiQuery;
 use crate::domain::Context;
 use crate::domain::directions::{self, Direction, DirectionInput};
@@ -48,7 +49,7 @@ pub async fn direction_list(
 pub async fn direction_create(
     user: ApiUser,
     ctx: web::Data<Context>,
-    body: web::Json<DirectionInput>,
+    body: ApiJson<DirectionInput>,
 ) -> Result<HttpResponse, AppError> {
     let d = with_ctx(&ctx, move |c| {
         let id = directions::create(c, &user.0, &body)?;
@@ -81,7 +82,7 @@ pub async fn direction_update(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<DirectionInput>,
+    body: ApiJson<DirectionInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let d = with_ctx(&ctx, move |c| {

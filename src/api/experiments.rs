@@ -1,6 +1,7 @@
 //! Experiments: plan, submit, review, run, diary, report, complete, outcome, adoptions,
 //! versions, publishing; the review queue and notifications.
 
+use super::ApiJson;
 use super::ApiQuery;
 use super::ideas::Created;
 use crate::domain::Context;
@@ -86,7 +87,7 @@ pub async fn experiment_list(
 pub async fn experiment_create(
     user: ApiUser,
     ctx: web::Data<Context>,
-    body: web::Json<ExperimentInput>,
+    body: ApiJson<ExperimentInput>,
 ) -> Result<HttpResponse, AppError> {
     let view = with_ctx(&ctx, move |c| {
         let id = plan::create(c, &user.0, &body)?;
@@ -120,7 +121,7 @@ pub async fn experiment_update(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<ExperimentInput>,
+    body: ApiJson<ExperimentInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     change_then_view(ctx, user, id, move |c, a| plan::update(c, a, id, &body)).await
@@ -177,7 +178,7 @@ pub async fn outcome(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<OutcomeInput>,
+    body: ApiJson<OutcomeInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     change_then_view(ctx, user, id, move |c, a| lifecycle::decide_outcome(c, a, id, &body)).await
@@ -209,7 +210,7 @@ pub async fn review_create(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<ReviewInput>,
+    body: ApiJson<ReviewInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let status = with_ctx(&ctx, move |c| review::decide(c, &user.0, id, &body)).await?;
@@ -235,7 +236,7 @@ pub async fn log_create(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<LogInput>,
+    body: ApiJson<LogInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let entry = with_ctx(&ctx, move |c| results::write_log(c, &user.0, id, &body)).await?;
@@ -261,7 +262,7 @@ pub async fn report_put(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<ReportInput>,
+    body: ApiJson<ReportInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let report = with_ctx(&ctx, move |c| {
@@ -296,7 +297,7 @@ pub async fn adoption_create(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<AdoptionInput>,
+    body: ApiJson<AdoptionInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     with_ctx(&ctx, move |c| results::record_adoption(c, &user.0, id, &body)).await?;
@@ -333,7 +334,7 @@ pub async fn version_create(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<ExperimentInput>,
+    body: ApiJson<ExperimentInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let version = with_ctx(&ctx, move |c| plan::propose_version(c, &user.0, id, &body)).await?;
@@ -350,7 +351,7 @@ pub async fn version_decide(
     user: ApiUser,
     ctx: web::Data<Context>,
     path: web::Path<(i64, i32)>,
-    body: web::Json<VersionDecision>,
+    body: ApiJson<VersionDecision>,
 ) -> Result<HttpResponse, AppError> {
     let (id, version) = path.into_inner();
     change_then_view(ctx, user, id, move |c, a| {
@@ -395,7 +396,7 @@ pub async fn owner_change(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<OwnerInput>,
+    body: ApiJson<OwnerInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let owner = body.owner_id;

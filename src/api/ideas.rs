@@ -1,5 +1,6 @@
 //! Ideas: list with filters and search, submit, read, edit, support, follow, comment, move.
 
+use super::ApiJson;
 use super::ApiQuery;
 use crate::domain::Context;
 use crate::domain::ideas::engagement::{self, CommentInput, CommentView};
@@ -77,7 +78,7 @@ pub async fn idea_list(
 pub async fn idea_create(
     user: ApiUser,
     ctx: web::Data<Context>,
-    body: web::Json<IdeaInput>,
+    body: ApiJson<IdeaInput>,
 ) -> Result<HttpResponse, AppError> {
     let view = with_ctx(&ctx, move |c| {
         let id = ideas::create(c, &user.0, &body)?;
@@ -107,7 +108,7 @@ pub async fn idea_update(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<IdeaInput>,
+    body: ApiJson<IdeaInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let view = with_ctx(&ctx, move |c| {
@@ -227,7 +228,7 @@ pub async fn comment_create(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<CommentInput>,
+    body: ApiJson<CommentInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let comment = with_ctx(&ctx, move |c| engagement::add_comment(c, &user.0, id, &body)).await?;
@@ -251,7 +252,7 @@ pub async fn comment_update(
     user: ApiUser,
     ctx: web::Data<Context>,
     path: web::Path<(i64, i64)>,
-    body: web::Json<CommentEdit>,
+    body: ApiJson<CommentEdit>,
 ) -> Result<HttpResponse, AppError> {
     let (id, comment) = path.into_inner();
     with_ctx(&ctx, move |c| {
@@ -286,7 +287,7 @@ pub async fn status_change(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<StatusChange>,
+    body: ApiJson<StatusChange>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let view = with_ctx(&ctx, move |c| {

@@ -39,13 +39,6 @@ pub fn routes(cfg: &mut ServiceConfig) {
     dashboard::routes(cfg);
 }
 
-/// JSON bodies that do not parse (or name unknown fields) are 400 problems, never 500.
-pub fn json_config() -> web::JsonConfig {
-    web::JsonConfig::default()
-        .limit(256 * 1024)
-        .error_handler(|err, _| AppError::BadRequest(err.to_string()).into())
-}
-
 /// Query strings that do not parse are 400 problems.
 pub fn query_config() -> web::QueryConfig {
     web::QueryConfig::default().error_handler(|err, _| AppError::BadRequest(err.to_string()).into())
@@ -76,17 +69,73 @@ impl<T: serde::de::DeserializeOwned> actix_web::FromRequest for ApiQuery<T> {
     fn from_request(req: &actix_web::HttpRequest, _: &mut actix_web::dev::Payload) -> Self::Future {
         let pairs = form_urlencoded::parse(req.query_string().as_bytes());
         let parsed = serde_path_to_error::deserialize(serde_urlencoded::Deserializer::new(pairs));
-        std::future::ready(parsed.map(ApiQuery).map_err(|e| {
-            let path = e.path().to_string();
-            let name = if path.is_empty() || path == "." {
-                // Missing and unknown parameters are named in the message, in backticks.
-                let message = e.inner().to_string();
-                message.split('`').nth(1).unwrap_or_default().to_string()
-            } else {
-                path
-            };
-            AppError::BadParameter(name)
-        }))
+        std::future::ready(parsed.map(ApiQuery).map_err(|e| AppError::BadParameter(named(&e, ""))))
+    }
+}
+
+/// The name a deserialisation error points at: its path, or the field named in backticks
+/// (missing and unknown fields), or `fallback`.
+fn named<E: std::fmt::Display>(e: &serde_path_to_error::Error<E>, fallback: &str) -> String {
+    let path = e.path().to_string();
+    if !path.is_empty() && path != "." && path != "?" {
+        return path;
+    }
+    let message = e.inner().to_string();
+    match message.split('`').nth(1) {
+        Some(name) if !name.is_empty() => name.to_string(),
+        _ => fallback.to_string(),
+    }
+}
+
+/// A JSON body read into `T`; a field that is missing, unknown or of the wrong type is a 400
+/// naming it (`errors[0].field`), in the reader's language.
+pub struct ApiJson<T>(pub T);
+
+impl<T> ApiJson<T> {
+    /// The parsed body.
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for ApiJson<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// The largest JSON body.
+const MAX_BODY: usize = 256 * 1024;
+
+impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for ApiJson<T> {
+    type Error = AppError;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, AppError>>>>;
+
+    fn from_request(req: &actix_web::HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let json = req
+            .headers()
+            .get(actix_web::http::header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| {
+                let essence = v.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+                essence == "application/json" || essence.ends_with("+json")
+            });
+        let bytes = web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            if !json {
+                return Err(AppError::BadParameter("Content-Type".into()));
+            }
+            let bytes = bytes.await.map_err(|_| AppError::BadParameter("body".into()))?;
+            if bytes.len() > MAX_BODY {
+                return Err(AppError::BadParameter("body".into()));
+            }
+            let mut de = serde_json::Deserializer::from_slice(&bytes);
+            serde_path_to_error::deserialize(&mut de)
+                .map(ApiJson)
+                .map_err(|e| AppError::BadParameter(named(&e, "body")))
+        })
     }
 }
 

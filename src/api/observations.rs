@@ -1,5 +1,6 @@
 //! Observations and linking them to ideas.
 
+use super::ApiJson;
 use super::ApiQuery;
 use crate::domain::observations::{self, Observation, ObservationFilter, ObservationInput};
 use crate::domain::{Context, Page};
@@ -39,7 +40,7 @@ pub async fn observation_list(
 pub async fn observation_create(
     user: ApiUser,
     ctx: web::Data<Context>,
-    body: web::Json<ObservationInput>,
+    body: ApiJson<ObservationInput>,
 ) -> Result<HttpResponse, AppError> {
     let o = with_ctx(&ctx, move |c| {
         let id = observations::create(c, &user.0, &body)?;
@@ -79,7 +80,7 @@ pub async fn observation_attach(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<ObservationIds>,
+    body: ApiJson<ObservationIds>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     with_ctx(&ctx, move |c| {

@@ -1,5 +1,6 @@
 //! Units and municipalities.
 
+use super::ApiJson;
 use crate::domain::Context;
 use crate::domain::municipalities::{self, Municipality, MunicipalityPatch, NewMunicipality};
 use crate::domain::units::{self, NewUnit, Unit, UnitNode, UnitPatch};
@@ -37,7 +38,7 @@ pub async fn units_tree(_user: ApiUser, ctx: web::Data<Context>) -> Result<HttpR
 pub async fn unit_create(
     user: ApiUser,
     ctx: web::Data<Context>,
-    body: web::Json<NewUnit>,
+    body: ApiJson<NewUnit>,
 ) -> Result<HttpResponse, AppError> {
     let unit = with_ctx(&ctx, move |c| {
         let id = units::create(c, &user.0, &body)?;
@@ -58,7 +59,7 @@ pub async fn unit_update(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<UnitPatch>,
+    body: ApiJson<UnitPatch>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let unit = with_ctx(&ctx, move |c| {
@@ -88,7 +89,7 @@ pub async fn municipality_list(_user: ApiUser, ctx: web::Data<Context>) -> Resul
 pub async fn municipality_create(
     user: ApiUser,
     ctx: web::Data<Context>,
-    body: web::Json<NewMunicipality>,
+    body: ApiJson<NewMunicipality>,
 ) -> Result<HttpResponse, AppError> {
     let m = with_ctx(&ctx, move |c| {
         let id = municipalities::create(c, &user.0, &body)?;
@@ -108,7 +109,7 @@ pub async fn municipality_update(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<MunicipalityPatch>,
+    body: ApiJson<MunicipalityPatch>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let m = with_ctx(&ctx, move |c| {

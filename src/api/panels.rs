@@ -1,6 +1,7 @@
 //! Customer panels: members, invitations, shared items, panel comments and voting rounds;
 //! trustees' municipalities.
 
+use super::ApiJson;
 use super::ApiQuery;
 use super::ideas::Created;
 use crate::domain::Context;
@@ -58,7 +59,7 @@ pub async fn panel_list(user: ApiUser, ctx: web::Data<Context>) -> Result<HttpRe
 pub async fn panel_create(
     user: ApiUser,
     ctx: web::Data<Context>,
-    body: web::Json<PanelInput>,
+    body: ApiJson<PanelInput>,
 ) -> Result<HttpResponse, AppError> {
     let panel = with_ctx(&ctx, move |c| {
         let id = panels::create(c, &user.0, &body)?;
@@ -87,7 +88,7 @@ pub async fn panel_update(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<PanelInput>,
+    body: ApiJson<PanelInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let panel = with_ctx(&ctx, move |c| {
@@ -117,7 +118,7 @@ pub async fn member_add(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<NewMember>,
+    body: ApiJson<NewMember>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let members = with_ctx(&ctx, move |c| {
@@ -166,7 +167,7 @@ pub async fn invitation_create(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<InvitationInput>,
+    body: ApiJson<InvitationInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let invitation = with_ctx(&ctx, move |c| {
@@ -196,7 +197,7 @@ pub struct AcceptInput {
 pub async fn invitation_accept(
     user: ApiUser,
     ctx: web::Data<Context>,
-    body: web::Json<AcceptInput>,
+    body: ApiJson<AcceptInput>,
 ) -> Result<HttpResponse, AppError> {
     let panel = with_ctx(&ctx, move |c| {
         let id = invitations::accept_existing(c, &user.0, &body.token)?;
@@ -227,7 +228,7 @@ pub async fn share_create(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<ShareInput>,
+    body: ApiJson<ShareInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let share = with_ctx(&ctx, move |c| {
@@ -265,7 +266,7 @@ pub async fn panel_comment_create(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<CommentInput>,
+    body: ApiJson<CommentInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let (comment_id, _) = with_ctx(&ctx, move |c| shares::comment(c, &user.0, id, &body)).await?;
@@ -312,7 +313,7 @@ pub async fn round_create(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<RoundInput>,
+    body: ApiJson<RoundInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let round = with_ctx(&ctx, move |c| {
@@ -354,7 +355,7 @@ pub async fn ballot_put(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<Ballot>,
+    body: ApiJson<Ballot>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     with_ctx(&ctx, move |c| rounds::vote(c, &user.0, id, &body)).await?;
@@ -416,7 +417,7 @@ pub async fn trustee_municipalities_put(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<TrusteeMunicipalities>,
+    body: ApiJson<TrusteeMunicipalities>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let list = with_ctx(&ctx, move |c| {

@@ -1,5 +1,6 @@
 //! People, their roles, and the audit log (administrators).
 
+use super::ApiJson;
 use super::ApiQuery;
 use crate::domain::events::{self, EventFilter, EventView};
 use crate::domain::people::{self, NewPerson, NewRole, PeopleFilter, PersonPatch, PersonSummary, PersonView};
@@ -44,7 +45,7 @@ pub async fn people_list(
 pub async fn person_create(
     user: ApiUser,
     ctx: web::Data<Context>,
-    body: web::Json<NewPerson>,
+    body: ApiJson<NewPerson>,
 ) -> Result<HttpResponse, AppError> {
     let view = with_ctx(&ctx, move |c| {
         let id = people::create(c, &user.0, &body)?;
@@ -77,7 +78,7 @@ pub async fn person_update(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<PersonPatch>,
+    body: ApiJson<PersonPatch>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let view = with_ctx(&ctx, move |c| {
@@ -99,7 +100,7 @@ pub async fn role_add(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<NewRole>,
+    body: ApiJson<NewRole>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     let view = with_ctx(&ctx, move |c| {

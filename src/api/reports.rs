@@ -1,5 +1,6 @@
 //! Moderation: reports, and hiding or restoring content.
 
+use super::ApiJson;
 use crate::domain::Context;
 use crate::domain::moderation::{self, Decision, ReportInput, ReportView};
 use crate::error::{AppError, Problem};
@@ -22,7 +23,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 pub async fn report_create(
     user: ApiUser,
     ctx: web::Data<Context>,
-    body: web::Json<ReportInput>,
+    body: ApiJson<ReportInput>,
 ) -> Result<HttpResponse, AppError> {
     let id = with_ctx(&ctx, move |c| moderation::report(c, &user.0, &body)).await?;
     Ok(HttpResponse::Created().json(Created { id }))
@@ -42,11 +43,7 @@ pub async fn report_list(user: ApiUser, ctx: web::Data<Context>) -> Result<HttpR
     (status = 204, description = "Done"), (status = 403, body = Problem), (status = 404, body = Problem), (status = 422, body = Problem),
 ))]
 #[post("/api/v1/reports/decisions")]
-pub async fn decide(
-    user: ApiUser,
-    ctx: web::Data<Context>,
-    body: web::Json<Decision>,
-) -> Result<HttpResponse, AppError> {
+pub async fn decide(user: ApiUser, ctx: web::Data<Context>, body: ApiJson<Decision>) -> Result<HttpResponse, AppError> {
     with_ctx(&ctx, move |c| moderation::decide(c, &user.0, &body)).await?;
     Ok(HttpResponse::NoContent().finish())
 }

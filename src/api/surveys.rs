@@ -1,5 +1,6 @@
 //! Staff pulse surveys: opening, answering once and anonymously, results where enough answered.
 
+use super::ApiJson;
 use crate::domain::Context;
 use crate::domain::surveys::{self, Answers, Survey, SurveyInput, SurveyResults};
 use crate::error::{AppError, Problem};
@@ -31,7 +32,7 @@ pub async fn survey_list(user: ApiUser, ctx: web::Data<Context>) -> Result<HttpR
 pub async fn survey_create(
     user: ApiUser,
     ctx: web::Data<Context>,
-    body: web::Json<SurveyInput>,
+    body: ApiJson<SurveyInput>,
 ) -> Result<HttpResponse, AppError> {
     let survey = with_ctx(&ctx, move |c| {
         let id = surveys::create(c, &user.0, &body)?;
@@ -61,7 +62,7 @@ pub async fn survey_answer(
     user: ApiUser,
     ctx: web::Data<Context>,
     id: web::Path<i64>,
-    body: web::Json<Answers>,
+    body: ApiJson<Answers>,
 ) -> Result<HttpResponse, AppError> {
     let id = id.into_inner();
     with_ctx(&ctx, move |c| surveys::answer(c, &user.0, id, &body)).await?;

@@ -185,3 +185,45 @@ fn the_dashboard_defaults_to_this_year_and_a_bad_parameter_is_named() {
     assert_eq!(unknown.status, 400);
     assert_eq!(unknown.json()["errors"][0]["field"], "colour", "{}", unknown.body);
 }
+
+#[test]
+fn a_body_that_does_not_parse_is_a_400_naming_the_field() {
+    let app = TestApp::with_demo();
+    let token = app.token(EMPLOYEE);
+    let post = |body: &str, content_type: &str| {
+        app.request(
+            "POST",
+            "/api/v1/ideas",
+            &[
+                ("Authorization".into(), format!("Bearer {token}")),
+                ("Content-Type".into(), content_type.into()),
+            ],
+            Some(body.into()),
+        )
+    };
+    for (body, field) in [
+        (
+            r#"{"title": 5, "problem": "p", "proposal": "q", "unit_ids": [1]}"#,
+            "title",
+        ),
+        (
+            r#"{"title": "Otsikko", "problem": "p", "proposal": "q", "unit_ids": ["x"]}"#,
+            "unit_ids[0]",
+        ),
+        (r#"{"title": "Otsikko", "problem": "p", "proposal": "q"}"#, "unit_ids"),
+        (
+            r#"{"title": "Otsikko", "problem": "p", "proposal": "q", "unit_ids": [1], "colour": 1}"#,
+            "colour",
+        ),
+        ("{not json", "body"),
+    ] {
+        let res = post(body, "application/json");
+        assert_eq!(res.status, 400, "{body}: {}", res.body);
+        assert_eq!(res.header("content-type"), Some("application/problem+json"));
+        assert_eq!(res.json()["errors"][0]["field"], field, "{body}: {}", res.body);
+        assert!(res.json()["detail"].as_str().unwrap().contains(field), "{}", res.body);
+    }
+    let res = post("{}", "text/plain");
+    assert_eq!(res.status, 400);
+    assert_eq!(res.json()["errors"][0]["field"], "Content-Type");
+}
