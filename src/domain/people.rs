@@ -107,6 +107,8 @@ pub struct RoleView {
     pub role: RoleKind,
     pub unit_id: Option<i64>,
     pub unit_name: Option<String>,
+    /// A manager's role over the whole organisation (not scoped to a unit).
+    pub organisation_wide: bool,
 }
 
 /// A person with units and roles.
@@ -117,6 +119,8 @@ pub struct PersonView {
     pub locale: String,
     pub units: Vec<UnitRef>,
     pub roles: Vec<RoleView>,
+    /// A trustee, who represents municipalities.
+    pub represents_municipalities: bool,
     #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
 }
@@ -151,11 +155,13 @@ pub fn view(conn: &mut AnyConnection, id: i64) -> AppResult<PersonView> {
         .map(|(id, role, unit_id, unit_name)| RoleView {
             id,
             role,
+            organisation_wide: role == RoleKind::Manager && unit_id.is_none(),
             unit_id,
             unit_name,
         })
         .collect();
     Ok(PersonView {
+        represents_municipalities: summary.kind == PersonKind::Trustee.as_str(),
         summary,
         locale,
         units,

@@ -290,6 +290,7 @@ fn zero_counts(conn: &mut AnyConnection, survey: i64, unit: i64, statements: &[i
 /// Surveys the actor may see, newest first: those who read results see their scope's, employees
 /// the surveys meant for them.
 pub fn list(ctx: &Context, actor: &Actor) -> AppResult<Vec<Survey>> {
+    policy::require_list(actor)?;
     let mut conn = ctx.db.read()?;
     let rows: Vec<SurveyRow> = surveys::table
         .order(surveys::id.desc())

@@ -336,6 +336,8 @@ fn surveys_dashboard_and_the_catalogue() {
     let path = format!("/api/v1/surveys/{survey}");
     w.api_matrix("read a survey", "GET", &path, None, "---yyyyyy");
     w.page_matrix("read a survey", &format!("/surveys/{survey}"), "---yyyyyy");
+    w.api_matrix("list surveys", "GET", "/api/v1/surveys", None, "---yyyyyy");
+    w.page_matrix("the surveys page", "/surveys", "---yyyyyy");
     w.api_matrix("survey results", "GET", &format!("{path}/results"), None, "----y-yyy");
     w.page_matrix("open a survey", "/surveys/new", "------yyy");
     w.api_matrix("the dashboard", "GET", "/api/v1/dashboard", None, "----y-yyy");

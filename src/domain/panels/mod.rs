@@ -282,6 +282,8 @@ pub struct Member {
     pub role: MemberRole,
     #[serde(with = "crate::domain::utc")]
     pub joined_at: NaiveDateTime,
+    /// Whether those who run the panel remove them here (coordinators change on the panel's form).
+    pub removable: bool,
 }
 
 /// The panel's coordinators and members, by name (those who run it only: members' addresses
@@ -308,6 +310,7 @@ pub fn members(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Vec<Member>> 
             email,
             role,
             joined_at,
+            removable: role == MemberRole::Member,
         })
         .collect())
 }

@@ -10,6 +10,15 @@ use crate::domain::units;
 use crate::error::AppResult;
 use diesel::prelude::*;
 
+/// Refuses the survey list to those no survey can be for: customers.
+pub fn require_list(actor: &Actor) -> AppResult<()> {
+    if super::capabilities(actor).staff_pages {
+        Ok(())
+    } else {
+        Err(crate::error::AppError::Forbidden)
+    }
+}
+
 /// The unit an employee without units answers for in an organisation-wide survey.
 pub const NO_UNIT: i64 = 0;
 
