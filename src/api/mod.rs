@@ -132,9 +132,11 @@ impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for ApiJso
                 return Err(AppError::BadParameter("body".into()));
             }
             let mut de = serde_json::Deserializer::from_slice(&bytes);
-            serde_path_to_error::deserialize(&mut de)
-                .map(ApiJson)
-                .map_err(|e| AppError::BadParameter(named(&e, "body")))
+            let value =
+                serde_path_to_error::deserialize(&mut de).map_err(|e| AppError::BadParameter(named(&e, "body")))?;
+            // Nothing but whitespace may follow the JSON value.
+            de.end().map_err(|_| AppError::BadParameter("body".into()))?;
+            Ok(ApiJson(value))
         })
     }
 }

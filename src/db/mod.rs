@@ -7,7 +7,7 @@ pub mod text;
 
 use crate::config::DatabaseSettings;
 use crate::error::{AppError, AppResult};
-use diesel::connection::SimpleConnection;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::pg::PgConnection;
 use diesel::r2d2::{self, ManageConnection, Pool, PooledConnection};
 use diesel::sqlite::SqliteConnection;
@@ -181,7 +181,26 @@ impl Db {
     pub fn transaction<T>(&self, f: impl FnOnce(&mut AnyConnection) -> AppResult<T>) -> AppResult<T> {
         let mut pooled = self.write()?;
         let conn: &mut AnyConnection = &mut pooled;
-        conn.transaction(f)
+        let AnyConnection::Sqlite(sqlite) = conn else {
+            return conn.transaction(f);
+        };
+        // SQLite: take the write lock up front (BEGIN IMMEDIATE waits through busy_timeout). A
+        // deferred transaction that reads first fails at once with "database is locked" when
+        // another process (an admin command, a second instance) writes meanwhile. The work runs
+        // inside it as a savepoint.
+        AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
+        let result = conn.transaction(f);
+        let AnyConnection::Sqlite(sqlite) = conn else {
+            unreachable!("the connection stays SQLite");
+        };
+        match result.and_then(|value| Ok(AnsiTransactionManager::commit_transaction(sqlite).map(|()| value)?)) {
+            Ok(value) => Ok(value),
+            Err(e) => {
+                // A failed rollback leaves the connection broken; the pool then drops it.
+                let _ = AnsiTransactionManager::rollback_transaction(sqlite);
+                Err(e)
+            }
+        }
     }
 
     /// Whether the database answers a trivial query.

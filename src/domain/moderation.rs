@@ -64,7 +64,7 @@ pub fn report(ctx: &Context, actor: &Actor, input: &ReportInput) -> AppResult<i6
     v.finish()?;
     ctx.db.transaction(|conn| {
         let idea = idea_of(conn, input.object_type, input.object_id)?;
-        load_visible(conn, actor, idea)?;
+        super::ideas::load_for(conn, actor, idea, |can| can.report)?;
         let id = diesel::insert_into(reports::table)
             .values((
                 reports::object_type.eq(input.object_type.as_str()),

@@ -293,6 +293,7 @@ fn panels_shares_and_rounds() {
     w.can_matrix("panel", &path, None, "manage", "------yyy");
     w.can_matrix("panel", &path, None, "comment", "-y----y--");
     w.can_matrix("panel", &path, None, "vote", "-y-------");
+    w.can_matrix("panel", &path, None, "leave", "-y-------");
     w.api_matrix("read the shares", "GET", &format!("{path}/shares"), None, "-y-yyyyyy");
     w.api_matrix("read the members", "GET", &format!("{path}/members"), None, "------yyy");
     w.page_matrix("the members page", &format!("/panels/{panel_id}/members"), "------yyy");

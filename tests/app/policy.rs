@@ -133,3 +133,114 @@ fn a_hidden_comment_shows_to_moderators_with_its_reason_and_restore_and_its_repl
     assert!(page.body.contains("Loukkaava kommentti"));
     assert!(page.body.contains("2 kommenttia"));
 }
+
+#[test]
+fn nobody_acts_on_a_hidden_idea_and_customers_do_not_see_its_directions() {
+    let app = TestApp::with_demo();
+    let manager = app.token(MANAGER);
+    let direction = app.api(
+        "POST",
+        "/api/v1/directions",
+        Some(&manager),
+        Some(json!({"name": "Kotona asumisen tuki", "year": 2026})),
+    );
+    let direction = direction.json()["id"].as_i64().unwrap();
+    let body = json!({
+        "title": "Julkaistu idea suunnalla",
+        "problem": "Ongelma",
+        "proposal": "Ehdotus",
+        "unit_ids": [unit_named(&app, "Kotihoito Ii")],
+        "direction_ids": [direction],
+    });
+    let employee = app.token(EMPLOYEE);
+    let idea = app
+        .api("POST", "/api/v1/ideas", Some(&employee), Some(body.clone()))
+        .json()["id"]
+        .as_i64()
+        .unwrap();
+    let expert = app.token(KEY_EXPERT);
+    assert_eq!(
+        app.api(
+            "POST",
+            &format!("/api/v1/ideas/{idea}/publication"),
+            Some(&expert),
+            None
+        )
+        .status,
+        204
+    );
+    let customer = app.token(CUSTOMER);
+    let seen = app
+        .api("GET", &format!("/api/v1/ideas/{idea}"), Some(&customer), None)
+        .json();
+    assert_eq!(
+        seen["directions"],
+        json!([]),
+        "a customer reads the idea but not the staff's directions"
+    );
+    let seen = app
+        .api("GET", &format!("/api/v1/ideas/{idea}"), Some(&employee), None)
+        .json();
+    assert_eq!(seen["directions"][0]["id"], direction);
+
+    let other = employee_idea(&app, "Toinen idea yhdistettäväksi");
+    let hide = json!({"object_type": "idea", "object_id": idea, "hidden": true, "reason": "Asiaton"});
+    assert_eq!(
+        app.api("POST", "/api/v1/reports/decisions", Some(&expert), Some(hide))
+            .status,
+        204
+    );
+    // Its author and its moderators still read it, but nobody acts on it.
+    for (token, method, path, body) in [
+        (&employee, "POST", format!("/api/v1/ideas/{idea}/supports"), None),
+        (
+            &employee,
+            "POST",
+            format!("/api/v1/ideas/{idea}/comments"),
+            Some(json!({"body": "Vielä"})),
+        ),
+        (&employee, "PATCH", format!("/api/v1/ideas/{idea}"), Some(body)),
+        (
+            &expert,
+            "POST",
+            format!("/api/v1/ideas/{idea}/comments"),
+            Some(json!({"body": "Vielä"})),
+        ),
+        (
+            &expert,
+            "POST",
+            "/api/v1/reports".to_string(),
+            Some(json!({"object_type": "idea", "object_id": idea, "reason": "x"})),
+        ),
+    ] {
+        let res = app.api(method, &path, Some(token), body);
+        assert_eq!(res.status, 403, "{method} {path}: {}", res.body);
+    }
+    // Nothing merges into a hidden idea, which its readers could not open.
+    let merge = json!({"status": "merged", "merged_into_id": idea});
+    let res = app.api(
+        "POST",
+        &format!("/api/v1/ideas/{other}/status"),
+        Some(&expert),
+        Some(merge),
+    );
+    assert_eq!(res.status, 422, "{}", res.body);
+    assert_eq!(res.error_fields(), ["merged_into_id"]);
+}
+
+#[test]
+fn a_json_body_with_trailing_text_is_refused() {
+    let app = TestApp::with_demo();
+    let token = app.token(EMPLOYEE);
+    let res = app.request(
+        "POST",
+        "/api/v1/ideas",
+        &[
+            ("Authorization".into(), format!("Bearer {token}")),
+            ("Content-Type".into(), "application/json; charset=utf-8".into()),
+        ],
+        Some(r#"{"title": "Otsikko tässä", "problem": "p", "proposal": "q", "unit_ids": [1]} roskaa"#.into()),
+    );
+    assert_eq!(res.status, 400, "{}", res.body);
+    assert_eq!(res.json()["errors"][0]["field"], "body");
+}

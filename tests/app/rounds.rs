@@ -312,6 +312,14 @@ fn an_idea_hidden_by_moderation_leaves_the_ballot_the_results_and_the_csv() {
         !page.body.contains("Sopimaton ehdotus"),
         "the hidden idea's title on the ballot"
     );
+    let ballot = app
+        .api("GET", &format!("/api/v1/rounds/{round}/ballot"), Some(&member), None)
+        .json();
+    assert_eq!(
+        ballot,
+        json!({"best": [], "worst": [ideas[0]]}),
+        "the ballot sent back still votes"
+    );
     let again = vote(&app, &member, round, &[ideas[1]], &[]);
     assert_eq!(again.status, 422);
     assert_eq!(again.error_fields(), ["best"]);

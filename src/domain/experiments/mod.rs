@@ -236,6 +236,8 @@ pub fn view(conn: &mut AnyConnection, actor: &Actor, e: ExperimentRow, s: &Stand
         .load::<(i64, String, i32)>(conn)?
         .into_iter()
         .map(|(id, name, year)| super::directions::DirectionRef { id, name, year })
+        // Directions are the staff's agreements: shown only to those who may read them.
+        .filter(|_| super::policy::catalog::permissions(actor, super::policy::catalog::Catalog::Direction).read)
         .collect();
     let can = permissions(&e, s);
     Ok(ExperimentView {

@@ -1,6 +1,6 @@
 //! Supports, following and comments (one level of replies, editable for 15 minutes).
 
-use super::{load_readable, load_visible, touch};
+use super::{load_for, load_readable, load_visible, touch};
 use crate::db::schema::{comments, idea_followers, idea_supports, ideas, people};
 use crate::db::{AnyConnection, backend};
 use crate::domain::access::{Actor, PersonKind};
@@ -31,7 +31,7 @@ fn recount_supports(conn: &mut AnyConnection, id: i64) -> AppResult<i32> {
 /// Supports an idea (once per person; supporting again changes nothing). Returns the count.
 pub fn support(ctx: &Context, actor: &Actor, id: i64) -> AppResult<i32> {
     ctx.db.transaction(|conn| {
-        load_visible(conn, actor, id)?;
+        load_for(conn, actor, id, |can| can.support)?;
         let exists = idea_supports::table
             .find((id, actor.id))
             .count()
@@ -56,7 +56,7 @@ pub fn support(ctx: &Context, actor: &Actor, id: i64) -> AppResult<i32> {
 /// Withdraws a support. Returns the count.
 pub fn withdraw_support(ctx: &Context, actor: &Actor, id: i64) -> AppResult<i32> {
     ctx.db.transaction(|conn| {
-        load_visible(conn, actor, id)?;
+        load_for(conn, actor, id, |can| can.support)?;
         let removed = diesel::delete(idea_supports::table.find((id, actor.id))).execute(conn)?;
         if removed > 0 {
             events::record(
@@ -258,7 +258,7 @@ pub fn add_comment(ctx: &Context, actor: &Actor, idea_id: i64, input: &CommentIn
     let mut v = Validator::new();
     let body = v.text("body", &input.body, 1, MAX_COMMENT);
     ctx.db.transaction(|conn| {
-        load_visible(conn, actor, idea_id)?;
+        load_for(conn, actor, idea_id, |can| can.comment)?;
         if let Some(parent) = input.parent_id {
             let parent_of_parent = comments::table
                 .filter(comments::id.eq(parent))

@@ -1,7 +1,7 @@
 //! An idea's lifecycle: new → in discussion → selected for experiment → in experiment →
 //! implemented | not pursued (reason required) | merged into another idea.
 
-use super::{load_readable, load_visible};
+use super::load_readable;
 use crate::db::AnyConnection;
 use crate::db::schema::{idea_followers, idea_supports, ideas};
 use crate::domain::access::Actor;
@@ -105,8 +105,9 @@ pub fn change_status(ctx: &Context, actor: &Actor, id: i64, change: &StatusChang
                     v.add("merged_into_id", "invalid_value");
                     None
                 }
-                Some(t) => match load_visible(conn, actor, t) {
-                    Ok(target) if target.status != IdeaStatus::Merged => Some(target),
+                Some(t) => match load_readable(conn, actor, t) {
+                    // Merged into what everyone who reads this one can find.
+                    Ok((target, _)) if target.status != IdeaStatus::Merged && !target.hidden => Some(target),
                     _ => {
                         v.add("merged_into_id", "unknown");
                         None

@@ -278,8 +278,8 @@ pub fn create(ctx: &Context, actor: &Actor, input: &IdeaInput) -> AppResult<i64>
 /// Edits an idea: the author, while it is new.
 pub fn update(ctx: &Context, actor: &Actor, id: i64, input: &IdeaInput) -> AppResult<()> {
     ctx.db.transaction(|conn| {
-        let idea = load_visible(conn, actor, id)?;
-        if idea.author_id != actor.id {
+        let (idea, can) = load_readable(conn, actor, id)?;
+        if idea.author_id != actor.id || idea.hidden && !can.edit {
             return Err(AppError::Forbidden);
         }
         if idea.status != IdeaStatus::New {
@@ -334,6 +334,22 @@ pub fn load_readable(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppRes
         Ok((idea, can))
     } else {
         Err(AppError::NotFound)
+    }
+}
+
+/// Loads an idea the actor may read and act on as `allowed` says; an idea they read but may not
+/// act on (such as one hidden by moderation) is 403, one they may not read 404.
+pub fn load_for(
+    conn: &mut AnyConnection,
+    actor: &Actor,
+    id: i64,
+    allowed: impl Fn(&Permissions) -> bool,
+) -> AppResult<IdeaRow> {
+    let (idea, can) = load_readable(conn, actor, id)?;
+    if allowed(&can) {
+        Ok(idea)
+    } else {
+        Err(AppError::Forbidden)
     }
 }
 

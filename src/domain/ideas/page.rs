@@ -132,6 +132,10 @@ pub(super) fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow, can: 
         .load::<(i64, String, i32)>(conn)?
         .into_iter()
         .map(|(id, name, year)| DirectionRef { id, name, year })
+        // Directions are the staff's agreements: shown only to those who may read them.
+        .filter(|_| {
+            crate::domain::policy::catalog::permissions(actor, crate::domain::policy::catalog::Catalog::Direction).read
+        })
         .collect();
     let tags = idea_tags::table
         .filter(idea_tags::idea_id.eq(id))

@@ -365,8 +365,10 @@ pub fn get(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Round> {
         .map(|(id, title, proposal)| RoundIdea { id, title, proposal })
         .collect();
     let marks = round_marks::table
+        .inner_join(ideas::table.on(ideas::id.eq(round_marks::idea_id)))
         .filter(round_marks::round_id.eq(id))
         .filter(round_marks::person_id.eq(actor.id))
+        .filter(in_circulation())
         .order(round_marks::created_at)
         .select((round_marks::idea_id, round_marks::mark))
         .load::<(i64, String)>(&mut conn)?;

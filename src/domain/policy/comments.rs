@@ -49,7 +49,8 @@ pub fn permissions(s: &Standing, state: State, now: NaiveDateTime) -> Permission
     Permissions {
         read,
         edit: live && s.author && now - state.created_at < Duration::minutes(EDIT_WINDOW_MINUTES),
-        delete: live && (s.author || s.moderator),
+        // Deleting stays possible on a hidden idea (its author and moderators still read it).
+        delete: !state.hidden && !state.deleted && (s.author || s.moderator),
         report: live && !s.author,
         moderate: s.moderator && !state.deleted,
     }

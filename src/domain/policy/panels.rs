@@ -56,7 +56,7 @@ impl Standing {
             manage: self.manages(),
             comment: self.role.is_some(),
             vote: self.is_member(),
-            leave: self.role.is_some(),
+            leave: self.is_member(),
         }
     }
 
