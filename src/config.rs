@@ -167,7 +167,7 @@ impl Settings {
     /// Refuses settings that are unsafe or unusable.
     pub fn validate(&self) -> Result<(), ConfigError> {
         if self.environment == "production" {
-            if self.auth.jwt_secret == DEFAULT_JWT_SECRET {
+            if self.auth.jwt_secret.trim() == DEFAULT_JWT_SECRET {
                 return Err(ConfigError::Invalid(
                     "auth.jwt_secret still has the development default; set KEHITTAMO__AUTH__JWT_SECRET".into(),
                 ));
@@ -175,6 +175,11 @@ impl Settings {
             if self.mail.backend == MailBackend::File {
                 return Err(ConfigError::Invalid(
                     "mail.backend = \"file\" is for development; configure smtp in production".into(),
+                ));
+            }
+            if self.mail.backend == MailBackend::Memory {
+                return Err(ConfigError::Invalid(
+                    "mail.backend = \"memory\" is for tests; configure smtp in production".into(),
                 ));
             }
         }

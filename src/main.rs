@@ -205,6 +205,13 @@ fn fill_demo(ctx: &Context, extra: demo::Extra) -> Result<(), String> {
 
 #[actix_web::main]
 async fn serve(settings: Settings, with_demo: bool) -> Result<(), String> {
+    // The demo's people share a password printed in the README.
+    if with_demo && settings.environment == "production" {
+        return Err(
+            "serve --demo is refused in production (KEHITTAMO_ENV=production): the demo people's password is public"
+                .into(),
+        );
+    }
     let base_url = settings.base_url().to_string();
     let host = settings.server.host.clone();
     let started = std::time::Instant::now();

@@ -82,6 +82,7 @@ impl Application {
                 .default_service(web::to(pages::errors_not_found))
                 .wrap(from_fn(page_guard))
                 .wrap(from_fn(pages::render_errors))
+                .wrap(from_fn(no_store_when_signed_in))
                 .wrap(from_fn(log_request))
                 .wrap(headers)
         })
@@ -185,6 +186,25 @@ async fn page_guard(
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     csrf::guard(req, next).await
+}
+
+/// Answers to a signed-in person (a session cookie or a bearer token) are never stored by
+/// browsers or proxies: they hold personal data. Static files stay cacheable.
+async fn no_store_when_signed_in(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let signed_in = req.headers().contains_key(actix_web::http::header::AUTHORIZATION)
+        || req.cookie(crate::http::extract::SESSION_COOKIE).is_some();
+    let static_file = req.path().starts_with("/static/") || req.path() == "/favicon.svg";
+    let mut res = next.call(req).await?;
+    if signed_in && !static_file {
+        res.headers_mut().insert(
+            actix_web::http::header::CACHE_CONTROL,
+            actix_web::http::header::HeaderValue::from_static("no-store"),
+        );
+    }
+    Ok(res)
 }
 
 /// Logs each request at debug level with its status and duration.

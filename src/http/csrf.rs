@@ -30,6 +30,11 @@ fn new_token() -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// Whether a token is one the server issues: 64 hexadecimal characters.
+fn issued(token: &str) -> bool {
+    token.len() == 64 && token.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
 fn is_unsafe(method: &Method) -> bool {
     !matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS)
 }
@@ -69,7 +74,7 @@ pub async fn guard(
     let existing = req
         .cookie(CSRF_COOKIE)
         .map(|c| c.value().to_string())
-        .filter(|v| v.len() == 64);
+        .filter(|v| issued(v));
     let fresh = existing.is_none();
     let token = existing.unwrap_or_else(new_token);
     req.extensions_mut().insert(CsrfToken(token.clone()));
@@ -145,7 +150,7 @@ impl<T: DeserializeOwned + 'static> FromRequest for CsrfForm<T> {
                 .cookie(CSRF_COOKIE)
                 .map(|c| c.value().to_string())
                 .unwrap_or_default();
-            if cookie.is_empty() || !bool::from(sent.as_bytes().ct_eq(cookie.as_bytes())) {
+            if !issued(&cookie) || !bool::from(sent.as_bytes().ct_eq(cookie.as_bytes())) {
                 return Err(AppError::Csrf);
             }
             let pairs = FormPairs(form_urlencoded::parse(&body).into_owned().collect());

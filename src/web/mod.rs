@@ -301,12 +301,37 @@ pub fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
-/// Keeps only local return paths (no open redirects).
+/// Keeps only local return paths (no open redirects): one leading `/`, then no second `/` or
+/// `\\` (browsers drop tabs and newlines, so `/\t/evil.example` would become `//evil.example`),
+/// and no control characters anywhere (a newline would break the Location header).
 pub fn safe_return(next: &str) -> &str {
-    if next.starts_with('/') && !next.starts_with("//") && !next.contains('\\') {
-        next
-    } else {
-        "/"
+    let local = next.starts_with('/')
+        && !matches!(next.as_bytes().get(1), Some(b'/' | b'\\'))
+        && !next.contains('\\')
+        && !next.chars().any(char::is_control);
+    if local { next } else { "/" }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_return;
+
+    #[test]
+    fn only_local_paths_are_returned_to() {
+        for ok in ["/", "/ideas?sort=new", "/ideas/5#comment-2"] {
+            assert_eq!(safe_return(ok), ok);
+        }
+        for bad in [
+            "//evil.example",
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "evil",
+            "/ideas\r\nSet-Cookie: x=1",
+        ] {
+            assert_eq!(safe_return(bad), "/", "{bad:?}");
+        }
     }
 }
 

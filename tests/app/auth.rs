@@ -504,3 +504,60 @@ fn accounts_in_the_api_register_reset_and_change_passwords_choose_a_language_and
         400
     );
 }
+
+#[test]
+fn sign_in_returns_only_to_local_paths() {
+    let app = TestApp::with_demo();
+    for (next, expected) in [
+        ("/ideas?sort=new", "/ideas?sort=new"),
+        ("/\t/evil.example", "/"),
+        ("/\n/evil.example", "/"),
+        ("//evil.example", "/"),
+        ("/ideas\r\nSet-Cookie: x=1", "/"),
+    ] {
+        let mut b = app.browser();
+        let res = b.post_form(
+            "/login",
+            &[("email", EMPLOYEE), ("password", DEMO_PASSWORD), ("next", next)],
+        );
+        assert_eq!(res.status, 303, "{next:?}: {}", res.body);
+        assert_eq!(res.header("location"), Some(expected), "{next:?}");
+        let res = b.post_form("/language", &[("lang", "sv"), ("next", next)]);
+        assert_eq!(res.status, 303, "{next:?}");
+        assert_eq!(res.header("location"), Some(expected), "{next:?}");
+    }
+}
+
+#[test]
+fn answers_to_a_signed_in_person_are_not_stored() {
+    let app = TestApp::with_demo();
+    let mut b = app.signed_in(EMPLOYEE);
+    for path in ["/", "/ideas", "/profile"] {
+        assert_eq!(b.get(path).header("cache-control"), Some("no-store"), "{path}");
+    }
+    assert_ne!(b.get("/static/app.css").header("cache-control"), Some("no-store"));
+    let token = app.token(EMPLOYEE);
+    for path in ["/api/v1/me", "/api/v1/ideas"] {
+        let res = app.api("GET", path, Some(&token), None);
+        assert_eq!(res.header("cache-control"), Some("no-store"), "{path}");
+    }
+}
+
+#[test]
+fn a_form_token_must_be_one_the_server_issued() {
+    let app = TestApp::with_demo();
+    let mut b = app.browser();
+    // A cookie planted with any value equal to the form field is not enough.
+    b.cookies.insert("kehittamo_csrf".into(), "x".into());
+    let res = b.post_raw(
+        "/login",
+        &[("csrf_token", "x"), ("email", EMPLOYEE), ("password", DEMO_PASSWORD)],
+        &[],
+    );
+    assert_eq!(res.status, 403, "{}", res.body);
+    assert!(!b.cookies.contains_key("kehittamo_session"));
+    // The token the server issues works.
+    b.cookies.remove("kehittamo_csrf");
+    let res = b.post_form("/login", &[("email", EMPLOYEE), ("password", DEMO_PASSWORD)]);
+    assert_eq!(res.status, 303);
+}

@@ -108,3 +108,44 @@ fn production_refuses_the_default_secret_and_the_file_mailer() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("mail.backend"));
 }
+
+#[test]
+fn production_refuses_the_demo_the_memory_mailer_and_a_padded_default_secret() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("p.sqlite3").display().to_string();
+    let secret = "a-very-long-production-secret-of-many-characters";
+    let padded = format!(" {} ", kehittamo::config::DEFAULT_JWT_SECRET);
+    for (env, arg, expected) in [
+        (
+            vec![("KEHITTAMO__AUTH__JWT_SECRET", padded.as_str())],
+            vec!["migrate"],
+            "jwt_secret",
+        ),
+        (
+            vec![
+                ("KEHITTAMO__AUTH__JWT_SECRET", secret),
+                ("KEHITTAMO__MAIL__BACKEND", "memory"),
+            ],
+            vec!["migrate"],
+            "mail.backend",
+        ),
+        (
+            vec![
+                ("KEHITTAMO__AUTH__JWT_SECRET", secret),
+                ("KEHITTAMO__MAIL__BACKEND", "smtp"),
+            ],
+            vec!["serve", "--demo"],
+            "--demo",
+        ),
+    ] {
+        let out = kehittamo(&db)
+            .env("KEHITTAMO_ENV", "production")
+            .envs(env)
+            .args(arg)
+            .output()
+            .unwrap();
+        assert!(!out.status.success(), "{expected}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+    }
+}
