@@ -66,6 +66,10 @@ impl From<diesel::result::Error> for AppError {
     fn from(e: diesel::result::Error) -> Self {
         match e {
             diesel::result::Error::NotFound => AppError::NotFound,
+            // SQLite's write lock held past busy_timeout by another process: try again shortly.
+            diesel::result::Error::DatabaseError(_, ref info) if info.message().contains("database is locked") => {
+                AppError::Unavailable("the database is busy".into())
+            }
             other => AppError::Database(other),
         }
     }
@@ -236,12 +240,18 @@ impl ResponseError for AppError {
     }
 }
 
+/// How long a client waits before trying again when the database is busy or unreachable.
+pub const RETRY_AFTER_SECONDS: &str = "2";
+
 /// A problem+json response for `err` in `locale`.
 pub fn problem_response(err: &AppError, locale: Locale) -> HttpResponse {
     let mut res = HttpResponse::build(err.status_code());
     res.content_type("application/problem+json");
-    if matches!(err, AppError::Unauthenticated) {
+    if matches!(err, AppError::Unauthenticated | AppError::InvalidCredentials) {
         res.insert_header(("WWW-Authenticate", "Bearer"));
+    }
+    if err.status_code() == StatusCode::SERVICE_UNAVAILABLE {
+        res.insert_header(("Retry-After", RETRY_AFTER_SECONDS));
     }
     res.json(err.problem(locale))
 }

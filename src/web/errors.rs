@@ -77,13 +77,15 @@ pub async fn render_errors(
     let body = page
         .render()
         .unwrap_or_else(|_| format!("{} {}", status.as_u16(), status.canonical_reason().unwrap_or("")));
-    let response = HttpResponse::build(if status.is_success() {
+    let mut response = HttpResponse::build(if status.is_success() {
         StatusCode::INTERNAL_SERVER_ERROR
     } else {
         status
-    })
-    .content_type("text/html; charset=utf-8")
-    .body(body);
+    });
+    if status == StatusCode::SERVICE_UNAVAILABLE {
+        response.insert_header(("Retry-After", crate::error::RETRY_AFTER_SECONDS));
+    }
+    let response = response.content_type("text/html; charset=utf-8").body(body);
     Ok(res.into_response(response))
 }
 

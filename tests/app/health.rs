@@ -251,3 +251,32 @@ fn readyz_answers_503_and_pages_stay_friendly_when_the_database_goes_away() {
         std::thread::sleep(std::time::Duration::from_millis(200));
     }
 }
+
+#[test]
+fn a_write_lock_held_by_another_process_gives_503_with_retry_after_never_500() {
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    let app = crate::helpers::TestApp::with_demo();
+    if app.database_url.starts_with("postgres") {
+        return; // SQLite's single writer only.
+    }
+    let token = app.token(crate::helpers::EMPLOYEE);
+    let unit = crate::helpers::unit_named(&app, "Kotihoito Ii");
+    // Another process (an admin command, a maintenance script) holds the write lock.
+    let mut other = diesel::SqliteConnection::establish(&app.database_url).unwrap();
+    other.batch_execute("BEGIN IMMEDIATE").unwrap();
+    let body = serde_json::json!({"title": "Lukittu idea", "problem": "p", "proposal": "q", "unit_ids": [unit]});
+    let res = app.api("POST", "/api/v1/ideas", Some(&token), Some(body.clone()));
+    assert_eq!(res.status, 503, "{}", res.body);
+    assert!(res.header("retry-after").is_some());
+    assert_eq!(res.json()["code"], "unavailable");
+    other.batch_execute("ROLLBACK").unwrap();
+    // Released: the same write goes through, and nothing half-written was left.
+    let res = app.api("POST", "/api/v1/ideas", Some(&token), Some(body));
+    assert_eq!(res.status, 201, "{}", res.body);
+    let titles = app.api("GET", "/api/v1/ideas?q=Lukittu", Some(&token), None).json()["items"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert_eq!(titles, 1);
+}
