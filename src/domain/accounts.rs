@@ -146,6 +146,24 @@ fn set_password(ctx: &Context, person_id: i64, new_password: &str, verb: &str) -
     })
 }
 
+/// At most one account mail (a reset link, a "you are already registered" notice) per person in
+/// this many minutes; further requests are answered the same way and send nothing.
+pub const ACCOUNT_MAIL_MINUTES: i64 = 5;
+
+/// Whether `verb` was recorded for the person within the account-mail interval.
+fn mailed_recently(conn: &mut AnyConnection, person_id: i64, verb: &str) -> AppResult<bool> {
+    use crate::db::schema::events;
+    let since = crate::clock::now() - chrono::Duration::minutes(ACCOUNT_MAIL_MINUTES);
+    Ok(events::table
+        .filter(events::object_type.eq("person"))
+        .filter(events::object_id.eq(person_id))
+        .filter(events::verb.eq(verb))
+        .filter(events::created_at.gt(since))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
 /// Emails a reset link if the address belongs to an active person; answers the same either way.
 pub fn request_password_reset(ctx: &Context, email: &str) -> AppResult<()> {
     let mut v = Validator::new();
@@ -164,6 +182,9 @@ pub fn request_password_reset(ctx: &Context, email: &str) -> AppResult<()> {
             .first::<(i64, String, String, i32)>(conn)
             .optional()?;
         if let Some((id, name, locale, generation)) = row {
+            if mailed_recently(conn, id, "password_reset_requested")? {
+                return Ok(());
+            }
             let (token, _) = ctx.tokens.issue(Purpose::Reset, id, generation);
             let link = ctx.link(&format!("/password/reset?token={token}"));
             let minutes = ctx.settings.auth.link_minutes.to_string();
@@ -268,6 +289,14 @@ pub fn register(ctx: &Context, input: &Registration, locale: Locale) -> AppResul
     let hash = password::hash(&input.password);
     ctx.db.transaction(|conn| {
         if people::email_taken(conn, &email, None)? {
+            let id: i64 = people_t::table
+                .filter(people_t::email.eq(&email))
+                .select(people_t::id)
+                .first(conn)?;
+            if mailed_recently(conn, id, "registration_repeated")? {
+                return Ok(());
+            }
+            events::record(conn, None, "registration_repeated", "person", id, serde_json::json!({}))?;
             return mail::enqueue_template(
                 conn,
                 &email,

@@ -561,3 +561,31 @@ fn a_form_token_must_be_one_the_server_issued() {
     let res = b.post_form("/login", &[("email", EMPLOYEE), ("password", DEMO_PASSWORD)]);
     assert_eq!(res.status, 303);
 }
+
+#[test]
+fn repeated_account_mail_requests_send_one_mail_per_few_minutes() {
+    let app = TestApp::with_demo();
+    for _ in 0..5 {
+        let res = app.api(
+            "POST",
+            "/api/v1/auth/password-reset",
+            None,
+            Some(json!({"email": TRUSTEE})),
+        );
+        assert_eq!(res.status, 202);
+    }
+    for _ in 0..3 {
+        let res = app.api(
+            "POST",
+            "/api/v1/auth/register",
+            None,
+            Some(json!({"email": EMPLOYEE, "name": "Toinen Pekka", "password": "rekisteröinnin salasana"})),
+        );
+        assert_eq!(res.status, 202, "{}", res.body);
+    }
+    app.wait_for_mail(TRUSTEE);
+    app.wait_for_mail(EMPLOYEE);
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(app.mail_count(TRUSTEE), 1, "one reset link");
+    assert_eq!(app.mail_count(EMPLOYEE), 1, "one already-registered notice");
+}
