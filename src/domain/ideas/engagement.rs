@@ -184,17 +184,7 @@ pub fn comments_of(
     let mut replies: Vec<CommentView> = Vec::new();
     for (id, parent_id, author_id, name, kind, body, deleted, hidden, hidden_reason, created_at, edited_at) in rows {
         let own = author_id == actor.id;
-        let standing = policy::Standing {
-            author: own,
-            moderator: idea.moderate,
-        };
-        let state = policy::State {
-            hidden,
-            deleted,
-            created_at,
-            idea_open: idea.comment,
-        };
-        let can = policy::permissions(&standing, state, now);
+        let can = policy::on_idea(idea, own, hidden, deleted, created_at, now);
         let view = CommentView {
             id,
             parent_id,
@@ -207,7 +197,7 @@ pub fn comments_of(
             body: if deleted || !can.read { String::new() } else { body },
             deleted,
             hidden,
-            hidden_reason: hidden_reason.filter(|_| standing.moderator),
+            hidden_reason: hidden_reason.filter(|_| idea.moderate),
             created_at,
             edited_at,
             can,
@@ -318,17 +308,14 @@ fn comment_access(
             comments::hidden,
         ))
         .first::<(i64, NaiveDateTime, bool, bool)>(conn)?;
-    let standing = policy::Standing {
-        author: author == actor.id,
-        moderator: idea.moderate,
-    };
-    let state = policy::State {
+    let can = policy::on_idea(
+        &idea,
+        author == actor.id,
         hidden,
         deleted,
         created_at,
-        idea_open: idea.comment,
-    };
-    let can = policy::permissions(&standing, state, crate::clock::now());
+        crate::clock::now(),
+    );
     if can.read {
         Ok((author, deleted, can))
     } else {

@@ -90,6 +90,17 @@ pub fn shared_with(conn: &mut AnyConnection, person_id: i64, item: ItemType, ite
         > 0)
 }
 
+/// The items of a type shared with the panels the person belongs to.
+pub fn shared_ids(conn: &mut AnyConnection, person_id: i64, item: ItemType) -> AppResult<Vec<i64>> {
+    Ok(panel_shares::table
+        .inner_join(panel_members::table.on(panel_members::panel_id.eq(panel_shares::panel_id)))
+        .filter(panel_shares::object_type.eq(item.as_str()))
+        .filter(panel_members::person_id.eq(person_id))
+        .select(panel_shares::object_id)
+        .distinct()
+        .load(conn)?)
+}
+
 fn item_title(conn: &mut AnyConnection, item: ItemType, id: i64) -> AppResult<Option<String>> {
     Ok(match item {
         ItemType::Idea => ideas::table

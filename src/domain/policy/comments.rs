@@ -56,6 +56,29 @@ pub fn permissions(s: &Standing, state: State, now: NaiveDateTime) -> Permission
     }
 }
 
+/// What the actor may do to a comment (`own`: they wrote it) on an idea that allows them
+/// `idea`: its moderators moderate the comment, and it takes changes while the idea takes comments.
+pub fn on_idea(
+    idea: &super::ideas::Permissions,
+    own: bool,
+    hidden: bool,
+    deleted: bool,
+    created_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Permissions {
+    let standing = Standing {
+        author: own,
+        moderator: idea.moderate,
+    };
+    let state = State {
+        hidden,
+        deleted,
+        created_at,
+        idea_open: idea.comment,
+    };
+    permissions(&standing, state, now)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -4,9 +4,10 @@
 //! and who moved it are the staff's working notes.
 
 use crate::db::AnyConnection;
-use crate::db::schema::{experiment_team, experiments, panel_members, panel_shares};
+use crate::db::schema::{experiment_team, experiments};
 use crate::domain::access::{Actor, RoleKind};
 use crate::domain::experiments::ExperimentStatus;
+use crate::domain::panels::shares::{self, ItemType};
 use crate::error::AppResult;
 use diesel::dsl;
 use diesel::prelude::*;
@@ -84,7 +85,13 @@ pub fn standing(
         key_expert: actor.covers(conn, &[RoleKind::KeyExpert], &[unit_id])?,
         manager: actor.is_admin() || actor.covers(conn, &[RoleKind::Manager], &[unit_id])?,
         staff,
-        shared: !staff && shared_experiments(conn, actor.id, Some(experiment_id))?.contains(&experiment_id),
+        shared: !staff
+            && crate::domain::panels::shares::shared_with(
+                conn,
+                actor.id,
+                crate::domain::panels::shares::ItemType::Experiment,
+                experiment_id,
+            )?,
         adopter: actor.is_admin() || actor.holds_any(&[RoleKind::KeyExpert, RoleKind::Manager]),
     })
 }
@@ -162,7 +169,7 @@ pub fn listed(conn: &mut AnyConnection, actor: &Actor) -> AppResult<Listed> {
     let shared = if staff {
         Vec::new()
     } else {
-        shared_experiments(conn, actor.id, None)?
+        shares::shared_ids(conn, actor.id, ItemType::Experiment)?
     };
     Ok(staff
         .into_sql::<Bool>()
@@ -198,21 +205,6 @@ fn stewarded_units(conn: &mut AnyConnection, actor: &Actor) -> AppResult<(Vec<i6
         units.extend(crate::domain::units::subtree(conn, root)?);
     }
     Ok((units, false))
-}
-
-/// The experiments shared with the panels a person belongs to (only `experiment` when given).
-fn shared_experiments(conn: &mut AnyConnection, person_id: i64, experiment: Option<i64>) -> AppResult<Vec<i64>> {
-    let mut q = panel_shares::table
-        .inner_join(panel_members::table.on(panel_members::panel_id.eq(panel_shares::panel_id)))
-        .filter(panel_shares::object_type.eq("experiment"))
-        .filter(panel_members::person_id.eq(person_id))
-        .select(panel_shares::object_id)
-        .distinct()
-        .into_boxed();
-    if let Some(id) = experiment {
-        q = q.filter(panel_shares::object_id.eq(id));
-    }
-    Ok(q.load(conn)?)
 }
 
 #[cfg(test)]

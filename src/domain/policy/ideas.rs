@@ -3,9 +3,10 @@
 //! search, feed, round, result and export; only its author and its moderators still open it.
 
 use crate::db::AnyConnection;
-use crate::db::schema::{idea_units, ideas, panel_members, panel_shares};
+use crate::db::schema::{idea_units, ideas};
 use crate::domain::access::{Actor, RoleKind};
 use crate::domain::ideas::IdeaStatus;
+use crate::domain::panels::shares::{self, ItemType};
 use crate::error::{AppError, AppResult};
 use diesel::dsl;
 use diesel::prelude::*;
@@ -68,7 +69,13 @@ pub fn standing(
     Ok(Standing {
         author: author_id == actor.id,
         staff,
-        shared: !staff && shared_ideas(conn, actor.id, Some(idea_id))?.contains(&idea_id),
+        shared: !staff
+            && crate::domain::panels::shares::shared_with(
+                conn,
+                actor.id,
+                crate::domain::panels::shares::ItemType::Idea,
+                idea_id,
+            )?,
         steward: actor.covers(conn, &[RoleKind::KeyExpert, RoleKind::Manager], unit_ids)?,
         admin: actor.is_admin(),
     })
@@ -154,7 +161,7 @@ pub fn listed(conn: &mut AnyConnection, actor: &Actor) -> AppResult<Listed> {
     let shared = if staff {
         Vec::new()
     } else {
-        shared_ideas(conn, actor.id, None)?
+        shares::shared_ids(conn, actor.id, ItemType::Idea)?
     };
     Ok(in_circulation().and(
         ideas::author_id
@@ -163,21 +170,6 @@ pub fn listed(conn: &mut AnyConnection, actor: &Actor) -> AppResult<Listed> {
             .or(ideas::id.eq_any(shared))
             .or(staff.into_sql::<Bool>()),
     ))
-}
-
-/// The ideas shared with the panels a person belongs to (only `idea` when given).
-fn shared_ideas(conn: &mut AnyConnection, person_id: i64, idea: Option<i64>) -> AppResult<Vec<i64>> {
-    let mut q = panel_shares::table
-        .inner_join(panel_members::table.on(panel_members::panel_id.eq(panel_shares::panel_id)))
-        .filter(panel_shares::object_type.eq("idea"))
-        .filter(panel_members::person_id.eq(person_id))
-        .select(panel_shares::object_id)
-        .distinct()
-        .into_boxed();
-    if let Some(id) = idea {
-        q = q.filter(panel_shares::object_id.eq(id));
-    }
-    Ok(q.load(conn)?)
 }
 
 #[cfg(test)]
