@@ -549,6 +549,7 @@ diesel::table! {
         survey_id -> BigInt,
         unit_id -> BigInt,
         respondents -> Integer,
+        parent_id -> Nullable<BigInt>,
     }
 }
 

@@ -55,8 +55,120 @@ fn group<'a>(results: &'a Value, unit: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no group {unit}"))
 }
 
+/// Moves the survey's close to a minute ago.
+fn close(app: &TestApp, survey: i64) {
+    use diesel::prelude::*;
+    use kehittamo::db::schema::surveys;
+    let mut conn = app.ctx.db.write().unwrap();
+    diesel::update(surveys::table.find(survey))
+        .set(surveys::closes_at.eq(chrono::Utc::now().naive_utc() - chrono::Duration::minutes(1)))
+        .execute(&mut conn)
+        .unwrap();
+}
+
+/// Every shown group, and "everyone" when shown, as (unit or None, respondents).
+fn shown_groups(results: &Value) -> Vec<(Option<i64>, i64)> {
+    let mut out = Vec::new();
+    if results["overall"]["shown"] == true {
+        out.push((None, results["overall"]["respondents"].as_i64().unwrap()));
+    }
+    for g in results["units"].as_array().unwrap() {
+        if g["shown"] == true {
+            out.push((g["unit"]["id"].as_i64(), g["respondents"].as_i64().unwrap()));
+        } else {
+            assert_eq!(g["respondents"], Value::Null, "a hidden group's count never shows");
+        }
+    }
+    out
+}
+
+/// No shown group minus a shown group inside it leaves 1–4 people.
+fn no_shown_difference_is_small(app: &TestApp, results: &Value) {
+    use diesel::prelude::*;
+    use kehittamo::db::schema::units;
+    let parents: std::collections::HashMap<i64, Option<i64>> = {
+        let mut conn = app.ctx.db.read().unwrap();
+        units::table
+            .select((units::id, units::parent_id))
+            .load::<(i64, Option<i64>)>(&mut conn)
+            .unwrap()
+            .into_iter()
+            .collect()
+    };
+    let inside = |inner: i64, outer: Option<i64>| {
+        let mut at = Some(inner);
+        while let Some(u) = at {
+            if Some(u) == outer {
+                return true;
+            }
+            at = parents.get(&u).copied().flatten();
+        }
+        outer.is_none()
+    };
+    let shown = shown_groups(results);
+    for (outer, n) in &shown {
+        assert!(*n >= 5);
+        for (inner, m) in &shown {
+            if inner != outer && inner.is_some_and(|i| inside(i, *outer)) {
+                assert!(
+                    !(1..5).contains(&(n - m)),
+                    "{outer:?} ({n}) minus {inner:?} ({m}) reveals"
+                );
+            }
+        }
+    }
+}
+
 #[test]
-fn surveys_are_answered_once_anonymously_and_shown_from_five_answers() {
+fn the_observed_subtraction_no_longer_reveals_the_lone_respondent() {
+    let app = TestApp::with_demo();
+    let admin = app.token(ADMIN);
+    let res = app.api(
+        "POST",
+        "/api/v1/surveys",
+        Some(&admin),
+        Some(survey_body(None, json!({}))),
+    );
+    assert_eq!(res.status, 201, "{}", res.body);
+    let survey = res.json()["id"].as_i64().unwrap();
+    let statements: Vec<i64> = res.json()["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_i64().unwrap())
+        .collect();
+    let ii = unit_named(&app, "Kotihoito Ii");
+    for (i, value) in [3, 3, 3, 3, 5].iter().enumerate() {
+        let token = employee_of(&app, &format!("kh{i}@example.fi"), ii);
+        assert_eq!(answer(&app, &token, survey, &statements, &[*value, 3]).status, 204);
+    }
+    let lone = employee_of(&app, "yksin@example.fi", unit_named(&app, "Asumispalvelut"));
+    assert_eq!(answer(&app, &lone, survey, &statements, &[1, 3]).status, 204);
+    let path = format!("/api/v1/surveys/{survey}/results");
+    assert_eq!(app.api("GET", &path, Some(&admin), None).json()["overall"], Value::Null);
+    close(&app, survey);
+
+    let results = app.api("GET", &path, Some(&admin), None).json();
+    let kotihoito = group(&results, "Kotihoito");
+    assert_eq!(kotihoito["statements"][0]["counts"], json!([0, 0, 4, 0, 1]));
+    assert_eq!(
+        results["overall"]["shown"], false,
+        "everyone [1,0,4,0,1] minus Kotihoito [0,0,4,0,1] would be the lone answer"
+    );
+    assert_eq!(results["overall"]["respondents"], Value::Null);
+    assert_eq!(results["survey"]["respondents"], Value::Null);
+    assert_eq!(group(&results, "Asumispalvelut")["respondents"], Value::Null);
+    assert_eq!(group(&results, "Vammaispalvelut")["shown"], false);
+    no_shown_difference_is_small(&app, &results);
+
+    // The list and the survey page do not give the total away either.
+    let listed = app.api("GET", "/api/v1/surveys", Some(&admin), None).json();
+    let mine = listed.as_array().unwrap().iter().find(|s| s["id"] == survey).unwrap();
+    assert_eq!(mine["respondents"], Value::Null);
+}
+
+#[test]
+fn surveys_are_answered_once_anonymously_and_shown_after_close_where_safe() {
     let app = TestApp::with_demo();
     let (ii, pudasjarvi) = (
         unit_named(&app, "Kotihoito Ii"),
@@ -157,46 +269,48 @@ fn surveys_are_answered_once_anonymously_and_shown_from_five_answers() {
     assert_eq!(seen["can_answer"], false);
     assert_eq!(seen["can_see_results"], false);
 
-    // Four answers: too few to show; the parent unit (eight) shows.
+    // While open, no figures at all: reading before and after one answer would reveal it.
     let path = format!("/api/v1/surveys/{survey}/results");
     assert_eq!(app.api("GET", &path, Some(&ii_staff[0]), None).status, 403);
     assert_eq!(app.api("GET", &path, Some(&app.token(CUSTOMER)), None).status, 403);
-    let results = app.api("GET", &path, Some(&manager), None).json();
-    let four = group(&results, "Kotihoito Ii");
-    assert_eq!(four["respondents"], 4);
-    assert_eq!(four["enough"], false);
-    assert_eq!(four["statements"][0]["mean"], Value::Null);
-    assert_eq!(four["statements"][0]["counts"], json!([]));
-    let parent = group(&results, "Kotihoito");
-    assert_eq!(parent["respondents"], 8);
-    assert_eq!(parent["statements"][0]["counts"], json!([0, 4, 0, 0, 4]));
-    assert_eq!(parent["statements"][0]["mean"], 3.5);
-    assert_eq!(parent["statements"][1]["counts"], json!([1, 5, 1, 1, 0]));
-
-    // The fifth answer: now shown, with exact counts and mean.
+    let open = app.api("GET", &path, Some(&manager), None).json();
+    assert_eq!(open["available"], false);
+    assert_eq!(open["overall"], Value::Null);
+    assert_eq!(open["units"], json!([]));
+    assert_eq!(open["survey"]["respondents"], 8);
     assert_eq!(answer(&app, &ii_staff[4], survey, &statements, &[4, 5]).status, 204);
-    let results = app.api("GET", &path, Some(&app.token(TRUSTEE)), None).json();
-    let five = group(&results, "Kotihoito Ii");
-    assert_eq!(five["respondents"], 5);
-    assert_eq!(five["enough"], true);
-    assert_eq!(five["statements"][0]["counts"], json!([0, 0, 0, 1, 4]));
-    assert_eq!(five["statements"][0]["mean"], 4.8);
-    assert_eq!(five["statements"][1]["counts"], json!([1, 1, 1, 1, 1]));
-    assert_eq!(five["statements"][1]["mean"], 3.0);
-    assert_eq!(group(&results, "Kotihoito Pudasjärvi")["enough"], false);
-    assert_eq!(results["overall"]["respondents"], 9);
-    assert_eq!(results["survey"]["respondents"], 9);
+    let open = app.api("GET", &path, Some(&manager), None).json();
+    assert_eq!(open["overall"], Value::Null, "still nothing to compare");
+    close(&app, survey);
+
+    // Closed: Kotihoito Ii (five) would show, but Kotihoito (nine) minus it is Pudasjärvi's
+    // four, so Kotihoito Ii is hidden too; nothing hidden shows its respondents.
+    let results = app.api("GET", &path, Some(&manager), None).json();
+    assert_eq!(results["available"], true);
+    for hidden in ["Kotihoito Ii", "Kotihoito Pudasjärvi"] {
+        let g = group(&results, hidden);
+        assert_eq!(g["shown"], false, "{hidden}");
+        assert_eq!(g["respondents"], Value::Null, "{hidden}");
+        assert_eq!(g["statements"][0]["mean"], Value::Null);
+        assert_eq!(g["statements"][0]["counts"], json!([]));
+    }
+    let parent = group(&results, "Kotihoito");
+    assert_eq!(parent["shown"], true);
+    assert_eq!(parent["respondents"], 9);
+    assert_eq!(parent["statements"][0]["counts"], json!([0, 4, 0, 1, 4]));
+    assert_eq!(parent["statements"][1]["counts"], json!([1, 5, 1, 1, 1]));
+    assert_eq!(parent["statements"][1]["mean"], 23.0 / 9.0);
+    let trustee = app.api("GET", &path, Some(&app.token(TRUSTEE)), None).json();
+    assert_eq!(trustee["overall"]["respondents"], 9);
+    assert_eq!(trustee["survey"]["respondents"], 9);
+    assert_eq!(
+        group(&trustee, "Kotihoito Ii")["shown"],
+        false,
+        "the same for every reader"
+    );
+    no_shown_difference_is_small(&app, &trustee);
 
     // After the close nobody answers.
-    {
-        use diesel::prelude::*;
-        use kehittamo::db::schema::surveys;
-        let mut conn = app.ctx.db.write().unwrap();
-        diesel::update(surveys::table.find(survey))
-            .set(surveys::closes_at.eq(chrono::Utc::now().naive_utc() - chrono::Duration::minutes(1)))
-            .execute(&mut conn)
-            .unwrap();
-    }
     let late = employee_of(&app, "myohassa@example.fi", ii);
     let res = answer(&app, &late, survey, &statements, &[3, 3]);
     assert_eq!(res.status, 409);
@@ -272,7 +386,10 @@ fn surveys_on_web_pages() {
 
     let results = manager.get(&format!("{path}/results"));
     assert_eq!(results.status, 200);
-    assert!(results.body.contains("Liian vähän vastauksia"));
+    assert!(
+        results.body.contains("kun kysely on päättynyt"),
+        "no figures while open"
+    );
     crate::a11y::check_page("/surveys/results", &results.body);
     let list = manager.get("/surveys");
     crate::a11y::check_page("/surveys", &list.body);

@@ -1,7 +1,13 @@
 //! Staff pulse surveys (henkilöstökysely): how development shows in the work community.
 //! Managers open a survey with Likert statements; employees answer once, anonymously: an answer
 //! only adds to counts per unit, statement and value, and who answered is kept apart. Results
-//! show only where at least `MIN_RESPONDENTS` answered.
+//! show after the survey closes, only for groups where at least `MIN_RESPONDENTS` answered and
+//! nothing smaller can be derived from them (`anonymity`).
+
+mod anonymity;
+mod results;
+
+pub use results::{GroupResult, StatementResult, SurveyResults, results};
 
 use super::access::Actor;
 use super::people::UnitRef;
@@ -17,13 +23,11 @@ use crate::i18n::{finnish_time, from_finnish_time};
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
 
 /// Results show for a group only when at least this many answered.
 pub const MIN_RESPONDENTS: i64 = 5;
 /// The most statements in a survey.
 pub const MAX_STATEMENTS: usize = 20;
-/// Respondents without a unit are counted under this id.
 use super::policy::surveys::{self as policy, NO_UNIT};
 
 /// A survey to open.
@@ -80,8 +84,9 @@ pub struct Survey {
     pub closes_on: NaiveDate,
     pub state: SurveyState,
     pub statements: Vec<Statement>,
-    /// How many have answered in all.
-    pub respondents: i64,
+    /// How many have answered in all; absent while fewer than five, or when showing the total
+    /// would reveal a group too small to show.
+    pub respondents: Option<i64>,
     /// Whether the caller has answered.
     pub answered: bool,
     /// Whether the caller may answer now.
@@ -147,16 +152,22 @@ fn view(conn: &mut AnyConnection, actor: &Actor, r: SurveyRow) -> AppResult<Surv
         .into_iter()
         .map(|(id, text)| Statement { id, text })
         .collect();
-    let respondents = survey_respondents::table
-        .filter(survey_respondents::survey_id.eq(r.id))
-        .count()
-        .get_result(conn)?;
+    let state = state(&r);
+    let respondents = match state {
+        SurveyState::Closed => results::everyone_shown(conn, r.id)?,
+        _ => Some(
+            survey_respondents::table
+                .filter(survey_respondents::survey_id.eq(r.id))
+                .count()
+                .get_result::<i64>(conn)?,
+        )
+        .filter(|n| *n >= MIN_RESPONDENTS),
+    };
     let answered = survey_respondents::table
         .find((r.id, actor.id))
         .count()
         .get_result::<i64>(conn)?
         > 0;
-    let state = state(&r);
     let can_answer = !answered && state == SurveyState::Open && answering_unit(conn, actor, &r)?.is_some();
     let can_see_results = reads_results(conn, actor, &r)?;
     Ok(Survey {
@@ -242,15 +253,22 @@ pub fn create(ctx: &Context, actor: &Actor, input: &SurveyInput) -> AppResult<i6
                     .get_result::<i64>(conn)?,
             );
         }
+        let parents = units::parents(conn)?;
         let mut unit_ids = match input.unit_id {
             Some(u) => units::subtree(conn, u)?,
-            None => units_t::table.select(units_t::id).load(conn)?,
+            None => parents.keys().copied().collect(),
         };
         if input.unit_id.is_none() {
             unit_ids.push(NO_UNIT);
         }
         for unit in unit_ids {
-            zero_counts(conn, id, unit, &statement_ids)?;
+            // The surveyed unit is the top of the survey's tree.
+            let parent = parents
+                .get(&unit)
+                .copied()
+                .flatten()
+                .filter(|_| Some(unit) != input.unit_id);
+            zero_counts(conn, id, unit, parent, &statement_ids)?;
         }
         events::record(
             conn,
@@ -265,11 +283,18 @@ pub fn create(ctx: &Context, actor: &Actor, input: &SurveyInput) -> AppResult<i6
 }
 
 /// The zero rows an answer adds to (answers then only ever update counts).
-fn zero_counts(conn: &mut AnyConnection, survey: i64, unit: i64, statements: &[i64]) -> AppResult<()> {
+fn zero_counts(
+    conn: &mut AnyConnection,
+    survey: i64,
+    unit: i64,
+    parent: Option<i64>,
+    statements: &[i64],
+) -> AppResult<()> {
     diesel::insert_into(survey_unit_counts::table)
         .values((
             survey_unit_counts::survey_id.eq(survey),
             survey_unit_counts::unit_id.eq(unit),
+            survey_unit_counts::parent_id.eq(parent),
         ))
         .execute(conn)?;
     for statement in statements {
@@ -391,8 +416,9 @@ pub fn answer(ctx: &Context, actor: &Actor, id: i64, input: &Answers) -> AppResu
             .set(survey_unit_counts::respondents.eq(survey_unit_counts::respondents + 1))
             .execute(conn)?;
         if counted == 0 {
-            // A unit created after the survey opened.
-            zero_counts(conn, id, unit, &statements)?;
+            // A unit created after the survey opened joins the tree under its parent of today.
+            let parent = units_t::table.find(unit).select(units_t::parent_id).first(conn)?;
+            zero_counts(conn, id, unit, parent, &statements)?;
             diesel::update(survey_unit_counts::table.find((id, unit)))
                 .set(survey_unit_counts::respondents.eq(survey_unit_counts::respondents + 1))
                 .execute(conn)?;
@@ -404,121 +430,4 @@ pub fn answer(ctx: &Context, actor: &Actor, id: i64, input: &Answers) -> AppResu
         }
         Ok(())
     })
-}
-
-/// One statement's result for a group.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct StatementResult {
-    pub statement_id: i64,
-    pub text: String,
-    /// Mean of 1–5; absent when too few answered.
-    pub mean: Option<f64>,
-    /// Answers of 1, 2, 3, 4 and 5; empty when too few answered.
-    pub counts: Vec<i64>,
-}
-
-/// A group's results: a unit with its sub-units, or everyone in the reader's scope.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct GroupResult {
-    /// Absent: everyone the reader sees.
-    pub unit: Option<UnitRef>,
-    pub respondents: i64,
-    /// Whether at least five answered, so that results show.
-    pub enough: bool,
-    pub statements: Vec<StatementResult>,
-}
-
-/// A survey's results for the reader's scope.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct SurveyResults {
-    pub survey: Survey,
-    pub overall: GroupResult,
-    /// Each unit in the reader's scope, with its sub-units counted in.
-    pub units: Vec<GroupResult>,
-}
-
-/// The results, where enough answered (managers of the scope, trustees, administrators).
-pub fn results(ctx: &Context, actor: &Actor, id: i64) -> AppResult<SurveyResults> {
-    let scope = Scope::of(actor)?;
-    let mut conn = ctx.db.read()?;
-    let r = load(&mut conn, id)?;
-    if !reads_results(&mut conn, actor, &r)? {
-        return Err(AppError::NotFound);
-    }
-    let survey = view(&mut conn, actor, r)?;
-    let counts: HashMap<i64, i64> = survey_unit_counts::table
-        .filter(survey_unit_counts::survey_id.eq(id))
-        .select((survey_unit_counts::unit_id, survey_unit_counts::respondents))
-        .load::<(i64, i32)>(&mut conn)?
-        .into_iter()
-        .map(|(u, n)| (u, n as i64))
-        .collect();
-    // Already counts: one row per unit, statement and value, not per answer.
-    let tallies: Vec<(i64, i64, i32, i32)> = survey_tallies::table
-        .filter(survey_tallies::survey_id.eq(id))
-        .filter(survey_tallies::answers.gt(0))
-        .select((
-            survey_tallies::unit_id,
-            survey_tallies::statement_id,
-            survey_tallies::value,
-            survey_tallies::answers,
-        ))
-        .load(&mut conn)?;
-    let visible: Option<Vec<i64>> = scope.unit_ids(&mut conn)?;
-    let in_view = |u: i64| visible.as_ref().is_none_or(|v| v.contains(&u));
-    let group = |units: &dyn Fn(i64) -> bool, unit: Option<UnitRef>| {
-        let respondents: i64 = counts.iter().filter(|(u, _)| units(**u)).map(|(_, n)| n).sum();
-        let enough = respondents >= MIN_RESPONDENTS;
-        let statements = survey
-            .statements
-            .iter()
-            .map(|s| {
-                let mut per_value = vec![0i64; 5];
-                for (u, st, value, n) in &tallies {
-                    if *st == s.id && units(*u) && (1..=5).contains(value) {
-                        per_value[(*value - 1) as usize] += *n as i64;
-                    }
-                }
-                let total: i64 = per_value.iter().sum();
-                let sum: i64 = per_value.iter().enumerate().map(|(i, n)| (i as i64 + 1) * n).sum();
-                StatementResult {
-                    statement_id: s.id,
-                    text: s.text.clone(),
-                    mean: (enough && total > 0).then(|| sum as f64 / total as f64),
-                    counts: if enough { per_value } else { Vec::new() },
-                }
-            })
-            .collect();
-        GroupResult {
-            unit,
-            respondents,
-            enough,
-            statements,
-        }
-    };
-    let overall = group(&|u| in_view(u), None);
-    let parents = units::parents(&mut conn)?;
-    let names: HashMap<i64, String> = units_t::table
-        .select((units_t::id, units_t::name))
-        .load::<(i64, String)>(&mut conn)?
-        .into_iter()
-        .collect();
-    let mut listed: Vec<i64> = counts
-        .keys()
-        .copied()
-        .filter(|u| *u != NO_UNIT && in_view(*u))
-        .collect();
-    listed.sort_by(|a, b| names.get(a).cmp(&names.get(b)));
-    let units = listed
-        .into_iter()
-        .map(|root| {
-            let within = |u: i64| u != NO_UNIT && units::lineage_in(&parents, u).contains(&root);
-            let unit = UnitRef {
-                id: root,
-                name: names.get(&root).cloned().unwrap_or_default(),
-            };
-            group(&within, Some(unit))
-        })
-        .collect();
-    Ok(SurveyResults { survey, overall, units })
 }

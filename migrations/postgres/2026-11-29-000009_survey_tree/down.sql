@@ -1,0 +1,1 @@
+ALTER TABLE survey_unit_counts DROP COLUMN parent_id;
