@@ -30,6 +30,9 @@ pub struct ServerSettings {
     pub workers: usize,
     /// Where accessibility feedback and privacy requests go (shown on those pages).
     pub feedback_email: String,
+    /// Load balancers and reverse proxies (addresses or networks) whose `X-Forwarded-For` is
+    /// believed for the client's address.
+    pub trusted_proxies: Vec<String>,
 }
 
 /// Database settings.
@@ -53,6 +56,10 @@ pub struct AuthSettings {
     pub max_failures_per_account: i64,
     pub max_failures_per_address: i64,
     pub failure_window_minutes: i64,
+    /// Password checks (Argon2, ~19 MiB each) at once; 0: one per core.
+    pub parallel_password_checks: usize,
+    /// How long a password check waits for its turn before the answer is 503.
+    pub password_queue_ms: u64,
 }
 
 /// Which mail backend sends the outbox.
@@ -155,6 +162,7 @@ impl Settings {
                     .separator("__")
                     .list_separator(",")
                     .with_list_parse_key("auth.staff_email_domains")
+                    .with_list_parse_key("server.trusted_proxies")
                     .try_parsing(true),
             );
         }
@@ -187,6 +195,16 @@ impl Settings {
             return Err(ConfigError::Invalid(
                 "auth.jwt_secret must be at least 32 characters".into(),
             ));
+        }
+        if let Some(bad) = self
+            .server
+            .trusted_proxies
+            .iter()
+            .find(|p| crate::http::proxies::parse(p).is_none())
+        {
+            return Err(ConfigError::Invalid(format!(
+                "server.trusted_proxies: {bad:?} is not an address or network (e.g. 10.0.0.0/8)"
+            )));
         }
         if self.database.pool_size == 0 {
             return Err(ConfigError::Invalid("database.pool_size must be at least 1".into()));

@@ -201,7 +201,7 @@ pub fn fill(ctx: &Context, extra_people: usize, progress: bool) -> AppResult<Opt
     if organisation::name(ctx)?.is_some() {
         return Ok(None);
     }
-    let hash = password::hash(DEMO_PASSWORD);
+    let hash = password::hash(DEMO_PASSWORD)?;
     let logins = ctx.db.transaction(|conn| {
         organisation::create_in(conn, "Oulunkaaren kuntayhtymä (demo)")?;
         let mut municipality_ids = std::collections::HashMap::new();

@@ -46,7 +46,7 @@ pub enum AppError {
     #[error("conflict: {code}")]
     Conflict { code: &'static str, detail: String },
     #[error("too many attempts")]
-    RateLimited,
+    RateLimited { retry_after_seconds: u64 },
     #[error("service unavailable: {0}")]
     Unavailable(String),
     #[error("database error")]
@@ -106,7 +106,7 @@ impl AppError {
             AppError::BadRequest(_) | AppError::BadParameter(_) => "bad_request",
             AppError::InvalidCredentials => "invalid_credentials",
             AppError::Conflict { .. } => "conflict",
-            AppError::RateLimited => "rate_limited",
+            AppError::RateLimited { .. } => "rate_limited",
             // No free connection in time: the database is down or overloaded.
             AppError::Unavailable(_) | AppError::Pool(_) => "unavailable",
             AppError::Database(_) | AppError::Render(_) | AppError::Internal(_) => "internal",
@@ -227,7 +227,7 @@ impl ResponseError for AppError {
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::BadRequest(_) | AppError::BadParameter(_) => StatusCode::BAD_REQUEST,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
-            AppError::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) | AppError::Pool(_) => StatusCode::SERVICE_UNAVAILABLE,
             _ => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -243,6 +243,17 @@ impl ResponseError for AppError {
 /// How long a client waits before trying again when the database is busy or unreachable.
 pub const RETRY_AFTER_SECONDS: &str = "2";
 
+impl AppError {
+    /// Seconds to wait before trying again, for answers that say so (429 and 503).
+    pub fn retry_after(&self) -> Option<String> {
+        match self {
+            AppError::RateLimited { retry_after_seconds } => Some(retry_after_seconds.to_string()),
+            AppError::Unavailable(_) | AppError::Pool(_) => Some(RETRY_AFTER_SECONDS.to_string()),
+            _ => None,
+        }
+    }
+}
+
 /// A problem+json response for `err` in `locale`.
 pub fn problem_response(err: &AppError, locale: Locale) -> HttpResponse {
     let mut res = HttpResponse::build(err.status_code());
@@ -250,8 +261,8 @@ pub fn problem_response(err: &AppError, locale: Locale) -> HttpResponse {
     if matches!(err, AppError::Unauthenticated | AppError::InvalidCredentials) {
         res.insert_header(("WWW-Authenticate", "Bearer"));
     }
-    if err.status_code() == StatusCode::SERVICE_UNAVAILABLE {
-        res.insert_header(("Retry-After", RETRY_AFTER_SECONDS));
+    if let Some(seconds) = err.retry_after() {
+        res.insert_header(("Retry-After", seconds));
     }
     res.json(err.problem(locale))
 }

@@ -2,7 +2,7 @@
 
 use crate::config::Settings;
 use crate::db::{Db, DbError};
-use crate::domain::{Context, accounts, mail as outbox};
+use crate::domain::{Context, mail as outbox};
 use crate::http::csrf;
 use crate::mail::{MailError, Mailer};
 use crate::{api, web as pages};
@@ -151,7 +151,7 @@ async fn background(ctx: Context, mailer: Mailer) {
         let result = web::block(move || {
             outbox::send_due(&c, &m)?;
             if prune {
-                accounts::prune_login_attempts(&c)?;
+                crate::domain::sign_in::prune(&c)?;
             }
             if round_check {
                 crate::domain::panels::rounds::announce_due(&c)?;

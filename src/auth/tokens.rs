@@ -45,6 +45,9 @@ pub struct Claims {
     pub pur: String,
     pub iat: i64,
     pub exp: i64,
+    /// A session's own id, so that signing out ends that session alone (web sessions).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sid: String,
 }
 
 impl Claims {
@@ -111,12 +114,21 @@ impl Tokens {
         iat: i64,
         lifetime: i64,
     ) -> (String, i64) {
+        let sid = if purpose == Purpose::Session {
+            use rand::RngCore;
+            let mut bytes = [0u8; 16];
+            rand::rng().fill_bytes(&mut bytes);
+            bytes.iter().map(|b| format!("{b:02x}")).collect()
+        } else {
+            String::new()
+        };
         let claims = Claims {
             sub: person_id.to_string(),
             tgen: generation,
             pur: purpose.as_str().to_string(),
             iat,
             exp: iat + lifetime,
+            sid,
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .unwrap_or_else(|e| panic!("signing a token failed: {e}"));
@@ -129,6 +141,10 @@ impl Tokens {
         let claims = data.claims;
         let now = chrono::Utc::now().timestamp();
         if claims.iat > now + LEEWAY_SECONDS || claims.pur != purpose.as_str() {
+            return None;
+        }
+        // A web session without its own id cannot be signed out alone.
+        if purpose == Purpose::Session && claims.sid.len() != 32 {
             return None;
         }
         Some(claims)

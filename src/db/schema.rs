@@ -98,6 +98,21 @@ diesel::table! {
 }
 
 diesel::table! {
+    known_sign_in_addresses (person_id, address) {
+        person_id -> BigInt,
+        address -> Text,
+        last_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    ended_sessions (id) {
+        id -> Text,
+        ends_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     login_attempts (id) {
         id -> BigInt,
         key -> Text,
@@ -618,6 +633,8 @@ diesel::joinable!(survey_statements -> surveys (survey_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     organisation,
+    known_sign_in_addresses,
+    ended_sessions,
     municipalities,
     units,
     unit_municipalities,

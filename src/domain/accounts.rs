@@ -6,10 +6,9 @@ use super::{Context, events, mail, people};
 use crate::auth::password;
 use crate::auth::tokens::Purpose;
 use crate::db::AnyConnection;
-use crate::db::schema::{login_attempts, people as people_t};
+use crate::db::schema::people as people_t;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
-use chrono::Duration;
 use diesel::prelude::*;
 use serde::Deserialize;
 
@@ -19,75 +18,6 @@ pub struct SignedIn {
     pub person_id: i64,
     pub token_generation: i32,
     pub locale: Locale,
-}
-
-fn failures(conn: &mut AnyConnection, key: &str, since: chrono::NaiveDateTime) -> AppResult<i64> {
-    Ok(login_attempts::table
-        .filter(login_attempts::key.eq(key))
-        .filter(login_attempts::created_at.ge(since))
-        .count()
-        .get_result(conn)?)
-}
-
-/// Checks email and password. Unknown email, wrong password, unverified or deactivated
-/// accounts all get the same answer after the same work; too many failures answer 429.
-pub fn sign_in(ctx: &Context, email: &str, pass: &str, client: &str) -> AppResult<SignedIn> {
-    let email = email.trim().to_lowercase();
-    let auth = &ctx.settings.auth;
-    let account_key = format!("account:{email}");
-    let address_key = format!("address:{client}");
-    let since = crate::clock::now() - Duration::minutes(auth.failure_window_minutes);
-    let row = {
-        let mut conn = ctx.db.read()?;
-        if failures(&mut conn, &account_key, since)? >= auth.max_failures_per_account
-            || failures(&mut conn, &address_key, since)? >= auth.max_failures_per_address
-        {
-            return Err(AppError::RateLimited);
-        }
-        people_t::table
-            .filter(people_t::email.eq(&email))
-            .select((
-                people_t::id,
-                people_t::password_hash,
-                people_t::active,
-                people_t::email_verified,
-                people_t::token_generation,
-                people_t::locale,
-            ))
-            .first::<(i64, Option<String>, bool, bool, i32, String)>(&mut conn)
-            .optional()?
-    };
-    let hash = row.as_ref().and_then(|r| r.1.as_deref());
-    let matches = password::verify(pass, hash);
-    let mut conn = ctx.db.write()?;
-    match row {
-        Some((id, _, true, true, generation, locale)) if matches => {
-            diesel::delete(login_attempts::table.filter(login_attempts::key.eq(&account_key))).execute(&mut conn)?;
-            Ok(SignedIn {
-                person_id: id,
-                token_generation: generation,
-                locale: Locale::parse(&locale).unwrap_or_default(),
-            })
-        }
-        // Only someone who knows the password learns that the address awaits verification.
-        Some((_, _, true, false, _, _)) if matches => Err(AppError::field("email", "email_not_verified")),
-        _ => {
-            let at = crate::clock::now();
-            for key in [&account_key, &address_key] {
-                diesel::insert_into(login_attempts::table)
-                    .values((login_attempts::key.eq(key), login_attempts::created_at.eq(at)))
-                    .execute(&mut conn)?;
-            }
-            Err(AppError::field("email", "sign_in_failed"))
-        }
-    }
-}
-
-/// Forgets sign-in failures older than the window (run by the background task).
-pub fn prune_login_attempts(ctx: &Context) -> AppResult<usize> {
-    let before = crate::clock::now() - Duration::minutes(ctx.settings.auth.failure_window_minutes);
-    let mut conn = ctx.db.write()?;
-    Ok(diesel::delete(login_attempts::table.filter(login_attempts::created_at.lt(before))).execute(&mut conn)?)
 }
 
 /// Signs the person out everywhere: every token issued so far stops working.
@@ -124,7 +54,7 @@ pub fn change_password(ctx: &Context, person_id: i64, input: &PasswordChange) ->
             .select(people_t::password_hash)
             .first::<Option<String>>(&mut conn)?
     };
-    if !password::verify(&input.current_password, stored.as_deref()) {
+    if !password::verify(&input.current_password, stored.as_deref())? {
         v.add("current_password", "wrong_password");
     }
     v.finish()?;
@@ -132,7 +62,7 @@ pub fn change_password(ctx: &Context, person_id: i64, input: &PasswordChange) ->
 }
 
 fn set_password(ctx: &Context, person_id: i64, new_password: &str, verb: &str) -> AppResult<i32> {
-    let hash = password::hash(new_password);
+    let hash = password::hash(new_password)?;
     ctx.db.transaction(|conn| {
         diesel::update(people_t::table.find(person_id))
             .set((
@@ -286,7 +216,7 @@ pub fn register(ctx: &Context, input: &Registration, locale: Locale) -> AppResul
     let name = v.name("name", &input.name);
     v.password("password", &input.password);
     v.finish()?;
-    let hash = password::hash(&input.password);
+    let hash = password::hash(&input.password)?;
     ctx.db.transaction(|conn| {
         if people::email_taken(conn, &email, None)? {
             let id: i64 = people_t::table

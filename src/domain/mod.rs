@@ -19,6 +19,8 @@ pub mod panels;
 pub mod people;
 pub mod personas;
 pub mod policy;
+pub mod sessions;
+pub mod sign_in;
 pub use policy::scope;
 pub mod surveys;
 pub mod trustees;
@@ -46,6 +48,10 @@ impl Context {
     /// A context over an open database.
     pub fn new(db: Db, settings: Settings) -> Self {
         let tokens = Arc::new(Tokens::new(&settings.auth));
+        crate::auth::password::configure(
+            settings.auth.parallel_password_checks,
+            std::time::Duration::from_millis(settings.auth.password_queue_ms),
+        );
         Context {
             db,
             tokens,

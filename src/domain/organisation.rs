@@ -78,7 +78,7 @@ pub fn setup(ctx: &Context, input: &SetupInput, locale: Locale) -> AppResult<i64
     let name = v.name("name", &input.name);
     v.password("password", &input.password);
     v.finish()?;
-    let hash = crate::auth::password::hash(&input.password);
+    let hash = crate::auth::password::hash(&input.password)?;
     ctx.db.transaction(|conn| {
         create_in(conn, &org_name)?;
         let person = people::insert_person(

@@ -338,7 +338,7 @@ fn insert_new(
         v.password("password", p);
     }
     let role_kind = role.map(|r| check_role(&mut v, r, kind));
-    let hash = password.map(crate::auth::password::hash);
+    let hash = password.map(crate::auth::password::hash).transpose()?;
     let org = super::organisation::name(ctx)?.unwrap_or_default();
     ctx.db.transaction(|conn| {
         check_units(conn, &mut v, "unit_ids", &input.unit_ids)?;

@@ -35,6 +35,9 @@ async fn actor_for(
     let generation = claims.tgen;
     web::block(move || {
         let mut conn = ctx.db.read()?;
+        if purpose == Purpose::Session && crate::domain::sessions::ended(&mut conn, &claims.sid)? {
+            return Ok((None, 0));
+        }
         let actor = load_actor(&mut conn, id, generation)?;
         let unread = match &actor {
             Some(a) if purpose == Purpose::Session => crate::domain::notifications::unread_count(&mut conn, a.id)?,
@@ -104,9 +107,21 @@ impl FromRequest for ApiUser {
     }
 }
 
-/// The client's address for rate limiting (the direct peer; proxies' headers are not trusted).
+/// The client's address for rate limiting: the direct peer, or, when the peer is one of
+/// `server.trusted_proxies`, the nearest address in `X-Forwarded-For` that is not a proxy.
 pub fn client_address(req: &HttpRequest) -> String {
-    req.peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into())
+    let Some(peer) = req.peer_addr().map(|a| a.ip()) else {
+        return "unknown".into();
+    };
+    let proxies = match context(req) {
+        Ok(ctx) => ctx.settings.server.trusted_proxies.clone(),
+        Err(_) => Vec::new(),
+    };
+    let forwarded: Vec<&str> = req
+        .headers()
+        .get_all("x-forwarded-for")
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .collect();
+    crate::http::proxies::client_of(peer, &forwarded, &proxies).to_string()
 }

@@ -3,6 +3,7 @@
 
 pub mod csrf;
 pub mod extract;
+pub mod proxies;
 
 use crate::domain::Context;
 use crate::error::AppError;

@@ -78,7 +78,10 @@ async fn login_submit(
     let f = form.0;
     let client = client_address(&req);
     let (email, password) = (f.email.clone(), f.password);
-    let result = with_ctx(&ctx, move |c| accounts::sign_in(c, &email, &password, &client)).await;
+    let result = with_ctx(&ctx, move |c| {
+        crate::domain::sign_in::sign_in(c, &email, &password, &client)
+    })
+    .await;
     let next = safe_return(&f.next).to_string();
     let mut state = FormState::with(&[("email", &f.email)]);
     match state.absorb(result)? {
@@ -105,8 +108,15 @@ fn signed_out(location: &str) -> HttpResponse {
 struct Empty {}
 
 #[post("/logout")]
-async fn logout(_form: CsrfForm<Empty>) -> HttpResponse {
-    signed_out("/?done=signed_out")
+async fn logout(req: HttpRequest, ctx: web::Data<Context>, _form: CsrfForm<Empty>) -> Result<HttpResponse, AppError> {
+    // This session ends on the server too: a copy of the cookie no longer signs anyone in.
+    let session = req
+        .cookie(SESSION_COOKIE)
+        .and_then(|c| ctx.tokens.verify(c.value(), crate::auth::tokens::Purpose::Session));
+    if let Some(claims) = session {
+        with_ctx(&ctx, move |c| crate::domain::sessions::end(c, &claims.sid, claims.exp)).await?;
+    }
+    Ok(signed_out("/?done=signed_out"))
 }
 
 #[post("/logout/everywhere")]

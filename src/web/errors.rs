@@ -82,8 +82,8 @@ pub async fn render_errors(
     } else {
         status
     });
-    if status == StatusCode::SERVICE_UNAVAILABLE {
-        response.insert_header(("Retry-After", crate::error::RETRY_AFTER_SECONDS));
+    if let Some(seconds) = err.retry_after() {
+        response.insert_header(("Retry-After", seconds));
     }
     let response = response.content_type("text/html; charset=utf-8").body(body);
     Ok(res.into_response(response))

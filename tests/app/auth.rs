@@ -46,26 +46,67 @@ fn wrong_password_and_unknown_email_get_the_same_answer() {
     assert!(!b.cookies.contains_key("kehittamo_session"));
 }
 
+/// A token request for `email` from `address` (through the trusted proxy at 127.0.0.1).
+fn token_from(app: &TestApp, address: &str, email: &str, password: &str) -> Resp {
+    app.request(
+        "POST",
+        "/api/v1/auth/token",
+        &[
+            ("Content-Type".into(), "application/json".into()),
+            ("X-Forwarded-For".into(), address.into()),
+        ],
+        Some(json!({"email": email, "password": password}).to_string()),
+    )
+}
+
+fn behind_proxy() -> TestApp {
+    let app = TestApp::spawn_with(|s| s.server.trusted_proxies = vec!["127.0.0.1".into()]);
+    kehittamo::demo::fill(&app.ctx, 0, false).expect("demo data");
+    app
+}
+
 #[test]
-fn repeated_failures_are_rate_limited_per_account() {
+fn failures_from_one_address_wait_longer_each_time() {
     let app = TestApp::with_demo();
-    for _ in 0..10 {
+    for _ in 0..3 {
         let res = app.api(
             "POST",
             "/api/v1/auth/token",
             None,
             Some(json!({"email": TRUSTEE, "password": "guess guess guess"})),
         );
-        assert_eq!(res.status, 401);
+        assert_eq!(res.status, 401, "three typing mistakes are free");
     }
-    let blocked = app.api(
+    let right_away = app.api(
         "POST",
         "/api/v1/auth/token",
         None,
         Some(json!({"email": TRUSTEE, "password": DEMO_PASSWORD})),
     );
-    assert_eq!(blocked.status, 429);
-    assert_eq!(blocked.json()["code"], "rate_limited");
+    assert_eq!(right_away.status, 429, "the fourth waits a second");
+    assert_eq!(right_away.json()["code"], "rate_limited");
+    assert_eq!(right_away.header("retry-after"), Some("1"));
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let wrong = app.api(
+        "POST",
+        "/api/v1/auth/token",
+        None,
+        Some(json!({"email": TRUSTEE, "password": "guess guess guess"})),
+    );
+    assert_eq!(wrong.status, 401, "checked after the wait");
+    let again = app.api(
+        "POST",
+        "/api/v1/auth/token",
+        None,
+        Some(json!({"email": TRUSTEE, "password": DEMO_PASSWORD})),
+    );
+    assert_eq!(again.status, 429);
+    assert_eq!(again.header("retry-after"), Some("2"), "and the wait doubles");
+    // The web form says the same, in the reader's language, with the wait.
+    let mut b = app.browser();
+    let page = b.post_form("/login", &[("email", TRUSTEE), ("password", DEMO_PASSWORD)]);
+    assert_eq!(page.status, 429);
+    assert!(page.header("retry-after").is_some());
     // Another account from the same address still works.
     let other = app.api(
         "POST",
@@ -74,6 +115,102 @@ fn repeated_failures_are_rate_limited_per_account() {
         Some(json!({"email": EMPLOYEE, "password": DEMO_PASSWORD})),
     );
     assert_eq!(other.status, 200);
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    assert_eq!(
+        app.api(
+            "POST",
+            "/api/v1/auth/token",
+            None,
+            Some(json!({"email": TRUSTEE, "password": DEMO_PASSWORD})),
+        )
+        .status,
+        200
+    );
+}
+
+#[test]
+fn parallel_wrong_passwords_are_counted_before_any_is_checked() {
+    let app = TestApp::with_demo();
+    let statuses: Vec<u16> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..40)
+            .map(|_| {
+                s.spawn(|| {
+                    app.api(
+                        "POST",
+                        "/api/v1/auth/token",
+                        None,
+                        Some(json!({"email": TRUSTEE, "password": "guess guess guess"})),
+                    )
+                    .status
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    let checked = statuses.iter().filter(|s| **s == 401).count();
+    let refused = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(checked + refused, 40, "{statuses:?}");
+    assert_eq!(checked, 3, "only the free attempts were checked: {statuses:?}");
+}
+
+#[test]
+fn an_attacker_elsewhere_cannot_lock_the_real_person_out() {
+    let app = behind_proxy();
+    // The trustee signs in from home once.
+    assert_eq!(token_from(&app, "198.51.100.10", TRUSTEE, DEMO_PASSWORD).status, 200);
+    // Someone guesses from twelve addresses, a few times each.
+    for i in 0..12 {
+        let res = token_from(&app, &format!("203.0.113.{i}"), TRUSTEE, "guess guess guess");
+        assert!(matches!(res.status, 401 | 429), "{}", res.status);
+    }
+    let unknown = token_from(&app, "192.0.2.99", TRUSTEE, DEMO_PASSWORD);
+    assert_eq!(unknown.status, 429, "the account is closed to new addresses for now");
+    assert!(unknown.header("retry-after").is_some());
+    let home = token_from(&app, "198.51.100.10", TRUSTEE, DEMO_PASSWORD);
+    assert_eq!(home.status, 200, "but never to the address the person signed in from");
+}
+
+#[test]
+fn forwarded_addresses_are_believed_only_from_trusted_proxies() {
+    // Without trusted proxies a client cannot dodge the pair delay by writing the header.
+    let app = TestApp::with_demo();
+    for i in 0..3 {
+        assert_eq!(
+            token_from(&app, &format!("203.0.113.{i}"), TRUSTEE, "guess guess guess").status,
+            401
+        );
+    }
+    assert_eq!(
+        token_from(&app, "203.0.113.200", TRUSTEE, "guess guess guess").status,
+        429
+    );
+    // Behind a trusted proxy each client address is its own pair.
+    let app = behind_proxy();
+    for i in 0..4 {
+        assert_eq!(
+            token_from(&app, &format!("203.0.113.{i}"), TRUSTEE, "guess guess guess").status,
+            401
+        );
+    }
+}
+
+#[test]
+fn signing_out_ends_that_session_and_only_that_one() {
+    let app = TestApp::with_demo();
+    let mut phone = app.signed_in(EMPLOYEE);
+    let laptop = app.signed_in(EMPLOYEE);
+    let copied = phone.cookies.clone();
+    assert_eq!(phone.get("/profile").status, 200);
+    let out = phone.post_form("/logout", &[]);
+    assert_eq!(out.status, 303);
+    // Replaying the signed-out cookie no longer signs anyone in.
+    let mut replay = app.browser();
+    replay.cookies = copied;
+    let res = replay.get("/profile");
+    assert_eq!(res.status, 303, "the ended session is refused");
+    assert!(res.header("location").unwrap().starts_with("/login"));
+    let mut laptop = laptop;
+    assert_eq!(laptop.get("/profile").status, 200, "the other session goes on");
 }
 
 #[test]

@@ -220,7 +220,7 @@ pub fn accept_new(ctx: &Context, token: &str, input: &NewAccount, locale: Locale
     let name = v.name("name", &input.name);
     v.password("password", &input.password);
     v.finish()?;
-    let hash = password::hash(&input.password);
+    let hash = password::hash(&input.password)?;
     let (id, panel_id) = ctx.db.transaction(|conn| {
         let p = pending(conn, ctx, token)?;
         if p.has_account {
