@@ -10,6 +10,7 @@ pub const DEFAULT_JWT_SECRET: &str = "development-only-secret-change-me-in-produ
 
 /// All settings of the application.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Settings {
     pub server: ServerSettings,
     pub database: DatabaseSettings,
@@ -23,6 +24,7 @@ pub struct Settings {
 
 /// HTTP server settings.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ServerSettings {
     pub host: String,
     pub port: u16,
@@ -37,6 +39,7 @@ pub struct ServerSettings {
 
 /// Database settings.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct DatabaseSettings {
     pub url: String,
     pub pool_size: u32,
@@ -45,6 +48,7 @@ pub struct DatabaseSettings {
 
 /// Authentication settings.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AuthSettings {
     pub jwt_secret: String,
     pub session_hours: i64,
@@ -82,6 +86,7 @@ pub enum SmtpTls {
 
 /// Mail settings.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct MailSettings {
     pub backend: MailBackend,
     pub from: String,
@@ -94,6 +99,7 @@ pub struct MailSettings {
 
 /// SMTP relay settings.
 #[derive(Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SmtpSettings {
     pub host: String,
     pub port: u16,
@@ -116,6 +122,7 @@ impl std::fmt::Debug for SmtpSettings {
 
 /// Logging settings.
 #[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct LogSettings {
     pub filter: String,
 }

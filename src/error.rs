@@ -70,6 +70,13 @@ impl From<diesel::result::Error> for AppError {
             diesel::result::Error::DatabaseError(_, ref info) if info.message().contains("database is locked") => {
                 AppError::Unavailable("the database is busy".into())
             }
+            // SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100): nothing can be written now.
+            diesel::result::Error::DatabaseError(_, ref info)
+                if info.message().contains("database or disk is full")
+                    || info.message().contains("No space left on device") =>
+            {
+                AppError::Unavailable(format!("the database's disk is full ({})", info.message()))
+            }
             other => AppError::Database(other),
         }
     }
@@ -250,6 +257,41 @@ impl AppError {
             AppError::RateLimited { retry_after_seconds } => Some(retry_after_seconds.to_string()),
             AppError::Unavailable(_) | AppError::Pool(_) => Some(RETRY_AFTER_SECONDS.to_string()),
             _ => None,
+        }
+    }
+}
+
+impl AppError {
+    /// The error for someone at the command line: field errors by name, and for faults the
+    /// cause itself (logged as well), never the web's "it has been logged".
+    pub fn for_operator(&self) -> String {
+        if matches!(
+            self,
+            AppError::Database(_)
+                | AppError::Internal(_)
+                | AppError::Unavailable(_)
+                | AppError::Pool(_)
+                | AppError::Render(_)
+        ) {
+            self.log();
+            let mut text = self.to_string();
+            let mut source = std::error::Error::source(self);
+            while let Some(s) = source {
+                text.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            return text;
+        }
+        let problem = self.problem(Locale::En);
+        let fields: Vec<String> = problem
+            .errors
+            .iter()
+            .map(|f| format!("{}: {}", f.field, f.message))
+            .collect();
+        if fields.is_empty() {
+            problem.detail
+        } else {
+            fields.join("; ")
         }
     }
 }

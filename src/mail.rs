@@ -46,8 +46,15 @@ impl Mailer {
         Ok(match settings.backend {
             MailBackend::Memory => Mailer::Memory(Arc::default(), from),
             MailBackend::File => {
-                std::fs::create_dir_all(&settings.file_dir)
-                    .map_err(|e| MailError::Config(format!("mail.file_dir {}: {e}", settings.file_dir.display())))?;
+                let dir = &settings.file_dir;
+                let refuse = |e: std::io::Error| {
+                    MailError::Config(format!("mail.file_dir: {} cannot be written: {e}", dir.display()))
+                };
+                std::fs::create_dir_all(dir).map_err(refuse)?;
+                // Mail written later must not fail for a folder that was never writable.
+                let probe = dir.join(".kehittamo-write-test");
+                std::fs::write(&probe, b"").map_err(refuse)?;
+                let _ = std::fs::remove_file(&probe);
                 Mailer::File(Arc::new(FileTransport::new(&settings.file_dir)), from)
             }
             MailBackend::Smtp => {

@@ -86,7 +86,10 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    telemetry::init(&settings.log.filter);
+    if let Err(e) = telemetry::init(&settings.log.filter) {
+        eprintln!("kehittamo: configuration: {e}");
+        return ExitCode::FAILURE;
+    }
     match run(cli.command, settings) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -161,7 +164,7 @@ fn run(command: Command, settings: Settings) -> Result<(), String> {
                 unit_id: unit,
             });
             let id = people::create_as_operator(&ctx, &input, role.as_ref(), organisation.as_deref())
-                .map_err(|e| describe(&e))?;
+                .map_err(|e| e.for_operator())?;
             if invited {
                 println!("Created person {id} <{email}>; an invitation is sent when the server runs.");
             } else {
@@ -172,23 +175,8 @@ fn run(command: Command, settings: Settings) -> Result<(), String> {
     }
 }
 
-/// A command-line description of a domain error, naming the fields.
-fn describe(e: &kehittamo::error::AppError) -> String {
-    let problem = e.problem(kehittamo::i18n::Locale::En);
-    let fields: Vec<String> = problem
-        .errors
-        .iter()
-        .map(|f| format!("{}: {}", f.field, f.message))
-        .collect();
-    if fields.is_empty() {
-        problem.detail
-    } else {
-        fields.join("; ")
-    }
-}
-
 fn fill_demo(ctx: &Context, extra: demo::Extra) -> Result<(), String> {
-    match demo::fill_all(ctx, extra, true).map_err(|e| describe(&e))? {
+    match demo::fill_all(ctx, extra, true).map_err(|e| e.for_operator())? {
         Some(logins) => {
             println!(
                 "Demo organisation created. Sign in as (password {}):",

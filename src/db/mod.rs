@@ -61,6 +61,18 @@ impl ConnectionManager {
         }
     }
 
+    /// A manager whose PostgreSQL connections give up after `seconds` when the server does not
+    /// answer (libpq's `connect_timeout`, unless the URL sets its own).
+    pub fn with_connect_timeout(url: &str, seconds: u64) -> Self {
+        let mut manager = Self::new(url);
+        if manager.backend == Backend::Postgres && !url.contains("connect_timeout=") {
+            let separator = if url.contains('?') { '&' } else { '?' };
+            // libpq treats 1 as 2; a plain number of seconds.
+            manager.url = format!("{url}{separator}connect_timeout={}", seconds.max(2));
+        }
+        manager
+    }
+
     /// Opens one connection, with SQLite's per-connection settings applied.
     pub fn establish(&self) -> Result<AnyConnection, ConnectionError> {
         match self.backend {
@@ -124,12 +136,14 @@ pub enum DbError {
     Migrations(String),
     #[error("database setup failed: {0}")]
     Setup(#[from] diesel::result::Error),
+    #[error("database.url: {0} cannot be written: {1}")]
+    ReadOnly(String, diesel::result::Error),
 }
 
 impl Db {
     /// Connects (creating the SQLite file and folder if needed), migrates, and builds the pools.
     pub fn open(settings: &DatabaseSettings) -> Result<Db, DbError> {
-        let manager = ConnectionManager::new(&settings.url);
+        let manager = ConnectionManager::with_connect_timeout(&settings.url, settings.connect_timeout_seconds);
         let backend = manager.backend;
         if backend == Backend::Sqlite {
             let path = std::path::Path::new(settings.url.strip_prefix("sqlite://").unwrap_or(&settings.url));
@@ -143,6 +157,15 @@ impl Db {
             c.batch_execute("PRAGMA journal_mode = WAL;")?;
         }
         run_migrations(&mut first)?;
+        if let AnyConnection::Sqlite(c) = &mut first {
+            // A file (or folder, for the write-ahead log) that cannot be written opens read-only
+            // without complaint; one real write finds out before the server says it is ready.
+            let probe = "BEGIN IMMEDIATE; UPDATE __diesel_schema_migrations SET run_on = run_on; COMMIT;";
+            if let Err(e) = c.batch_execute(probe) {
+                let _ = c.batch_execute("ROLLBACK;");
+                return Err(DbError::ReadOnly(settings.url.clone(), e));
+            }
+        }
         drop(first);
 
         let timeout = Duration::from_secs(settings.connect_timeout_seconds.max(1));
