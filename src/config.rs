@@ -35,6 +35,8 @@ pub struct ServerSettings {
     /// Load balancers and reverse proxies (addresses or networks) whose `X-Forwarded-For` is
     /// believed for the client's address.
     pub trusted_proxies: Vec<String>,
+    /// On SIGTERM or SIGINT: how long requests in flight may take before the process exits.
+    pub shutdown_seconds: u64,
 }
 
 /// Database settings.

@@ -14,6 +14,24 @@ pub struct SentMail {
     pub to: String,
     pub subject: String,
     pub body: String,
+    pub message_id: String,
+}
+
+/// The longest one SMTP exchange may take (less than the outbox's lease).
+pub const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// A new Message-ID (`<random@sender's domain>`).
+pub fn new_message_id(from: &str) -> String {
+    use rand::RngCore;
+    let mut bytes = [0u8; 16];
+    rand::rng().fill_bytes(&mut bytes);
+    let local: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+    let domain = from
+        .rsplit_once('@')
+        .map(|(_, d)| d.trim_end_matches('>').trim())
+        .filter(|d| !d.is_empty())
+        .unwrap_or("kehittamo.invalid");
+    format!("<{local}@{domain}>")
 }
 
 /// The shared mailbox of the memory transport.
@@ -61,7 +79,7 @@ impl Mailer {
                 let smtp = &settings.smtp;
                 let mut builder = SmtpTransport::builder_dangerous(&smtp.host)
                     .port(smtp.port)
-                    .timeout(Some(Duration::from_secs(20)));
+                    .timeout(Some(SMTP_TIMEOUT));
                 let params = || {
                     TlsParameters::new(smtp.host.clone()).map_err(|e| MailError::Config(format!("mail.smtp.tls: {e}")))
                 };
@@ -87,7 +105,7 @@ impl Mailer {
     }
 
     /// Sends one plain-text message (blocking: call from a worker thread).
-    pub fn send(&self, to: &str, subject: &str, body: &str) -> Result<(), MailError> {
+    pub fn send(&self, to: &str, subject: &str, body: &str, message_id: &str) -> Result<(), MailError> {
         let from = match self {
             Mailer::Smtp(_, f) | Mailer::File(_, f) | Mailer::Memory(_, f) => f.clone(),
         };
@@ -98,6 +116,7 @@ impl Mailer {
             .from(from)
             .to(to_box)
             .subject(subject)
+            .message_id(Some(message_id.to_string()))
             .header(ContentType::TEXT_PLAIN)
             .body(body.to_string())
             .map_err(|e| MailError::Send(e.to_string()))?;
@@ -109,6 +128,7 @@ impl Mailer {
                     to: to.to_string(),
                     subject: subject.to_string(),
                     body: body.to_string(),
+                    message_id: message_id.to_string(),
                 });
                 Ok(())
             }

@@ -215,5 +215,9 @@ async fn serve(settings: Settings, with_demo: bool) -> Result<(), String> {
         started.elapsed().as_millis(),
         port = app.port(),
     );
-    app.run_until_stopped().await.map_err(|e| e.to_string())
+    app.run_until_stopped().await.map_err(|e| e.to_string())?;
+    // Requests are done. Blocking work still running (a slow SMTP exchange) would hold the
+    // runtime's teardown past shutdown_seconds; the outbox's lease makes it safe to leave.
+    tracing::info!("stopped");
+    std::process::exit(0)
 }

@@ -11,6 +11,8 @@ use actix_web::dev::{Server, ServiceRequest, ServiceResponse};
 use actix_web::middleware::{DefaultHeaders, Next, from_fn};
 use actix_web::{App, HttpServer, web};
 use std::net::TcpListener;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use utoipa::OpenApi;
 use utoipa_actix_web::AppExt;
@@ -32,7 +34,12 @@ pub struct Application {
     server: Server,
     ctx: Context,
     mailer: Mailer,
+    stopping: Stopping,
 }
+
+/// Set when a stop signal has come: answers then close their connections.
+#[derive(Clone, Default)]
+struct Stopping(Arc<AtomicBool>);
 
 impl Application {
     /// Opens and migrates the database, prepares the mailer and binds the listener.
@@ -50,8 +57,11 @@ impl Application {
             0 => std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             n => n,
         };
+        let shutdown = Duration::from_secs(settings.server.shutdown_seconds);
         let ctx = Context::new(db, settings);
         let app_ctx = web::Data::new(ctx.clone());
+        let stopping = Stopping::default();
+        let stopping_data = web::Data::new(stopping.clone());
         let secure = ctx.settings.secure_cookies();
         let server = HttpServer::new(move || {
             let mut headers = DefaultHeaders::new()
@@ -77,6 +87,7 @@ impl Application {
                 .configure(api::routes)
                 .split_for_parts();
             app.app_data(web::Data::new(doc))
+                .app_data(stopping_data.clone())
                 .service(api::openapi_json)
                 .configure(pages::routes)
                 .default_service(web::to(pages::errors_not_found))
@@ -84,9 +95,13 @@ impl Application {
                 .wrap(from_fn(pages::render_errors))
                 .wrap(from_fn(no_store_when_signed_in))
                 .wrap(from_fn(log_request))
+                .wrap(from_fn(close_when_stopping))
                 .wrap(headers)
         })
         .workers(workers)
+        .shutdown_timeout(shutdown.as_secs())
+        // Signals are handled below, so that answers can close their connections first.
+        .disable_signals()
         .listen(listener)
         .map_err(|e| StartupError::Listen(address.clone(), e))?
         .run();
@@ -95,6 +110,7 @@ impl Application {
             server,
             ctx,
             mailer,
+            stopping,
         })
     }
 
@@ -118,9 +134,62 @@ impl Application {
         let ctx = self.ctx.clone();
         let mailer = self.mailer.clone();
         actix_web::rt::spawn(background(ctx, mailer));
+        let handle = self.server.handle();
+        let stopping = self.stopping.clone();
+        actix_web::rt::spawn(async move {
+            stop_signal().await;
+            tracing::info!("stop signal: finishing the requests in flight");
+            stopping.0.store(true, Ordering::SeqCst);
+            // Graceful: the listener closes now, requests in flight finish (each answer closes
+            // its connection), and after shutdown_seconds whatever is left is dropped.
+            handle.stop(true).await;
+        });
         self.server.await
     }
 }
+
+/// Waits for SIGTERM or SIGINT (Ctrl-C).
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use actix_web::rt::signal::unix::{SignalKind, signal};
+        let (Ok(mut term), Ok(mut int)) = (signal(SignalKind::terminate()), signal(SignalKind::interrupt())) else {
+            return std::future::pending().await;
+        };
+        std::future::poll_fn(|cx| {
+            if term.poll_recv(cx).is_ready() || int.poll_recv(cx).is_ready() {
+                std::task::Poll::Ready(())
+            } else {
+                std::task::Poll::Pending
+            }
+        })
+        .await;
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = actix_web::rt::signal::ctrl_c().await;
+    }
+}
+
+/// While stopping, every answer says `Connection: close`, so keep-alive clients leave after
+/// their current request instead of holding the process until the shutdown timeout.
+async fn close_when_stopping(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let stopping = req
+        .app_data::<web::Data<Stopping>>()
+        .is_some_and(|s| s.0.load(Ordering::SeqCst));
+    let mut res = next.call(req).await?;
+    if stopping {
+        res.response_mut()
+            .head_mut()
+            .set_connection_type(actix_web::http::ConnectionType::Close);
+    }
+    Ok(res)
+}
+
+impl Application {}
 
 /// How often the experiments' daily check runs (hourly, so that a restart never skips a day).
 const DAILY_CHECK_EVERY: Duration = Duration::from_secs(3600);

@@ -94,6 +94,7 @@ diesel::table! {
         sent_at -> Nullable<Timestamp>,
         failed_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
+        message_id -> Nullable<Text>,
     }
 }
 

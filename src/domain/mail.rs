@@ -90,24 +90,52 @@ pub fn outbox_entries(ctx: &Context) -> AppResult<Vec<OutboxEntry>> {
         .collect())
 }
 
-/// Sends what is due; returns how many were sent. Safe to run on several instances at once.
+/// How long a claimed mail is held by one sender: longer than one SMTP attempt may take
+/// (`crate::mail::SMTP_TIMEOUT`), short enough that mail a crashed sender held goes out again
+/// within 30 seconds.
+pub const LEASE_SECONDS: i64 = 25;
+/// The most mail one round sends.
+const MAX_PER_ROUND: usize = 20;
+
+/// Sends what is due, one mail at a time, each claimed for `LEASE_SECONDS`; returns how many
+/// were sent. Safe to run on several instances at once. A crash while sending leaves one mail
+/// that may go out twice, with the same Message-ID.
 pub fn send_due(ctx: &Context, mailer: &Mailer) -> AppResult<usize> {
     let settings = &ctx.settings.mail;
-    let at = now();
-    let claimed = {
-        let mut conn = ctx.db.write()?;
-        backend::claim_due_outbox(&mut conn, at, at + Duration::seconds(300), 20)?
-    };
     let mut sent = 0;
-    for id in claimed {
-        let (to, subject, body, attempts) = {
-            let mut conn = ctx.db.read()?;
-            outbox::table
-                .find(id)
-                .select((outbox::recipient, outbox::subject, outbox::body, outbox::attempts))
-                .first::<(String, String, String, i32)>(&mut conn)?
+    for _ in 0..MAX_PER_ROUND {
+        let at = now();
+        let claimed = {
+            let mut conn = ctx.db.write()?;
+            backend::claim_due_outbox(&mut conn, at, at + Duration::seconds(LEASE_SECONDS), 1)?
         };
-        let result = mailer.send(&to, &subject, &body);
+        let Some(id) = claimed.first().copied() else {
+            break;
+        };
+        let (to, subject, body, attempts, message_id) = ctx.db.transaction(|conn| {
+            let row = outbox::table
+                .find(id)
+                .select((
+                    outbox::recipient,
+                    outbox::subject,
+                    outbox::body,
+                    outbox::attempts,
+                    outbox::message_id,
+                ))
+                .first::<(String, String, String, i32, Option<String>)>(conn)?;
+            let message_id = match row.4 {
+                Some(m) => m,
+                None => {
+                    let m = crate::mail::new_message_id(&settings.from);
+                    diesel::update(outbox::table.find(id))
+                        .set(outbox::message_id.eq(Some(&m)))
+                        .execute(conn)?;
+                    m
+                }
+            };
+            Ok((row.0, row.1, row.2, row.3, message_id))
+        })?;
+        let result = mailer.send(&to, &subject, &body, &message_id);
         let mut conn = ctx.db.write()?;
         match result {
             Ok(()) => {

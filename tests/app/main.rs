@@ -25,6 +25,7 @@ mod openapi;
 mod panels;
 mod panels_web;
 mod policy;
+mod process;
 mod rounds;
 mod setup;
 mod surveys;
