@@ -70,6 +70,9 @@ impl From<diesel::result::Error> for AppError {
             diesel::result::Error::DatabaseError(_, ref info) if info.message().contains("database is locked") => {
                 AppError::Unavailable("the database is busy".into())
             }
+            diesel::result::Error::DatabaseError(kind, ref info) if connection_lost(&kind, info.message()) => {
+                AppError::Unavailable(format!("the database connection was lost ({})", info.message()))
+            }
             // SQLite's SQLITE_FULL, PostgreSQL's disk_full (53100): nothing can be written now.
             diesel::result::Error::DatabaseError(_, ref info)
                 if info.message().contains("database or disk is full")
@@ -80,6 +83,22 @@ impl From<diesel::result::Error> for AppError {
             other => AppError::Database(other),
         }
     }
+}
+
+/// Whether a database error means the connection went away (a restart, a failover, a
+/// terminated backend): the request may be tried again, so 503, not 500.
+fn connection_lost(kind: &diesel::result::DatabaseErrorKind, message: &str) -> bool {
+    use diesel::result::DatabaseErrorKind::{ClosedConnection, UnableToSendCommand};
+    matches!(kind, ClosedConnection | UnableToSendCommand)
+        || [
+            "terminating connection",
+            "server closed the connection",
+            "could not receive data from server",
+            "no connection to the server",
+            "connection to server",
+        ]
+        .iter()
+        .any(|m| message.contains(m))
 }
 
 impl From<actix_web::error::BlockingError> for AppError {

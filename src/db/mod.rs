@@ -112,6 +112,8 @@ impl ManageConnection for ConnectionManager {
 }
 
 type AnyPool = Pool<ConnectionManager>;
+/// How long the readiness probe waits for a connection (it must answer within a second).
+const PING_WAIT: Duration = Duration::from_millis(800);
 /// A connection borrowed from a pool.
 pub type Conn = PooledConnection<ConnectionManager>;
 
@@ -173,7 +175,10 @@ impl Db {
             Pool::builder()
                 .max_size(size)
                 .min_idle(Some(1))
-                .test_on_check_out(false)
+                // PostgreSQL: a connection the server dropped (a restart, a failover, an idle
+                // timeout) is found by a round trip at checkout and replaced before any statement
+                // runs. SQLite's connections are files and do not drop.
+                .test_on_check_out(backend == Backend::Postgres)
                 .connection_timeout(timeout)
                 .build(manager.clone())
         };
@@ -226,9 +231,10 @@ impl Db {
         }
     }
 
-    /// Whether the database answers a trivial query.
+    /// Whether the database answers a trivial query within `PING_WAIT` for a connection.
     pub fn ping(&self) -> bool {
-        self.read()
+        self.read
+            .get_timeout(PING_WAIT)
             .ok()
             .is_some_and(|mut c| diesel::sql_query("SELECT 1").execute(&mut *c).is_ok())
     }

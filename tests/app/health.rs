@@ -280,3 +280,43 @@ fn a_write_lock_held_by_another_process_gives_503_with_retry_after_never_500() {
         .len();
     assert_eq!(titles, 1);
 }
+
+#[test]
+fn readyz_answers_within_a_second_when_no_connection_is_free() {
+    let app = TestApp::spawn_with(|s| s.database.pool_size = 1);
+    let held = app.ctx.db.read().unwrap();
+    let started = std::time::Instant::now();
+    let res = app.request("GET", "/readyz", &[], None);
+    let took = started.elapsed();
+    assert_eq!(res.status, 503);
+    assert!(res.header("retry-after").is_some());
+    assert!(took < std::time::Duration::from_millis(1000), "took {took:?}");
+    drop(held);
+    assert_eq!(app.request("GET", "/readyz", &[], None).status, 200);
+}
+
+#[test]
+fn connections_the_database_dropped_are_replaced_not_answered_with_500() {
+    let app = crate::helpers::TestApp::with_demo();
+    if !app.database_url.starts_with("postgres") {
+        return; // SQLite's connections are files; nothing drops them.
+    }
+    let token = app.token(crate::helpers::EMPLOYEE);
+    assert_eq!(app.api("GET", "/api/v1/ideas", Some(&token), None).status, 200);
+    // What a restart or a failover does to every pooled connection.
+    let database = app.database_url.rsplit('/').next().unwrap().to_string();
+    crate::helpers::pg_execute(
+        &app.database_url,
+        &format!(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+             WHERE datname = '{database}' AND pid <> pg_backend_pid()"
+        ),
+    );
+    let mut statuses = Vec::new();
+    for path in ["/api/v1/ideas", "/api/v1/me", "/api/v1/ideas", "/api/v1/experiments"] {
+        statuses.push(app.api("GET", path, Some(&token), None).status);
+    }
+    assert!(statuses.iter().all(|s| *s == 200), "{statuses:?}");
+    let mut b = app.signed_in(crate::helpers::EMPLOYEE);
+    assert_eq!(b.get("/ideas").status, 200);
+}

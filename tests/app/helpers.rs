@@ -265,7 +265,7 @@ fn replace_database(url: &str, name: &str) -> String {
     format!("{host_part}/{name}{query}")
 }
 
-fn pg_execute(url: &str, sql: &str) {
+pub fn pg_execute(url: &str, sql: &str) {
     use diesel::{Connection, RunQueryDsl};
     let mut conn = diesel::pg::PgConnection::establish(url).expect("connect to TEST_DATABASE_URL");
     diesel::sql_query(sql)
