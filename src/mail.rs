@@ -17,7 +17,7 @@ pub struct SentMail {
     pub message_id: String,
 }
 
-/// The longest one SMTP exchange may take (less than the outbox's lease).
+/// The longest one SMTP command may wait for an answer.
 pub const SMTP_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// A new Message-ID (`<random@sender's domain>`).

@@ -57,7 +57,7 @@ pub async fn token(
     let client = client_address(&req);
     let body = body.into_inner();
     let signed_in = with_ctx(&ctx, move |c| {
-        crate::domain::sign_in::sign_in(c, &body.email, &body.password, &client)
+        crate::domain::sign_in::sign_in(c, &body.email, &body.password, &client, None)
     })
     .await
     .map_err(|e| match e {

@@ -111,6 +111,25 @@ impl ManageConnection for ConnectionManager {
     }
 }
 
+/// Serialises transactions that take the same `key` until they end (PostgreSQL: an advisory
+/// transaction lock; SQLite's write transactions are serial already).
+pub fn lock_key(conn: &mut AnyConnection, key: &str) -> AppResult<()> {
+    if let AnyConnection::Postgresql(pg) = conn {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
+            .bind::<diesel::sql_types::Text, _>(key)
+            .execute(pg)?;
+    }
+    Ok(())
+}
+
+/// Whether an insert failed only because the row is there already.
+pub fn is_duplicate(e: &diesel::result::Error) -> bool {
+    matches!(
+        e,
+        diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)
+    )
+}
+
 type AnyPool = Pool<ConnectionManager>;
 /// How long the readiness probe waits for a connection (it must answer within a second).
 const PING_WAIT: Duration = Duration::from_millis(800);

@@ -90,10 +90,33 @@ pub fn outbox_entries(ctx: &Context) -> AppResult<Vec<OutboxEntry>> {
         .collect())
 }
 
-/// How long a claimed mail is held by one sender: longer than one SMTP attempt may take
-/// (`crate::mail::SMTP_TIMEOUT`), short enough that mail a crashed sender held goes out again
-/// within 30 seconds.
+/// How long a claimed mail is held by one sender, renewed while it is being sent: short enough
+/// that mail a crashed sender held goes out again within 30 seconds.
 pub const LEASE_SECONDS: i64 = 25;
+/// Runs `send` while renewing the mail's lease every third of it, so a slow SMTP exchange
+/// (each command may take `SMTP_TIMEOUT`) never lets another sender take the mail meanwhile.
+fn sending<T>(ctx: &Context, id: i64, send: impl FnOnce() -> T) -> T {
+    std::thread::scope(|s| {
+        let (done, wait) = std::sync::mpsc::channel::<()>();
+        s.spawn(move || {
+            let every = std::time::Duration::from_secs((LEASE_SECONDS / 3) as u64);
+            while let Err(std::sync::mpsc::RecvTimeoutError::Timeout) = wait.recv_timeout(every) {
+                let renewed = ctx.db.write().and_then(|mut conn| {
+                    Ok(diesel::update(outbox::table.find(id).filter(outbox::sent_at.is_null()))
+                        .set(outbox::locked_until.eq(Some(now() + Duration::seconds(LEASE_SECONDS))))
+                        .execute(&mut conn)?)
+                });
+                if let Err(e) = renewed {
+                    tracing::warn!(outbox_id = id, error = %e, "renewing a mail's lease failed");
+                }
+            }
+        });
+        let result = send();
+        drop(done);
+        result
+    })
+}
+
 /// The most mail one round sends.
 const MAX_PER_ROUND: usize = 20;
 
@@ -135,7 +158,7 @@ pub fn send_due(ctx: &Context, mailer: &Mailer) -> AppResult<usize> {
             };
             Ok((row.0, row.1, row.2, row.3, message_id))
         })?;
-        let result = mailer.send(&to, &subject, &body, &message_id);
+        let result = sending(ctx, id, || mailer.send(&to, &subject, &body, &message_id));
         let mut conn = ctx.db.write()?;
         match result {
             Ok(()) => {

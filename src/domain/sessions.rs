@@ -13,15 +13,15 @@ pub fn end(ctx: &Context, id: &str, expires: i64) -> AppResult<()> {
     let ends_at = chrono::DateTime::from_timestamp(expires, 0)
         .map(|t| t.naive_utc())
         .unwrap_or_else(crate::clock::now);
-    ctx.db.transaction(|conn| {
-        let recorded = ended_sessions::table.find(id).count().get_result::<i64>(conn)? > 0;
-        if !recorded {
-            diesel::insert_into(ended_sessions::table)
-                .values((ended_sessions::id.eq(id), ended_sessions::ends_at.eq(ends_at)))
-                .execute(conn)?;
-        }
-        Ok(())
-    })
+    let mut conn = ctx.db.write()?;
+    match diesel::insert_into(ended_sessions::table)
+        .values((ended_sessions::id.eq(id), ended_sessions::ends_at.eq(ends_at)))
+        .execute(&mut conn)
+    {
+        // Signed out twice (a double click): already ended.
+        Err(e) if crate::db::is_duplicate(&e) => Ok(()),
+        other => other.map(|_| ()).map_err(Into::into),
+    }
 }
 
 /// Whether the session has been signed out.

@@ -9,6 +9,7 @@
 //! - the account, and the address, within `auth.failure_window_minutes`: past their limits an
 //!   unknown address is refused, but an address the person has signed in from before is not.
 //!
+//! A browser the person signed in with before (its device cookie) skips the delays and limits.
 //! A success forgets its own attempt and the pair's failures and remembers the address.
 
 use super::Context;
@@ -52,6 +53,8 @@ struct Claim {
     person: Option<PersonRow>,
     /// The attempt's own rows, removed again if the password is right.
     rows: Vec<i64>,
+    /// Whether it came from the person's own browser (which then leaves others' failures be).
+    trusted_device: bool,
 }
 
 fn count_since(conn: &mut AnyConnection, key: &str, since: NaiveDateTime) -> AppResult<(i64, Option<NaiveDateTime>)> {
@@ -62,20 +65,19 @@ fn count_since(conn: &mut AnyConnection, key: &str, since: NaiveDateTime) -> App
         .first(conn)?)
 }
 
-/// Serialises attempts on one account (SQLite's write transactions are serial already).
-fn lock_account(conn: &mut AnyConnection, key: &str) -> AppResult<()> {
-    if let AnyConnection::Postgresql(pg) = conn {
-        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtext($1))")
-            .bind::<diesel::sql_types::Text, _>(key)
-            .execute(pg)?;
-    }
-    Ok(())
-}
-
-fn claim(conn: &mut AnyConnection, ctx: &Context, keys: &Keys, email: &str, client: &str) -> AppResult<Claim> {
+fn claim(
+    conn: &mut AnyConnection,
+    ctx: &Context,
+    keys: &Keys,
+    email: &str,
+    client: &str,
+    device: Option<&Device>,
+) -> AppResult<Claim> {
     let auth = &ctx.settings.auth;
     let now = crate::clock::now();
-    lock_account(conn, &keys.account)?;
+    // The account first, then the address: always in this order, so two never wait on each other.
+    crate::db::lock_key(conn, &keys.account)?;
+    crate::db::lock_key(conn, &keys.address)?;
     let person: Option<PersonRow> = people_t::table
         .filter(people_t::email.eq(email))
         .select((
@@ -88,6 +90,14 @@ fn claim(conn: &mut AnyConnection, ctx: &Context, keys: &Keys, email: &str, clie
         ))
         .first(conn)
         .optional()?;
+    // The browser the person signed in with before waits for nobody: guesses from others at
+    // the same address (an office network) cannot keep them out.
+    let trusted_device = person
+        .as_ref()
+        .is_some_and(|p| device.is_some_and(|d| d.person_id == p.0 && d.generation == p.4));
+    if trusted_device {
+        return insert_attempts(conn, keys, now, person, true);
+    }
     let (pair_failures, last) = count_since(conn, &keys.pair, now - Duration::hours(PAIR_MEMORY_HOURS))?;
     if let Some(last) = last {
         let allowed_at = last + Duration::seconds(pair_delay_seconds(pair_failures));
@@ -119,6 +129,17 @@ fn claim(conn: &mut AnyConnection, ctx: &Context, keys: &Keys, email: &str, clie
             });
         }
     }
+    insert_attempts(conn, keys, now, person, false)
+}
+
+/// Counts the attempt under each key (before its password is checked).
+fn insert_attempts(
+    conn: &mut AnyConnection,
+    keys: &Keys,
+    now: NaiveDateTime,
+    person: Option<PersonRow>,
+    trusted_device: bool,
+) -> AppResult<Claim> {
     let mut rows = Vec::new();
     for key in [&keys.pair, &keys.account, &keys.address] {
         rows.push(
@@ -128,20 +149,48 @@ fn claim(conn: &mut AnyConnection, ctx: &Context, keys: &Keys, email: &str, clie
                 .get_result::<i64>(conn)?,
         );
     }
-    Ok(Claim { person, rows })
+    Ok(Claim {
+        person,
+        rows,
+        trusted_device,
+    })
+}
+
+/// A browser's proof that the person signed in with it before (the device cookie's token).
+#[derive(Debug, Clone, Copy)]
+pub struct Device {
+    pub person_id: i64,
+    pub generation: i32,
+}
+
+/// The address under which attempts are counted: IPv6 by its /64 network (one household or
+/// office holds a whole /64, and could otherwise rotate through it), IPv4 as it is.
+pub fn address_group(client: &str) -> String {
+    match client.parse::<std::net::IpAddr>().map(|ip| ip.to_canonical()) {
+        Ok(std::net::IpAddr::V6(v6)) => {
+            let network = u128::from(v6) & (u128::MAX << 64);
+            format!("{}/64", std::net::Ipv6Addr::from(network))
+        }
+        Ok(ip) => ip.to_string(),
+        Err(_) => client.to_string(),
+    }
 }
 
 /// Checks email and password. Unknown email, wrong password, unverified or deactivated
 /// accounts all get the same answer after the same work; too many failures answer 429 with
 /// Retry-After, too many checks at once 503.
-pub fn sign_in(ctx: &Context, email: &str, pass: &str, client: &str) -> AppResult<SignedIn> {
+pub fn sign_in(ctx: &Context, email: &str, pass: &str, client: &str, device: Option<Device>) -> AppResult<SignedIn> {
     let email = email.trim().to_lowercase();
+    let client = address_group(client);
+    let client = client.as_str();
     let keys = Keys {
         account: format!("account:{email}"),
         address: format!("address:{client}"),
         pair: format!("pair:{client}:{email}"),
     };
-    let claim = ctx.db.transaction(|conn| claim(conn, ctx, &keys, &email, client))?;
+    let claim = ctx
+        .db
+        .transaction(|conn| claim(conn, ctx, &keys, &email, client, device.as_ref()))?;
     let hash = claim.person.as_ref().and_then(|r| r.1.as_deref());
     let matches = match password::verify(pass, hash) {
         Ok(m) => m,
@@ -154,7 +203,10 @@ pub fn sign_in(ctx: &Context, email: &str, pass: &str, client: &str) -> AppResul
     match claim.person {
         Some((id, _, true, true, generation, locale)) if matches => {
             ctx.db.transaction(|conn| {
-                forget_in(conn, &claim.rows, Some(&keys.pair))?;
+                crate::db::lock_key(conn, &keys.account)?;
+                // The person's own browser does not wipe the failures of others at its address.
+                let pair = (!claim.trusted_device).then_some(keys.pair.as_str());
+                forget_in(conn, &claim.rows, pair)?;
                 remember_address(conn, id, client)
             })?;
             Ok(SignedIn {

@@ -117,11 +117,11 @@ pub fn client_address(req: &HttpRequest) -> String {
         Ok(ctx) => ctx.settings.server.trusted_proxies.clone(),
         Err(_) => Vec::new(),
     };
-    let forwarded: Vec<&str> = req
+    // Bytes, not text: a client's own garbage must not hide the entry its proxy appended.
+    let forwarded: Vec<&[u8]> = req
         .headers()
         .get_all("x-forwarded-for")
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
+        .flat_map(|v| v.as_bytes().split(|b| *b == b','))
         .collect();
     crate::http::proxies::client_of(peer, &forwarded, &proxies).to_string()
 }

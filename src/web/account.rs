@@ -77,9 +77,18 @@ async fn login_submit(
 ) -> Result<HttpResponse, AppError> {
     let f = form.0;
     let client = client_address(&req);
+    let device = req
+        .cookie(super::DEVICE_COOKIE)
+        .and_then(|c| ctx.tokens.verify(c.value(), crate::auth::tokens::Purpose::Device))
+        .and_then(|claims| {
+            Some(crate::domain::sign_in::Device {
+                person_id: claims.person_id()?,
+                generation: claims.tgen,
+            })
+        });
     let (email, password) = (f.email.clone(), f.password);
     let result = with_ctx(&ctx, move |c| {
-        crate::domain::sign_in::sign_in(c, &email, &password, &client)
+        crate::domain::sign_in::sign_in(c, &email, &password, &client, device)
     })
     .await;
     let next = safe_return(&f.next).to_string();

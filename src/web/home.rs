@@ -109,7 +109,7 @@ async fn setup_submit(
     let locale = p.locale;
     let result = with_ctx(&ctx, move |c| {
         let id = organisation::setup(c, &input, locale)?;
-        crate::domain::sign_in::sign_in(c, &input.email, &input.password, "setup").map(|s| (id, s))
+        crate::domain::sign_in::sign_in(c, &input.email, &input.password, "setup", None).map(|s| (id, s))
     })
     .await;
     let mut state = FormState::with(&[

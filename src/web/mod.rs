@@ -362,11 +362,31 @@ pub fn locale_cookie(ctx: &Context, locale: Locale) -> Cookie<'static> {
         .finish()
 }
 
+/// The cookie that marks a browser the person has signed in with (see `domain::sign_in`).
+pub const DEVICE_COOKIE: &str = "kehittamo_device";
+
+/// The device cookie for a fresh sign-in: tied to the person and their token generation, so
+/// signing out everywhere or a new password forgets every browser.
+pub fn device_cookie(ctx: &Context, signed_in: &SignedIn) -> Cookie<'static> {
+    let purpose = crate::auth::tokens::Purpose::Device;
+    let (token, lifetime) = ctx
+        .tokens
+        .issue(purpose, signed_in.person_id, signed_in.token_generation);
+    Cookie::build(DEVICE_COOKIE, token)
+        .path("/login")
+        .http_only(true)
+        .secure(ctx.settings.secure_cookies())
+        .same_site(SameSite::Strict)
+        .max_age(CookieDuration::seconds(lifetime))
+        .finish()
+}
+
 /// Signs the browser in and redirects.
 pub fn sign_in_redirect(ctx: &Context, signed_in: &SignedIn, location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))
         .cookie(session_cookie(ctx, signed_in))
+        .cookie(device_cookie(ctx, signed_in))
         .cookie(locale_cookie(ctx, signed_in.locale))
         .finish()
 }

@@ -84,8 +84,8 @@ pub struct Survey {
     pub closes_on: NaiveDate,
     pub state: SurveyState,
     pub statements: Vec<Statement>,
-    /// How many have answered in all; absent while fewer than five, or when showing the total
-    /// would reveal a group too small to show.
+    /// How many have answered in all, once the survey has closed; absent while open, and when
+    /// the total could reveal a group too small to show.
     pub respondents: Option<i64>,
     /// Whether the caller has answered.
     pub answered: bool,
@@ -153,15 +153,11 @@ fn view(conn: &mut AnyConnection, actor: &Actor, r: SurveyRow) -> AppResult<Surv
         .map(|(id, text)| Statement { id, text })
         .collect();
     let state = state(&r);
+    // No count while open: a total read before the close, beside the groups shown after it,
+    // could tell how many answered in a hidden group.
     let respondents = match state {
         SurveyState::Closed => results::everyone_shown(conn, r.id)?,
-        _ => Some(
-            survey_respondents::table
-                .filter(survey_respondents::survey_id.eq(r.id))
-                .count()
-                .get_result::<i64>(conn)?,
-        )
-        .filter(|n| *n >= MIN_RESPONDENTS),
+        _ => None,
     };
     let answered = survey_respondents::table
         .find((r.id, actor.id))
@@ -367,6 +363,9 @@ pub struct Answers {
 /// respondent is recorded apart, so nobody can tell who answered what.
 pub fn answer(ctx: &Context, actor: &Actor, id: i64, input: &Answers) -> AppResult<()> {
     ctx.db.transaction(|conn| {
+        // Answers to one survey one at a time: two first answers from a new unit would both
+        // add its zero rows.
+        crate::db::lock_key(conn, &format!("survey:{id}"))?;
         let r = load(conn, id)?;
         let Some(unit) = answering_unit(conn, actor, &r)? else {
             return Err(if reads_results(conn, actor, &r)? {
@@ -416,8 +415,16 @@ pub fn answer(ctx: &Context, actor: &Actor, id: i64, input: &Answers) -> AppResu
             .set(survey_unit_counts::respondents.eq(survey_unit_counts::respondents + 1))
             .execute(conn)?;
         if counted == 0 {
-            // A unit created after the survey opened joins the tree under its parent of today.
-            let parent = units_t::table.find(unit).select(units_t::parent_id).first(conn)?;
+            // A unit created after the survey opened joins the survey's tree under its nearest
+            // ancestor that is in it (at the top when none is).
+            let in_survey: Vec<i64> = survey_unit_counts::table
+                .filter(survey_unit_counts::survey_id.eq(id))
+                .select(survey_unit_counts::unit_id)
+                .load(conn)?;
+            let parent = units::lineage(conn, unit)?
+                .into_iter()
+                .skip(1)
+                .find(|a| in_survey.contains(a));
             zero_counts(conn, id, unit, parent, &statements)?;
             diesel::update(survey_unit_counts::table.find((id, unit)))
                 .set(survey_unit_counts::respondents.eq(survey_unit_counts::respondents + 1))

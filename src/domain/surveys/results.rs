@@ -179,21 +179,25 @@ pub fn results(ctx: &Context, actor: &Actor, id: i64) -> AppResult<SurveyResults
             statements,
         }
     };
-    // A scoped reader's "everyone" is the sum of the shown groups at the top of their view, so
-    // it shows only when each of them does and adds nothing that could be subtracted.
-    let overall_shown = match &visible {
-        None => counted.publication.everyone,
+    // A scoped reader's "everyone" is exactly the sum of the groups at the top of their view in
+    // the survey's tree (units in view whose parent, in that tree, is not), so it shows only when
+    // each of them does and adds nothing that could be subtracted. Today's tree is not used:
+    // a unit moved since would make the sum differ from the groups.
+    let in_survey_view = |u: Option<i64>| u.is_some_and(|u| in_view(u) && parents.contains_key(&u));
+    let tops: Vec<i64> = counted
+        .nodes
+        .iter()
+        .filter(|n| in_view(n.unit) && !in_survey_view(n.parent))
+        .map(|n| n.unit)
+        .collect();
+    let overall = match &visible {
+        None => group(&|_| true, None, counted.publication.everyone),
         Some(_) => {
-            let tops: Vec<i64> = counted
-                .nodes
-                .iter()
-                .filter(|n| in_view(n.unit) && !n.parent.is_some_and(in_view))
-                .map(|n| n.unit)
-                .collect();
-            !tops.is_empty() && tops.iter().all(|u| counted.publication.units.contains(u))
+            let shown = !tops.is_empty() && tops.iter().all(|u| counted.publication.units.contains(u));
+            let under_a_top = |u: i64| u != NO_UNIT && units::lineage_in(&parents, u).iter().any(|a| tops.contains(a));
+            group(&under_a_top, None, shown)
         }
     };
-    let overall = group(&|u| in_view(u), None, overall_shown);
     let names: HashMap<i64, String> = units_t::table
         .select((units_t::id, units_t::name))
         .load::<(i64, String)>(&mut conn)?
