@@ -93,14 +93,36 @@ async fn login_submit(
     .await;
     let next = safe_return(&f.next).to_string();
     let mut state = FormState::with(&[("email", &f.email)]);
+    // Told to wait: the form stays, with the reason and how long (Retry-After) beside it.
+    let waiting = match &result {
+        Err(AppError::RateLimited { retry_after_seconds }) => Some(*retry_after_seconds),
+        _ => None,
+    };
+    let result = match result {
+        Err(AppError::RateLimited { .. }) => Err(AppError::field("email", "wait_and_retry")),
+        other => other,
+    };
     match state.absorb(result)? {
         Some(signed_in) => Ok(sign_in_redirect(&ctx, &signed_in, &next)),
-        None => render_invalid(&LoginPage {
-            p,
-            form: state,
-            next,
-            self_registration: ctx.settings.auth.self_registration,
-        }),
+        None => {
+            let page = LoginPage {
+                p,
+                form: state,
+                next,
+                self_registration: ctx.settings.auth.self_registration,
+            };
+            match waiting {
+                Some(seconds) => {
+                    let mut res = super::render_status(actix_web::http::StatusCode::TOO_MANY_REQUESTS, &page)?;
+                    res.headers_mut().insert(
+                        actix_web::http::header::RETRY_AFTER,
+                        actix_web::http::header::HeaderValue::from(seconds),
+                    );
+                    Ok(res)
+                }
+                None => render_invalid(&page),
+            }
+        }
     }
 }
 
