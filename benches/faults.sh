@@ -12,9 +12,10 @@ PORT=${PORT:-8097}
 DIR=$(mktemp -d)
 BIN=${BIN:-target/release/kehittamo}
 export KEHITTAMO__DATABASE__URL="$DIR/faults.sqlite3" KEHITTAMO__MAIL__BACKEND=memory \
-    KEHITTAMO__SERVER__PORT="$PORT" KEHITTAMO__LOG__FILTER=error
+    KEHITTAMO__SERVER__PORT="$PORT" KEHITTAMO__LOG__FILTER=error KEHITTAMO__SERVER__TRUSTED_PROXIES=127.0.0.1
 [ -x "$BIN" ] || cargo build --release
-"$BIN" serve --demo > "$DIR/server.log" 2>&1 &
+"$BIN" demo-data --people 200 > /dev/null
+"$BIN" serve > "$DIR/server.log" 2>&1 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; rm -rf "$DIR"' EXIT
 for _ in $(seq 1 300); do curl -sf "localhost:$PORT/readyz" > /dev/null && break; sleep 0.1; done

@@ -30,11 +30,26 @@ static LIMITS: Mutex<(usize, Duration)> = Mutex::new((2, Duration::from_secs(2))
 
 /// Sets how many password checks run at once (0: one per core) and how long one waits for a turn.
 pub fn configure(parallel: usize, wait: Duration) {
+    return_large_blocks();
     let parallel = match parallel {
         0 => std::thread::available_parallelism().map_or(2, |n| n.get()),
         n => n,
     };
     *LIMITS.lock().unwrap_or_else(|e| e.into_inner()) = (parallel, wait);
+}
+
+/// Each check's 19 MiB comes from a different worker thread. glibc keeps freed blocks of that size
+/// in per-thread arenas (its mmap threshold rises to the largest block freed), so memory would
+/// grow by 19 MiB per arena used; a fixed threshold maps such blocks afresh and returns them.
+fn return_large_blocks() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        // SAFETY: mallopt only changes allocator parameters; called once, before any check.
+        ONCE.call_once(|| unsafe {
+            libc::mallopt(libc::M_MMAP_THRESHOLD, 1 << 20);
+        });
+    }
 }
 
 /// Runs `work` when a turn is free; `Unavailable` when none frees within the wait.
