@@ -452,3 +452,24 @@ fn similar_ideas_are_offered_while_typing_a_title() {
     );
     assert_eq!(app.browser().get("/static/similar.js").status, 200);
 }
+
+#[test]
+fn the_idea_form_loads_the_duplicate_hint_script_in_the_head_not_in_the_title() {
+    let app = TestApp::with_demo();
+    let mut b = app.signed_in(EMPLOYEE);
+    let page = b.get("/ideas/new");
+    assert_eq!(page.status, 200);
+    let title = page
+        .body
+        .split("<title>")
+        .nth(1)
+        .unwrap()
+        .split("</title>")
+        .next()
+        .unwrap();
+    assert!(!title.contains("script"), "the tab title is only words: {title:?}");
+    let head = page.body.split("</head>").next().unwrap();
+    assert!(head.contains(r#"<script src="/static/similar.js" defer></script>"#));
+    assert!(page.body.contains(r#"id="similar-ideas""#) && page.body.contains(r#"id="f-title""#));
+    assert_eq!(b.get("/static/similar.js").status, 200);
+}
