@@ -201,6 +201,10 @@ impl AppError {
 /// A conflict's message; an illegal lifecycle move names the moves that are possible.
 fn conflict_message(locale: Locale, code: &str, detail: &str) -> String {
     let message = locale.t(&format!("conflict.{code}")).to_string();
+    // Conflicts that name a thing (a unit) carry its name as the detail.
+    if code == "no_reviewer" {
+        return message.replace("{detail}", detail);
+    }
     // Conflicts that list what is possible, or missing, name it in the reader's language.
     let prefix = match code {
         "illegal_transition" => "idea_status",

@@ -12,6 +12,7 @@ use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.service(units_tree)
+        .service(units_without_reviewers)
         .service(unit_create)
         .service(unit_update)
         .service(municipality_list)
@@ -27,6 +28,23 @@ pub fn routes(cfg: &mut ServiceConfig) {
 #[get("/api/v1/units")]
 pub async fn units_tree(_user: ApiUser, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
     Ok(HttpResponse::Ok().json(with_ctx(&ctx, units::tree).await?))
+}
+
+/// Units whose experiments would find nobody to review them (no key expert or administrator
+/// outside a team could): name a key expert there (administrators).
+#[utoipa::path(tag = "organisation", security(("bearer" = [])), responses(
+    (status = 200, body = Vec<crate::domain::people::UnitRef>),
+    (status = 401, body = Problem),
+    (status = 403, body = Problem),
+))]
+#[get("/api/v1/units/without-reviewers")]
+pub async fn units_without_reviewers(user: ApiUser, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
+    let actor = user.0;
+    let units = with_ctx(&ctx, move |c| {
+        crate::domain::experiments::routing::units_without_reviewers(c, &actor)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(units))
 }
 
 /// Adds a unit (administrators).

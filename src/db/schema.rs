@@ -99,6 +99,13 @@ diesel::table! {
 }
 
 diesel::table! {
+    experiment_reviewers (experiment_id, person_id) {
+        experiment_id -> BigInt,
+        person_id -> BigInt,
+    }
+}
+
+diesel::table! {
     known_sign_in_addresses (person_id, address) {
         person_id -> BigInt,
         address -> Text,
@@ -636,6 +643,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     organisation,
     known_sign_in_addresses,
     ended_sessions,
+    experiment_reviewers,
     municipalities,
     units,
     unit_municipalities,

@@ -156,6 +156,17 @@ struct UnitsPage {
     p: PageCtx,
     choices: UnitChoices,
     form: FormState,
+    /// Units whose experiments would find no reviewer.
+    unreviewed: Vec<crate::domain::people::UnitRef>,
+}
+
+/// The units whose experiments nobody could review, for the administrator's warning.
+async fn unreviewed(p: &PageCtx, ctx: &web::Data<Context>) -> Result<Vec<crate::domain::people::UnitRef>, AppError> {
+    let actor = p.actor()?.clone();
+    with_ctx(ctx, move |c| {
+        crate::domain::experiments::routing::units_without_reviewers(c, &actor)
+    })
+    .await
 }
 
 #[get("/admin/units")]
@@ -163,7 +174,13 @@ async fn unit_list(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, 
     p.admin()?;
     let choices = unit_choices(&ctx, Vec::new()).await?;
     let form = FormState::with(&[("kind", "unit"), ("required_approvals", "1")]);
-    render(&UnitsPage { p, choices, form })
+    let unreviewed = unreviewed(&p, &ctx).await?;
+    render(&UnitsPage {
+        p,
+        choices,
+        form,
+        unreviewed,
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -216,10 +233,12 @@ async fn unit_create(
         Some(id) => Ok(see_other(&format!("/admin/units/{id}?done=saved"))),
         None => {
             let choices = unit_choices(&ctx, municipality_ids).await?;
+            let unreviewed = unreviewed(&p, &ctx).await?;
             render_invalid(&UnitsPage {
                 p,
                 choices,
                 form: state,
+                unreviewed,
             })
         }
     }

@@ -664,3 +664,90 @@ fn the_unit_filter_gives_the_same_experiments_for_large_and_small_units() {
     parts.dedup();
     assert_eq!(whole, parts);
 }
+
+#[test]
+fn submitting_finds_a_reviewer_up_the_ladder_or_is_refused_saying_whom_to_ask() {
+    let app = TestApp::with_demo();
+    let admin = app.token(ADMIN);
+    let admin_id = app.person_id(&admin, ADMIN);
+    let queue = |token: &str| -> Vec<i64> {
+        app.api("GET", "/api/v1/reviews/queue", Some(token), None)
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["id"].as_i64().unwrap())
+            .collect()
+    };
+    // A branch with no key expert (Vammaispalvelut): the administrators review.
+    let housing = unit_named(&app, "Asumispalvelut");
+    let (_, owner) = employee(&app, "asuminen@example.fi", housing, None);
+    let id = create(&app, &owner, plan(housing, json!({})));
+    assert_eq!(call(&app, &owner, "POST", id, "/submit", None).status, 200);
+    assert!(queue(&admin).contains(&id), "it waits in the administrator's queue");
+    assert_eq!(call(&app, &admin, "GET", id, "", None).json()["can"]["review"], true);
+    assert_eq!(review(&app, &admin, id, "approve").json()["status"], "approved");
+
+    // The only key expert of Kotihoito is on the team: the key expert of the unit above is found.
+    let expert = app.token(KEY_EXPERT);
+    let expert_id = app.person_id(&admin, KEY_EXPERT);
+    let (_, wide) = {
+        let res = app.api(
+            "POST",
+            "/api/v1/people",
+            Some(&admin),
+            Some(json!({"email": "laaja@example.fi", "name": "Laaja Avainosaaja", "kind": "employee", "password": PASSWORD})),
+        );
+        let wide_id = res.json()["id"].as_i64().unwrap();
+        let res = app.api(
+            "POST",
+            &format!("/api/v1/people/{wide_id}/roles"),
+            Some(&admin),
+            Some(json!({"role": "key_expert", "unit_id": unit_named(&app, "Ikäihmisten palvelut")})),
+        );
+        assert!(res.status == 201 || res.status == 200, "{}", res.body);
+        (wide_id, app.token_for("laaja@example.fi", PASSWORD))
+    };
+    let kotihoito = unit_named(&app, "Kotihoito");
+    let employee_token = app.token(EMPLOYEE);
+    let with_team = create(&app, &employee_token, plan(kotihoito, json!({"team_ids": [expert_id]})));
+    assert_eq!(
+        call(&app, &employee_token, "POST", with_team, "/submit", None).status,
+        200
+    );
+    assert!(!queue(&expert).contains(&with_team));
+    assert!(queue(&wide).contains(&with_team));
+    assert!(
+        !queue(&admin).contains(&with_team),
+        "a key expert was found before the administrators"
+    );
+
+    // Nobody anywhere: two approvals needed where only one person could review.
+    let res = app.api(
+        "PATCH",
+        &format!("/api/v1/units/{housing}"),
+        Some(&admin),
+        Some(json!({"required_approvals": 2})),
+    );
+    assert_eq!(res.status, 200, "{}", res.body);
+    let unreviewed = app.api("GET", "/api/v1/units/without-reviewers", Some(&admin), None);
+    assert_eq!(unreviewed.status, 200);
+    assert!(unreviewed.body.contains("Asumispalvelut"), "{}", unreviewed.body);
+    assert_eq!(
+        app.api("GET", "/api/v1/units/without-reviewers", Some(&expert), None)
+            .status,
+        403
+    );
+    let waits = create(&app, &owner, plan(housing, json!({})));
+    let refused = call(&app, &owner, "POST", waits, "/submit", None);
+    assert_eq!(refused.status, 409);
+    assert_eq!(refused.json()["code"], "no_reviewer");
+    assert!(refused.json()["detail"].as_str().unwrap().contains("Asumispalvelut"));
+    assert_eq!(status_of(&app, &owner, waits), "draft", "nothing changed");
+    let _ = admin_id;
+    // The administrators' unit page warns.
+    let mut page = app.signed_in(ADMIN);
+    let units = page.get("/admin/units");
+    assert!(units.body.contains("Yksiköt ilman arvioijaa"));
+    crate::a11y::check_page("/admin/units", &units.body);
+}

@@ -258,8 +258,8 @@ fn observations_experiments_reviews_and_diaries() {
     w.can_matrix("experiment", &path, None, "transfer", "---y--yyy");
     w.api_matrix("read the reviews", "GET", &format!("{path}/reviews"), None, "---yyyyyy");
     w.api_matrix("read the diary", "GET", &format!("{path}/log"), None, "---yyyyyy");
-    w.api_matrix("the review queue", "GET", "/api/v1/reviews/queue", None, "-----y---");
-    w.page_matrix("the review queue", "/reviews", "-----y---");
+    w.api_matrix("the review queue", "GET", "/api/v1/reviews/queue", None, "-----y--y");
+    w.page_matrix("the review queue", "/reviews", "-----y--y");
 }
 
 #[test]

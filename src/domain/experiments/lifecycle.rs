@@ -3,11 +3,11 @@
 
 use super::{ExperimentRow, Permissions, load_visible, permissions};
 use crate::db::AnyConnection;
-use crate::db::schema::{experiment_team, experiments, indicators, people, result_reports};
-use crate::domain::access::{Actor, RoleKind};
+use crate::db::schema::{experiment_reviewers, experiment_team, experiments, indicators, people, result_reports};
+use crate::domain::access::Actor;
 use crate::domain::notifications::{self, Kind};
 use crate::domain::validate::Validator;
-use crate::domain::{Context, events, units};
+use crate::domain::{Context, events};
 use crate::error::{AppError, AppResult};
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -141,32 +141,6 @@ pub fn members(conn: &mut AnyConnection, e: &ExperimentRow) -> AppResult<Vec<i64
     Ok(out)
 }
 
-/// The unit whose key experts review: the experiment's unit or its nearest ancestor that has
-/// key experts (None: the organisation-wide key experts), and those key experts.
-pub fn review_route(conn: &mut AnyConnection, unit_id: i64) -> AppResult<(Option<i64>, Vec<i64>)> {
-    use crate::db::schema::role_assignments as ra;
-    let experts: Vec<(i64, Option<i64>)> = ra::table
-        .inner_join(people::table)
-        .filter(ra::role.eq(RoleKind::KeyExpert.as_str()))
-        .filter(people::active.eq(true))
-        .select((ra::person_id, ra::unit_id))
-        .load(conn)?;
-    for unit in units::lineage(conn, unit_id)? {
-        let here: Vec<i64> = experts
-            .iter()
-            .filter(|(_, u)| *u == Some(unit))
-            .map(|(p, _)| *p)
-            .collect();
-        if !here.is_empty() {
-            return Ok((Some(unit), here));
-        }
-    }
-    Ok((
-        None,
-        experts.iter().filter(|(_, u)| u.is_none()).map(|(p, _)| *p).collect(),
-    ))
-}
-
 /// Submits a draft (or a plan with changes requested) for review; it needs at least one indicator.
 pub fn submit(ctx: &Context, actor: &Actor, id: i64) -> AppResult<()> {
     ctx.db.transaction(|conn| {
@@ -180,15 +154,28 @@ pub fn submit(ctx: &Context, actor: &Actor, id: i64) -> AppResult<()> {
             v.add("indicators", "required");
             v.finish()?;
         }
-        let (review_unit, experts) = review_route(conn, e.unit_id)?;
+        let members = members(conn, &e)?;
+        // Refused before anything changes when nobody could review it.
+        let Some(route) = super::routing::route(conn, e.unit_id, &members)? else {
+            return Err(super::routing::no_reviewer(conn, e.unit_id));
+        };
         let now = crate::clock::now();
         diesel::update(experiments::table.find(id))
             .set((
                 experiments::review_round.eq(experiments::review_round + 1),
-                experiments::review_unit_id.eq(review_unit),
+                experiments::review_unit_id.eq(route.unit),
                 experiments::submitted_at.eq(now),
             ))
             .execute(conn)?;
+        diesel::delete(experiment_reviewers::table.filter(experiment_reviewers::experiment_id.eq(id))).execute(conn)?;
+        for person in &route.reviewers {
+            diesel::insert_into(experiment_reviewers::table)
+                .values((
+                    experiment_reviewers::experiment_id.eq(id),
+                    experiment_reviewers::person_id.eq(person),
+                ))
+                .execute(conn)?;
+        }
         set_status(
             conn,
             Some(actor.id),
@@ -196,9 +183,7 @@ pub fn submit(ctx: &Context, actor: &Actor, id: i64) -> AppResult<()> {
             ExperimentStatus::Submitted,
             serde_json::json!({}),
         )?;
-        let members = members(conn, &e)?;
-        let reviewers: Vec<i64> = experts.into_iter().filter(|p| !members.contains(p)).collect();
-        notifications::notify(conn, ctx, &reviewers, Kind::ReviewWaiting, id, &e.title)
+        notifications::notify(conn, ctx, &route.reviewers, Kind::ReviewWaiting, id, &e.title)
     })
 }
 

@@ -6,6 +6,7 @@ pub mod list;
 pub mod plan;
 pub mod results;
 pub mod review;
+pub mod routing;
 
 use super::access::Actor;
 use super::people::UnitRef;

@@ -462,9 +462,10 @@ pub fn propose_version(ctx: &Context, actor: &Actor, id: i64, input: &Experiment
             id,
             serde_json::json!({ "version": last + 1 }),
         )?;
-        let (_, experts) = super::lifecycle::review_route(conn, e.unit_id)?;
         let members = members(conn, &e)?;
-        let experts: Vec<i64> = experts.into_iter().filter(|p| !members.contains(p)).collect();
+        let experts = super::routing::route(conn, e.unit_id, &members)?
+            .map(|r| r.reviewers)
+            .unwrap_or_default();
         notifications::notify(conn, ctx, &experts, Kind::VersionWaiting, id, &e.title)?;
         Ok(last + 1)
     })

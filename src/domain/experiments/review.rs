@@ -3,7 +3,9 @@
 use super::lifecycle::{ExperimentStatus, load_for, members, set_status};
 use super::load_visible;
 use crate::db::AnyConnection;
-use crate::db::schema::{experiment_ideas, experiment_team, experiments, ideas, people, reviews, units};
+use crate::db::schema::{
+    experiment_ideas, experiment_reviewers, experiment_team, experiments, ideas, people, reviews, units,
+};
 use crate::domain::access::{Actor, RoleKind};
 use crate::domain::ideas::IdeaStatus;
 use crate::domain::notifications::{self, Kind};
@@ -215,8 +217,9 @@ pub struct QueueItem {
     pub days_waiting: i64,
 }
 
-/// What waits for the key expert's review, oldest first: experiments routed to a unit they are
-/// key expert of (organisation-wide key experts: those routed to nobody nearer), minus their own.
+/// What waits for the key expert's review, oldest first: experiments routed to them, or to a unit
+/// they are key expert of (organisation-wide key experts: those routed to nobody nearer), minus
+/// their own. Administrators see what was routed to them when no key expert was free.
 pub fn queue(ctx: &Context, actor: &Actor) -> AppResult<Vec<QueueItem>> {
     let scopes: Vec<Option<i64>> = actor
         .roles
@@ -224,10 +227,14 @@ pub fn queue(ctx: &Context, actor: &Actor) -> AppResult<Vec<QueueItem>> {
         .filter(|r| r.role == RoleKind::KeyExpert)
         .map(|r| r.unit_id)
         .collect();
-    if scopes.is_empty() {
+    if !crate::domain::policy::capabilities(actor).review {
         return Err(AppError::Forbidden);
     }
     let mut conn = ctx.db.read()?;
+    let routed: Vec<i64> = experiment_reviewers::table
+        .filter(experiment_reviewers::person_id.eq(actor.id))
+        .select(experiment_reviewers::experiment_id)
+        .load(&mut conn)?;
     let units_in: Vec<i64> = scopes.iter().flatten().copied().collect();
     let mut q = experiments::table
         .inner_join(people::table)
@@ -248,14 +255,15 @@ pub fn queue(ctx: &Context, actor: &Actor) -> AppResult<Vec<QueueItem>> {
             experiments::submitted_at,
         ))
         .into_boxed();
+    let routed_here = experiments::id.eq_any(routed);
     q = if scopes.contains(&None) {
         q.filter(
-            experiments::review_unit_id
+            routed_here.or(experiments::review_unit_id
                 .is_null()
-                .or(experiments::review_unit_id.eq_any(units_in)),
+                .or(experiments::review_unit_id.eq_any(units_in))),
         )
     } else {
-        q.filter(experiments::review_unit_id.eq_any(units_in))
+        q.filter(routed_here.or(experiments::review_unit_id.eq_any(units_in)))
     };
     let now = crate::clock::now();
     Ok(q.limit(500)

@@ -20,7 +20,8 @@ pub struct Standing {
     /// The owner or a team member.
     pub member: bool,
     pub owner: bool,
-    /// A key expert of the unit or its ancestors.
+    /// A key expert of the unit or its ancestors, or someone the experiment was routed to for
+    /// review (an organisation-wide key expert or an administrator, when nobody nearer is free).
     pub key_expert: bool,
     /// A manager of the unit's scope (or of the whole organisation), or an administrator.
     pub manager: bool,
@@ -82,7 +83,12 @@ pub fn standing(
     Ok(Standing {
         member,
         owner,
-        key_expert: actor.covers(conn, &[RoleKind::KeyExpert], &[unit_id])?,
+        key_expert: actor.covers(conn, &[RoleKind::KeyExpert], &[unit_id])?
+            || crate::db::schema::experiment_reviewers::table
+                .find((experiment_id, actor.id))
+                .count()
+                .get_result::<i64>(conn)?
+                > 0,
         manager: actor.is_admin() || actor.covers(conn, &[RoleKind::Manager], &[unit_id])?,
         staff,
         shared: !staff

@@ -62,7 +62,7 @@ pub fn capabilities(actor: &Actor) -> Capabilities {
         write_observations: employee,
         staff_pages: actor.is_staff(),
         start_experiments: employee,
-        review: actor.holds(RoleKind::KeyExpert),
+        review: actor.holds(RoleKind::KeyExpert) || actor.is_admin(),
         moderate: ideas::moderates_anywhere(actor),
         read_dashboard: scope::Scope::of(actor).is_ok(),
         open_surveys: scope::Scope::of(actor).is_ok() && (employee || actor.is_admin()),
