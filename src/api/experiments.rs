@@ -31,6 +31,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .service(experiment_update)
         .service(submit)
         .service(withdraw)
+        .service(experiment_copy)
         .service(start)
         .service(complete)
         .service(outcome)
@@ -92,6 +93,25 @@ pub async fn experiment_create(
     let view = with_ctx(&ctx, move |c| {
         let id = plan::create(c, &user.0, &body)?;
         experiments::get(c, &user.0, id)
+    })
+    .await?;
+    Ok(HttpResponse::Created().json(view))
+}
+
+/// A withdrawn or rejected experiment's plan as a new draft of the caller's (owner and team).
+#[utoipa::path(tag = "experiments", security(("bearer" = [])), responses(
+    (status = 201, body = ExperimentView), (status = 403, body = Problem), (status = 404, body = Problem),
+))]
+#[post("/api/v1/experiments/{id}/copy")]
+pub async fn experiment_copy(
+    user: ApiUser,
+    ctx: web::Data<Context>,
+    id: web::Path<i64>,
+) -> Result<HttpResponse, AppError> {
+    let id = id.into_inner();
+    let view = with_ctx(&ctx, move |c| {
+        let copy = plan::copy_as_draft(c, &user.0, id)?;
+        experiments::get(c, &user.0, copy)
     })
     .await?;
     Ok(HttpResponse::Created().json(view))

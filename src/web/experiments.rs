@@ -23,6 +23,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(show)
         .service(submit)
         .service(withdraw)
+        .service(copy)
         .service(start)
         .service(complete)
         .service(publish)
@@ -316,6 +317,23 @@ macro_rules! button_action {
             .await
         }
     };
+}
+
+/// Uses a withdrawn or rejected plan as the template of a new draft, opened for editing.
+#[post("/experiments/{id}/copy")]
+async fn copy(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    id: web::Path<i64>,
+    _f: CsrfForm<super::NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let id = id.into_inner();
+    let copy = with_ctx(&ctx, move |c| {
+        crate::domain::experiments::plan::copy_as_draft(c, &actor, id)
+    })
+    .await?;
+    Ok(super::see_other(&format!("/experiments/{copy}/edit?done=copied")))
 }
 
 button_action!(submit, "/experiments/{id}/submit", "submitted", lifecycle::submit);

@@ -751,3 +751,59 @@ fn submitting_finds_a_reviewer_up_the_ladder_or_is_refused_saying_whom_to_ask() 
     assert!(units.body.contains("Yksiköt ilman arvioijaa"));
     crate::a11y::check_page("/admin/units", &units.body);
 }
+
+#[test]
+fn a_withdrawn_or_rejected_plan_is_the_template_of_a_new_draft() {
+    let app = TestApp::with_demo();
+    let owner = app.token(EMPLOYEE);
+    let expert = app.token(KEY_EXPERT);
+    let unit = unit_named(&app, "Kotihoito Ii");
+    let id = create(
+        &app,
+        &owner,
+        plan(unit, json!({"starts_on": "2026-01-05", "ends_on": "2026-02-04"})),
+    );
+    assert_eq!(
+        call(&app, &owner, "POST", id, "/copy", None).status,
+        403,
+        "a draft is edited, not copied"
+    );
+    call(&app, &owner, "POST", id, "/withdraw", None);
+    assert_eq!(call(&app, &owner, "GET", id, "", None).json()["can"]["copy"], true);
+    assert_eq!(
+        call(&app, &expert, "POST", id, "/copy", None).status,
+        403,
+        "owner and team only"
+    );
+    let copied = call(&app, &owner, "POST", id, "/copy", None);
+    assert_eq!(copied.status, 201, "{}", copied.body);
+    let copy = copied.json();
+    assert_eq!(copy["status"], "draft");
+    assert_eq!(copy["title"], "Tekstiviesti ennen kotikäyntiä");
+    assert_eq!(
+        copy["hypothesis"],
+        "Uskomme, että viesti ennen käyntiä vähentää turhia soittoja."
+    );
+    assert_eq!(copy["indicators"][0]["name"], "Soitot");
+    assert_eq!(copy["indicators"][0]["target"], 20.0);
+    let today = kehittamo::clock::today();
+    assert_eq!(copy["starts_on"], today.to_string(), "past dates move to today");
+    assert_eq!(
+        copy["ends_on"],
+        (today + chrono::Duration::days(30)).to_string(),
+        "keeping the length"
+    );
+    assert_eq!(status_of(&app, &owner, id), "withdrawn", "the original stays as it was");
+
+    // On the page: the button, then the new draft opens for editing.
+    let mut b = app.signed_in(EMPLOYEE);
+    let page = b.get(&format!("/experiments/{id}"));
+    assert!(page.body.contains(&format!("action=\"/experiments/{id}/copy\"")));
+    let res = b.post_form(&format!("/experiments/{id}/copy"), &[]);
+    assert_eq!(res.status, 303);
+    let location = res.header("location").unwrap().to_string();
+    assert!(location.ends_with("/edit?done=copied"), "{location}");
+    let edit = b.get(&location);
+    assert_eq!(edit.status, 200);
+    assert!(edit.body.contains("Suunnitelma kopioitiin uudeksi luonnokseksi"));
+}

@@ -34,6 +34,7 @@ fn openapi_document_lists_every_api_route() {
         ("/api/v1/units", "post"),
         ("/api/v1/units/{id}", "patch"),
         ("/api/v1/units/without-reviewers", "get"),
+        ("/api/v1/experiments/{id}/copy", "post"),
         ("/api/v1/municipalities", "get"),
         ("/api/v1/municipalities", "post"),
         ("/api/v1/municipalities/{id}", "patch"),

@@ -245,28 +245,63 @@ pub fn create(ctx: &Context, actor: &Actor, input: &ExperimentInput) -> AppResul
     if !may_create(actor) {
         return Err(AppError::Forbidden);
     }
+    ctx.db.transaction(|conn| create_in(conn, actor, input))
+}
+
+/// A withdrawn or rejected experiment's plan as a new draft of the actor's, so that nothing is
+/// typed again: texts, unit, indicators, safeguards, team, ideas and directions. Dates already
+/// past move to start today, keeping the length.
+pub fn copy_as_draft(ctx: &Context, actor: &Actor, id: i64) -> AppResult<i64> {
+    if !may_create(actor) {
+        return Err(AppError::Forbidden);
+    }
     ctx.db.transaction(|conn| {
-        let checked = validate(conn, actor, input)?;
-        let now = crate::clock::now();
-        let id = diesel::insert_into(experiments::table)
-            .values((
-                experiments::title.eq(&checked.title),
-                experiments::owner_id.eq(actor.id),
-                experiments::unit_id.eq(input.unit_id),
-                experiments::hypothesis.eq(""),
-                experiments::what_tried.eq(""),
-                experiments::starts_at.eq(checked.starts_at),
-                experiments::ends_at.eq(checked.ends_at),
-                experiments::created_by.eq(actor.id),
-                experiments::created_at.eq(now),
-                experiments::updated_at.eq(now),
-            ))
-            .returning(experiments::id)
-            .get_result::<i64>(conn)?;
-        write_plan(conn, id, actor.id, input, &checked)?;
-        events::record(conn, Some(actor.id), "created", "experiment", id, serde_json::json!({}))?;
-        Ok(id)
+        let e = super::lifecycle::load_for(conn, actor, id, None, |p| p.copy)?;
+        let mut input = current_plan(conn, &e)?;
+        input.team_ids.retain(|p| *p != actor.id);
+        if e.owner_id != actor.id && !input.team_ids.contains(&e.owner_id) {
+            input.team_ids.push(e.owner_id);
+        }
+        let today = crate::clock::today();
+        if input.starts_on < today {
+            let length = input.ends_on - input.starts_on;
+            input.starts_on = today;
+            input.ends_on = today + length;
+        }
+        let copy = create_in(conn, actor, &input)?;
+        events::record(
+            conn,
+            Some(actor.id),
+            "copied",
+            "experiment",
+            copy,
+            serde_json::json!({ "from": id }),
+        )?;
+        Ok(copy)
     })
+}
+
+fn create_in(conn: &mut AnyConnection, actor: &Actor, input: &ExperimentInput) -> AppResult<i64> {
+    let checked = validate(conn, actor, input)?;
+    let now = crate::clock::now();
+    let id = diesel::insert_into(experiments::table)
+        .values((
+            experiments::title.eq(&checked.title),
+            experiments::owner_id.eq(actor.id),
+            experiments::unit_id.eq(input.unit_id),
+            experiments::hypothesis.eq(""),
+            experiments::what_tried.eq(""),
+            experiments::starts_at.eq(checked.starts_at),
+            experiments::ends_at.eq(checked.ends_at),
+            experiments::created_by.eq(actor.id),
+            experiments::created_at.eq(now),
+            experiments::updated_at.eq(now),
+        ))
+        .returning(experiments::id)
+        .get_result::<i64>(conn)?;
+    write_plan(conn, id, actor.id, input, &checked)?;
+    events::record(conn, Some(actor.id), "created", "experiment", id, serde_json::json!({}))?;
+    Ok(id)
 }
 
 /// Edits a draft or a plan with changes requested (owner and team).

@@ -62,6 +62,8 @@ pub struct Permissions {
     pub decide_version: bool,
     pub record_adoption: bool,
     pub transfer: bool,
+    /// Use a withdrawn or rejected plan as the template of a new draft (owner and team).
+    pub copy: bool,
 }
 
 /// The actor's standing towards an experiment of `unit_id` owned by `owner_id`.
@@ -130,6 +132,7 @@ pub fn permissions(s: &Standing, state: State) -> Permissions {
         decide_version: s.key_expert && !s.member && matches!(status, Approved | Running),
         record_adoption: read && status.has_result() && s.adopter,
         transfer: (s.owner || s.manager) && !status.is_closed(),
+        copy: s.member && matches!(status, Withdrawn | Rejected),
     }
 }
 
