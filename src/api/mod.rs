@@ -5,6 +5,7 @@ mod campaigns;
 mod dashboard;
 mod directions;
 mod experiments;
+mod follows;
 mod health;
 mod ideas;
 mod observations;
@@ -34,6 +35,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
     observations::routes(cfg);
     reports::routes(cfg);
     experiments::routes(cfg);
+    follows::routes(cfg);
     panels::routes(cfg);
     surveys::routes(cfg);
     dashboard::routes(cfg);
@@ -178,6 +180,7 @@ impl utoipa::Modify for BearerAuth {
         (name = "campaigns", description = "Campaigns, customer personas and service paths"),
         (name = "experiments", description = "Experiments: plans, reviews, diaries, result reports and adoptions"),
         (name = "notifications", description = "The caller's notifications"),
+        (name = "follows", description = "Following ideas, experiments, campaigns and directions"),
         (name = "dashboard", description = "Management figures"),
         (name = "surveys", description = "Staff pulse surveys, answered anonymously"),
         (name = "panels", description = "Customer panels, shared items, voting rounds, and trustees' municipalities"),

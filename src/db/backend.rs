@@ -21,6 +21,7 @@ macro_rules! on_backend {
         }
     };
 }
+pub(crate) use on_backend;
 
 /// Locks up to `limit` due outbox messages until `lock_until` and returns their ids.
 /// PostgreSQL skips rows another instance holds (`FOR UPDATE SKIP LOCKED`); SQLite has one writer.

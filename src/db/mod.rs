@@ -236,7 +236,19 @@ impl Db {
         // another process (an admin command, a second instance) writes meanwhile. The work runs
         // inside it as a savepoint.
         AnsiTransactionManager::begin_transaction_sql(sqlite, "BEGIN IMMEDIATE")?;
-        let result = conn.transaction(f);
+        // Some errors (a full disk) make SQLite roll back by itself; the savepoint's rollback then
+        // fails, and that failure must not hide the cause.
+        let mut cause = None;
+        let result = conn.transaction(|c| {
+            f(c).map_err(|e| {
+                cause = Some(e);
+                AppError::Internal("rolled back".into())
+            })
+        });
+        let result = match (result, cause) {
+            (Err(_), Some(e)) => Err(e),
+            (result, _) => result,
+        };
         let AnyConnection::Sqlite(sqlite) = conn else {
             unreachable!("the connection stays SQLite");
         };

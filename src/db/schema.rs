@@ -236,9 +236,12 @@ diesel::table! {
 }
 
 diesel::table! {
-    idea_followers (idea_id, person_id) {
-        idea_id -> BigInt,
+    follows (object_type, object_id, person_id) {
+        object_type -> Text,
+        object_id -> BigInt,
         person_id -> BigInt,
+        following -> Bool,
+        reason -> Text,
         created_at -> Timestamp,
     }
 }
@@ -601,7 +604,7 @@ diesel::joinable!(idea_directions -> ideas (idea_id));
 diesel::joinable!(idea_directions -> directions (direction_id));
 diesel::joinable!(idea_tags -> ideas (idea_id));
 diesel::joinable!(idea_supports -> ideas (idea_id));
-diesel::joinable!(idea_followers -> ideas (idea_id));
+diesel::joinable!(follows -> people (person_id));
 diesel::joinable!(comments -> ideas (idea_id));
 diesel::joinable!(comments -> people (author_id));
 diesel::joinable!(service_path_stages -> service_paths (service_path_id));
@@ -663,7 +666,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     idea_directions,
     idea_tags,
     idea_supports,
-    idea_followers,
+    follows,
     comments,
     observations,
     reports,

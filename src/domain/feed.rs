@@ -3,7 +3,7 @@
 
 use super::Context;
 use super::access::{Actor, PersonKind};
-use crate::db::schema::{events, idea_followers, idea_units, ideas, people, person_units};
+use crate::db::schema::{events, follows, idea_units, ideas, people, person_units};
 use crate::error::AppResult;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -24,9 +24,11 @@ pub struct FeedItem {
 /// The most recent activity on followed ideas and (for staff) the ideas of the person's units.
 pub fn recent(ctx: &Context, actor: &Actor, limit: i64) -> AppResult<Vec<FeedItem>> {
     let mut conn = ctx.db.read()?;
-    let followed = idea_followers::table
-        .filter(idea_followers::person_id.eq(actor.id))
-        .select(idea_followers::idea_id);
+    let followed = follows::table
+        .filter(follows::person_id.eq(actor.id))
+        .filter(follows::object_type.eq("idea"))
+        .filter(follows::following.eq(true))
+        .select(follows::object_id);
     let my_units = person_units::table
         .filter(person_units::person_id.eq(actor.id))
         .select(person_units::unit_id);

@@ -34,11 +34,17 @@ pub fn enqueue_template(
     name: &str,
     args: &[(&str, &str)],
 ) -> AppResult<()> {
+    let (subject, body) = render(locale, name, args);
+    enqueue(conn, to, &subject, &body)
+}
+
+/// The subject and body of the message `email.<name>` in `locale`, with the signature.
+pub fn render(locale: Locale, name: &str, args: &[(&str, &str)]) -> (String, String) {
     let subject = locale.tf(&format!("email.{name}.subject"), args);
     let mut body = locale.tf(&format!("email.{name}.body"), args);
     body.push_str("\n\n-- \n");
     body.push_str(locale.t("email.signature"));
-    enqueue(conn, to, &subject, &body)
+    (subject, body)
 }
 
 /// The backoff before attempt `attempts + 1`: base · 2^(attempts−1), at most an hour.

@@ -8,6 +8,7 @@ pub mod directions;
 pub mod events;
 pub mod experiments;
 pub mod feed;
+pub mod follows;
 pub mod ideas;
 pub mod mail;
 pub mod moderation;

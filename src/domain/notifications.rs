@@ -31,6 +31,14 @@ pub enum Kind {
     RoundOpened,
     /// A voting round the recipient coordinates closed.
     RoundClosed,
+    /// Someone commented on an idea the recipient follows.
+    IdeaCommented,
+    /// Someone supported an idea the recipient follows.
+    IdeaSupported,
+    /// An idea the recipient follows moved to another status.
+    IdeaStatusChanged,
+    /// An idea the recipient follows was merged into another.
+    IdeaMerged,
 }
 
 crate::stored_as_text!(Kind {
@@ -42,6 +50,10 @@ crate::stored_as_text!(Kind {
     PanelShared => "panel_shared",
     RoundOpened => "round_opened",
     RoundClosed => "round_closed",
+    IdeaCommented => "idea_commented",
+    IdeaSupported => "idea_supported",
+    IdeaStatusChanged => "idea_status_changed",
+    IdeaMerged => "idea_merged",
 });
 
 impl Kind {
@@ -50,6 +62,7 @@ impl Kind {
         match self {
             Kind::PanelShared => "panel",
             Kind::RoundOpened | Kind::RoundClosed => "round",
+            Kind::IdeaCommented | Kind::IdeaSupported | Kind::IdeaStatusChanged | Kind::IdeaMerged => "idea",
             _ => "experiment",
         }
     }
@@ -60,6 +73,7 @@ pub fn path_of(object_type: &str, object_id: i64) -> String {
     match object_type {
         "panel" => format!("/panels/{object_id}"),
         "round" => format!("/rounds/{object_id}"),
+        "idea" => format!("/ideas/{object_id}"),
         _ => format!("/experiments/{object_id}"),
     }
 }
@@ -109,6 +123,77 @@ pub fn notify(
             &format!("notify_{}", kind.as_str()),
             &[("title", title), ("link", &link)],
         )?;
+    }
+    Ok(())
+}
+
+/// Tells everyone who follows the idea (but `actor`) of `kind`: in the app, and by email at once
+/// those whose own idea it is (followed ideas wait for the digest). One statement for the app and
+/// one per language for the mail, however many follow: nobody is loaded into memory.
+pub fn notify_followers(
+    conn: &mut AnyConnection,
+    ctx: &Context,
+    object: crate::domain::follows::ObjectType,
+    object_id: i64,
+    kind: Kind,
+    title: &str,
+    actor: Option<i64>,
+) -> AppResult<()> {
+    use diesel::sql_types::{BigInt, Text, Timestamp};
+    let now = crate::clock::now();
+    let except = actor.unwrap_or(0);
+    // Only those who may still read it: a customer hears of an idea that is theirs or published.
+    let readable = match object {
+        crate::domain::follows::ObjectType::Idea => {
+            " AND EXISTS (SELECT 1 FROM ideas i WHERE i.id = f.object_id AND NOT i.hidden \
+             AND (p.kind <> 'customer' OR i.published OR i.author_id = p.id))"
+        }
+        _ => " AND p.kind <> 'customer'",
+    };
+    // SQLite numbers `$n` parameters in the order they first appear, so each statement below
+    // uses them in rising order.
+    let followers = |t: u8, id: u8, except: u8| {
+        format!(
+            "FROM follows f JOIN people p ON p.id = f.person_id \
+             WHERE f.object_type = ${t} AND f.object_id = ${id} AND f.following AND p.active \
+             AND f.person_id <> ${except}{readable}"
+        )
+    };
+    let in_app = format!(
+        "INSERT INTO notifications (person_id, kind, object_type, object_id, title, created_at) \
+         SELECT f.person_id, $1, $2, $3, $4, $5 {}",
+        followers(6, 3, 7)
+    );
+    crate::db::backend::on_backend!(conn, c => diesel::sql_query(&in_app)
+        .bind::<Text, _>(kind.as_str())
+        .bind::<Text, _>(kind.object_type())
+        .bind::<BigInt, _>(object_id)
+        .bind::<Text, _>(title)
+        .bind::<Timestamp, _>(now)
+        .bind::<Text, _>(object.as_str())
+        .bind::<BigInt, _>(except)
+        .execute(c))?;
+    let link = ctx.link(&path_of(kind.object_type(), object_id));
+    let by_mail = format!(
+        "INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at) \
+         SELECT p.email, $1, $2, $3, $3 {} AND f.reason = 'own' AND p.locale = $7",
+        followers(4, 5, 6)
+    );
+    for locale in [Locale::Fi, Locale::Sv, Locale::En] {
+        let (subject, body) = mail::render(
+            locale,
+            &format!("notify_{}", kind.as_str()),
+            &[("title", title), ("link", &link)],
+        );
+        crate::db::backend::on_backend!(conn, c => diesel::sql_query(&by_mail)
+            .bind::<Text, _>(&subject)
+            .bind::<Text, _>(&body)
+            .bind::<Timestamp, _>(now)
+            .bind::<Text, _>(object.as_str())
+            .bind::<BigInt, _>(object_id)
+            .bind::<BigInt, _>(except)
+            .bind::<Text, _>(locale.code())
+            .execute(c))?;
     }
     Ok(())
 }

@@ -200,26 +200,27 @@ impl TestApp {
         }
     }
 
-    /// Waits for a mail to `to` whose subject contains `needle`.
-    pub fn wait_for_mail_about(&self, to: &str, needle: &str) -> SentMail {
+    /// Waits for the newest mail to `to` that `matches`; `what` names it in the failure.
+    fn wait_for_mail_where(&self, to: &str, what: &str, matches: impl Fn(&SentMail) -> bool) -> SentMail {
         let mailbox = self.mailbox.as_ref().expect("memory mailer");
         let started = Instant::now();
         loop {
-            if let Some(m) = mailbox
-                .lock()
-                .unwrap()
-                .iter()
-                .rev()
-                .find(|m| m.to == to && m.subject.contains(needle))
-            {
+            if let Some(m) = mailbox.lock().unwrap().iter().rev().find(|m| m.to == to && matches(m)) {
                 return m.clone();
             }
-            assert!(
-                started.elapsed() < Duration::from_secs(10),
-                "no mail to {to} about {needle}"
-            );
+            assert!(started.elapsed() < Duration::from_secs(10), "no mail to {to} {what}");
             std::thread::sleep(Duration::from_millis(25));
         }
+    }
+
+    /// Waits for a mail to `to` whose body contains `needle`.
+    pub fn wait_for_mail_saying(&self, to: &str, needle: &str) -> SentMail {
+        self.wait_for_mail_where(to, &format!("saying {needle}"), |m| m.body.contains(needle))
+    }
+
+    /// Waits for a mail to `to` whose subject contains `needle`.
+    pub fn wait_for_mail_about(&self, to: &str, needle: &str) -> SentMail {
+        self.wait_for_mail_where(to, &format!("about {needle}"), |m| m.subject.contains(needle))
     }
 
     /// How many mails were delivered to `to`.

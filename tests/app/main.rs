@@ -10,6 +10,7 @@ mod dashboard;
 mod demo;
 mod experiments;
 mod experiments_web;
+mod follows;
 mod health;
 mod helpers;
 mod i18n;

@@ -112,7 +112,7 @@ fn reported_content_is_hidden_from_lists_and_search_and_the_author_is_told() {
             .status,
         200
     );
-    let mail = app.wait_for_mail(EMPLOYEE);
+    let mail = app.wait_for_mail_saying(EMPLOYEE, "Ei asiallinen");
     assert!(mail.body.contains("Ei asiallinen"), "{}", mail.body);
     assert_eq!(
         app.api("GET", "/api/v1/reports", Some(&expert), None)

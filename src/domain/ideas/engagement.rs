@@ -1,9 +1,11 @@
 //! Supports, following and comments (one level of replies, editable for 15 minutes).
 
 use super::{load_for, load_readable, load_visible, touch};
-use crate::db::schema::{comments, idea_followers, idea_supports, ideas, people};
+use crate::db::schema::{comments, idea_supports, ideas, people};
 use crate::db::{AnyConnection, backend};
 use crate::domain::access::{Actor, PersonKind};
+use crate::domain::follows::{self, ObjectType, Reason};
+use crate::domain::notifications::{Kind, notify_followers};
 use crate::domain::policy::comments::{self as policy, Permissions as CommentPermissions};
 use crate::domain::policy::ideas::Permissions as IdeaPermissions;
 use crate::domain::validate::Validator;
@@ -49,6 +51,17 @@ pub fn support(ctx: &Context, actor: &Actor, id: i64) -> AppResult<i32> {
             .execute(conn)?;
         touch(conn, id)?;
         events::record(conn, Some(actor.id), "supported", "idea", id, serde_json::json!({}))?;
+        let title: String = ideas::table.find(id).select(ideas::title).first(conn)?;
+        notify_followers(
+            conn,
+            ctx,
+            ObjectType::Idea,
+            id,
+            Kind::IdeaSupported,
+            &title,
+            Some(actor.id),
+        )?;
+        follows::take_part(conn, ObjectType::Idea, id, actor.id, Reason::Supporter)?;
         recount_supports(conn, id)
     })
 }
@@ -76,27 +89,7 @@ pub fn withdraw_support(ctx: &Context, actor: &Actor, id: i64) -> AppResult<i32>
 pub fn set_following(ctx: &Context, actor: &Actor, id: i64, follow: bool) -> AppResult<()> {
     ctx.db.transaction(|conn| {
         load_visible(conn, actor, id)?;
-        let exists = idea_followers::table
-            .find((id, actor.id))
-            .count()
-            .get_result::<i64>(conn)?
-            > 0;
-        match (follow, exists) {
-            (true, false) => {
-                diesel::insert_into(idea_followers::table)
-                    .values((
-                        idea_followers::idea_id.eq(id),
-                        idea_followers::person_id.eq(actor.id),
-                        idea_followers::created_at.eq(crate::clock::now()),
-                    ))
-                    .execute(conn)?;
-            }
-            (false, true) => {
-                diesel::delete(idea_followers::table.find((id, actor.id))).execute(conn)?;
-            }
-            _ => {}
-        }
-        Ok(())
+        follows::set_in(conn, ObjectType::Idea, id, actor.id, follow)
     })
 }
 
@@ -285,6 +278,17 @@ pub fn add_comment(ctx: &Context, actor: &Actor, idea_id: i64, input: &CommentIn
             idea_id,
             serde_json::json!({ "comment_id": id }),
         )?;
+        let title: String = ideas::table.find(idea_id).select(ideas::title).first(conn)?;
+        notify_followers(
+            conn,
+            ctx,
+            ObjectType::Idea,
+            idea_id,
+            Kind::IdeaCommented,
+            &title,
+            Some(actor.id),
+        )?;
+        follows::take_part(conn, ObjectType::Idea, idea_id, actor.id, Reason::Commenter)?;
         Ok(id)
     })
 }

@@ -3,8 +3,10 @@
 
 use super::load_readable;
 use crate::db::AnyConnection;
-use crate::db::schema::{idea_followers, idea_supports, ideas};
+use crate::db::schema::{idea_supports, ideas};
 use crate::domain::access::Actor;
+use crate::domain::follows::ObjectType;
+use crate::domain::notifications::{Kind, notify_followers};
 use crate::domain::validate::Validator;
 use crate::domain::{Context, events};
 use crate::error::{AppError, AppResult};
@@ -127,6 +129,13 @@ pub fn change_status(ctx: &Context, actor: &Actor, id: i64, change: &StatusChang
                 ideas::last_activity_at.eq(crate::clock::now()),
             ))
             .execute(conn)?;
+        // Followers hear before they move with a merge, about the idea they followed.
+        let kind = if target.is_some() {
+            Kind::IdeaMerged
+        } else {
+            Kind::IdeaStatusChanged
+        };
+        notify_followers(conn, ctx, ObjectType::Idea, id, kind, &idea.title, Some(actor.id))?;
         if let Some(target) = &target {
             merge_engagement(conn, id, target.id)?;
         }
@@ -188,28 +197,8 @@ fn merge_engagement(conn: &mut AnyConnection, from: i64, into: i64) -> AppResult
                 .execute(conn)?;
         }
     }
-    let followers: Vec<(i64, chrono::NaiveDateTime)> = idea_followers::table
-        .filter(idea_followers::idea_id.eq(from))
-        .select((idea_followers::person_id, idea_followers::created_at))
-        .load(conn)?;
-    for (person, at) in followers {
-        let exists = idea_followers::table
-            .find((into, person))
-            .count()
-            .get_result::<i64>(conn)?
-            > 0;
-        if !exists {
-            diesel::insert_into(idea_followers::table)
-                .values((
-                    idea_followers::idea_id.eq(into),
-                    idea_followers::person_id.eq(person),
-                    idea_followers::created_at.eq(at),
-                ))
-                .execute(conn)?;
-        }
-    }
+    crate::domain::follows::move_followers(conn, crate::domain::follows::ObjectType::Idea, from, into)?;
     diesel::delete(idea_supports::table.filter(idea_supports::idea_id.eq(from))).execute(conn)?;
-    diesel::delete(idea_followers::table.filter(idea_followers::idea_id.eq(from))).execute(conn)?;
     for idea in [from, into] {
         let n = idea_supports::table
             .filter(idea_supports::idea_id.eq(idea))

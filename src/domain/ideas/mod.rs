@@ -9,10 +9,11 @@ use super::access::{Actor, PersonKind};
 use super::validate::Validator;
 use super::{Context, events};
 use crate::db::schema::{
-    campaigns, directions, idea_directions, idea_followers, idea_tags, idea_units, ideas, personas,
-    service_path_stages, units as units_t,
+    campaigns, directions, idea_directions, idea_tags, idea_units, ideas, personas, service_path_stages,
+    units as units_t,
 };
 use crate::db::{AnyConnection, backend};
+use crate::domain::follows::{self, ObjectType, Reason};
 use crate::error::{AppError, AppResult};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -255,13 +256,7 @@ pub fn create(ctx: &Context, actor: &Actor, input: &IdeaInput) -> AppResult<i64>
         if !input.observation_ids.is_empty() {
             super::observations::link(conn, actor, id, &input.observation_ids)?;
         }
-        diesel::insert_into(idea_followers::table)
-            .values((
-                idea_followers::idea_id.eq(id),
-                idea_followers::person_id.eq(actor.id),
-                idea_followers::created_at.eq(at),
-            ))
-            .execute(conn)?;
+        follows::take_part(conn, ObjectType::Idea, id, actor.id, Reason::Own)?;
         backend::index_idea(conn, id)?;
         events::record(
             conn,

@@ -3,9 +3,7 @@
 
 use super::{IdeaRow, IdeaStatus, Permissions, engagement, load_readable};
 use crate::db::AnyConnection;
-use crate::db::schema::{
-    directions, idea_directions, idea_followers, idea_supports, idea_tags, idea_units, people, units as units_t,
-};
+use crate::db::schema::{directions, idea_directions, idea_supports, idea_tags, idea_units, people, units as units_t};
 use crate::domain::Context;
 use crate::domain::access::{Actor, PersonKind};
 use crate::domain::directions::DirectionRef;
@@ -148,12 +146,7 @@ pub(super) fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow, can: 
         .count()
         .get_result::<i64>(conn)?
         > 0;
-    let following = idea_followers::table
-        .filter(idea_followers::idea_id.eq(id))
-        .filter(idea_followers::person_id.eq(actor.id))
-        .count()
-        .get_result::<i64>(conn)?
-        > 0;
+    let following = crate::domain::follows::is_following(conn, crate::domain::follows::ObjectType::Idea, id, actor.id)?;
     let status = idea.status;
     let next_statuses = if can.move_status {
         status.next().to_vec()

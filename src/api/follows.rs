@@ -1,0 +1,61 @@
+//! Following: start and stop following anything with a page, and list what one follows.
+
+use crate::domain::Context;
+use crate::domain::follows::{self, Follow, ObjectType};
+use crate::error::{AppError, Problem};
+use crate::http::extract::ApiUser;
+use crate::http::with_ctx;
+use actix_web::{HttpResponse, delete, get, put, web};
+use utoipa_actix_web::service_config::ServiceConfig;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.service(my_follows).service(follow).service(unfollow);
+}
+
+/// What the caller follows now, newest first.
+#[utoipa::path(tag = "follows", security(("bearer" = [])), responses(
+    (status = 200, body = Vec<Follow>), (status = 401, body = Problem),
+))]
+#[get("/api/v1/me/follows")]
+pub async fn my_follows(user: ApiUser, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
+    let list = with_ctx(&ctx, move |c| follows::mine(c, &user.0)).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+fn object_type(text: &str) -> Result<ObjectType, AppError> {
+    ObjectType::parse(text).ok_or(AppError::NotFound)
+}
+
+/// Follows an idea, experiment, campaign or direction the caller may read (404 otherwise).
+#[utoipa::path(tag = "follows", security(("bearer" = [])),
+    params(("object_type" = String, Path, description = "idea, experiment, campaign or direction"), ("id" = i64, Path)),
+    responses((status = 204), (status = 401, body = Problem), (status = 404, body = Problem)),
+)]
+#[put("/api/v1/follows/{object_type}/{id}")]
+pub async fn follow(
+    user: ApiUser,
+    ctx: web::Data<Context>,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (kind, id) = path.into_inner();
+    let kind = object_type(&kind)?;
+    with_ctx(&ctx, move |c| follows::set(c, &user.0, kind, id, true)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+/// Stops following; taking part later does not make the caller follow again.
+#[utoipa::path(tag = "follows", security(("bearer" = [])),
+    params(("object_type" = String, Path, description = "idea, experiment, campaign or direction"), ("id" = i64, Path)),
+    responses((status = 204), (status = 401, body = Problem), (status = 404, body = Problem)),
+)]
+#[delete("/api/v1/follows/{object_type}/{id}")]
+pub async fn unfollow(
+    user: ApiUser,
+    ctx: web::Data<Context>,
+    path: web::Path<(String, i64)>,
+) -> Result<HttpResponse, AppError> {
+    let (kind, id) = path.into_inner();
+    let kind = object_type(&kind)?;
+    with_ctx(&ctx, move |c| follows::set(c, &user.0, kind, id, false)).await?;
+    Ok(HttpResponse::NoContent().finish())
+}

@@ -1,0 +1,147 @@
+//! Following and hearing back: authors, supporters and commenters follow automatically, anyone
+//! who may read a page follows by choice, and followers hear of comments, supports, status
+//! changes and merges (in the app; by email at once when it is their own idea).
+
+use crate::helpers::*;
+use serde_json::{Value, json};
+
+fn bell(app: &TestApp, token: &str) -> Vec<Value> {
+    app.api("GET", "/api/v1/notifications", Some(token), None)
+        .json()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn kinds_about(app: &TestApp, token: &str, idea: i64) -> Vec<String> {
+    bell(app, token)
+        .iter()
+        .filter(|n| n["object_type"] == "idea" && n["object_id"] == idea)
+        .map(|n| n["kind"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn the_author_hears_of_comments_and_supports_and_followers_of_status_changes() {
+    let app = TestApp::with_demo();
+    let idea = employee_idea(&app, "Kotikäynnin tekstiviesti");
+    let (author, colleague, expert) = (app.token(EMPLOYEE), app.token(TRUSTEE), app.token(KEY_EXPERT));
+    // A colleague comments and supports: the author hears of both, in the app and by email.
+    let res = app.api(
+        "POST",
+        &format!("/api/v1/ideas/{idea}/comments"),
+        Some(&colleague),
+        Some(json!({"body": "Hyvä ajatus, kokeillaan Iissä."})),
+    );
+    assert_eq!(res.status, 201, "{}", res.body);
+    assert_eq!(
+        app.api(
+            "POST",
+            &format!("/api/v1/ideas/{idea}/supports"),
+            Some(&colleague),
+            None
+        )
+        .status
+            / 100,
+        2
+    );
+    assert_eq!(kinds_about(&app, &author, idea), ["idea_supported", "idea_commented"]);
+    app.wait_for_mail_about(EMPLOYEE, "Kotikäynnin tekstiviesti");
+    assert!(
+        kinds_about(&app, &colleague, idea).is_empty(),
+        "nobody hears of their own doing"
+    );
+
+    // The commenter now follows; a status change reaches both, with the actor left out.
+    let follows = app.api("GET", "/api/v1/me/follows", Some(&colleague), None).json();
+    assert_eq!(follows[0]["object_type"], "idea");
+    assert_eq!(follows[0]["object_id"], idea);
+    let res = app.api(
+        "POST",
+        &format!("/api/v1/ideas/{idea}/status"),
+        Some(&expert),
+        Some(json!({"status": "in_discussion"})),
+    );
+    assert!(res.status / 100 == 2, "{}", res.body);
+    assert_eq!(kinds_about(&app, &author, idea)[0], "idea_status_changed");
+    assert_eq!(kinds_about(&app, &colleague, idea)[0], "idea_status_changed");
+    assert!(kinds_about(&app, &expert, idea).is_empty());
+
+    // Stopping is remembered: commenting again does not make them follow.
+    assert_eq!(
+        app.api(
+            "DELETE",
+            &format!("/api/v1/follows/idea/{idea}"),
+            Some(&colleague),
+            None
+        )
+        .status,
+        204
+    );
+    app.api(
+        "POST",
+        &format!("/api/v1/ideas/{idea}/comments"),
+        Some(&colleague),
+        Some(json!({"body": "Vielä yksi huomio."})),
+    );
+    assert_eq!(
+        app.api("GET", "/api/v1/me/follows", Some(&colleague), None).json(),
+        json!([])
+    );
+    let before = kinds_about(&app, &colleague, idea).len();
+    app.api(
+        "POST",
+        &format!("/api/v1/ideas/{idea}/comments"),
+        Some(&author),
+        Some(json!({"body": "Kiitos!"})),
+    );
+    assert_eq!(kinds_about(&app, &colleague, idea).len(), before, "no longer hears");
+}
+
+#[test]
+fn following_by_choice_needs_a_page_one_may_read_and_merges_are_told() {
+    let app = TestApp::with_demo();
+    let idea = employee_idea(&app, "Yhdistettävä idea");
+    let target = employee_idea(&app, "Laajempi idea");
+    let (customer, trustee, expert) = (app.token(CUSTOMER), app.token(TRUSTEE), app.token(KEY_EXPERT));
+    assert_eq!(
+        app.api("PUT", &format!("/api/v1/follows/idea/{idea}"), Some(&customer), None)
+            .status,
+        404,
+        "a customer cannot follow a staff idea"
+    );
+    assert_eq!(
+        app.api("PUT", "/api/v1/follows/idea/999999", Some(&trustee), None)
+            .status,
+        404
+    );
+    assert_eq!(
+        app.api("PUT", &format!("/api/v1/follows/poll/{idea}"), Some(&trustee), None)
+            .status,
+        404
+    );
+    assert_eq!(
+        app.api("PUT", &format!("/api/v1/follows/idea/{idea}"), Some(&trustee), None)
+            .status,
+        204
+    );
+    let res = app.api(
+        "POST",
+        &format!("/api/v1/ideas/{idea}/status"),
+        Some(&expert),
+        Some(json!({"status": "merged", "merged_into_id": target})),
+    );
+    assert!(res.status / 100 == 2, "{}", res.body);
+    assert_eq!(
+        kinds_about(&app, &trustee, idea),
+        ["idea_merged"],
+        "{} {:?}",
+        res.body,
+        bell(&app, &trustee)
+    );
+    let follows = app.api("GET", "/api/v1/me/follows", Some(&trustee), None).json();
+    assert!(
+        follows.as_array().unwrap().iter().any(|f| f["object_id"] == target),
+        "followers move with the merge: {follows}"
+    );
+}
