@@ -62,7 +62,7 @@ fn demo_data_fills_a_realistic_organisation_and_scales() {
         .api("GET", &format!("/api/v1/ideas/{id}"), Some(&token), None)
         .json();
     assert_eq!(idea["observations"].as_array().unwrap().len(), 2);
-    assert_eq!(idea["status"], "in_experiment", "its experiment was approved");
+    assert_eq!(idea["status"], "implemented", "its experiment was adopted");
     assert_eq!(idea["experiments"][0]["status"], "adopted");
     assert_eq!(
         app.api("GET", &format!("/api/v1/ideas/{id}/comments"), Some(&token), None)

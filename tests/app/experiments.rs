@@ -185,6 +185,25 @@ fn the_whole_lifecycle_from_idea_to_adoption_and_publication() {
     );
     assert_eq!(adopted.status, 200, "{}", adopted.body);
     assert_eq!(status_of(&app, &owner, id), "adopted");
+    let tried = app
+        .api("GET", &format!("/api/v1/ideas/{idea}"), Some(&owner), None)
+        .json();
+    assert_eq!(
+        tried["status"], "implemented",
+        "the idea follows its adopted experiment"
+    );
+    assert_eq!(
+        tried["history"].as_array().unwrap().last().unwrap()["status"],
+        "implemented"
+    );
+    let bell = app.api("GET", "/api/v1/notifications", Some(&owner), None).json();
+    assert!(
+        bell.as_array()
+            .unwrap()
+            .iter()
+            .any(|n| n["kind"] == "idea_status_changed" && n["object_id"] == idea),
+        "its author hears of it"
+    );
 
     // Another unit adopts it too: its manager records that.
     let manager = app.token(UNIT_MANAGER);
@@ -806,4 +825,63 @@ fn a_withdrawn_or_rejected_plan_is_the_template_of_a_new_draft() {
     let edit = b.get(&location);
     assert_eq!(edit.status, 200);
     assert!(edit.body.contains("Suunnitelma kopioitiin uudeksi luonnokseksi"));
+}
+
+#[test]
+fn an_experiment_not_adopted_returns_its_ideas_to_discussion_with_the_reason() {
+    let app = TestApp::with_demo();
+    let owner = app.token(EMPLOYEE);
+    let expert = app.token(KEY_EXPERT);
+    let idea = employee_idea(&app, "Iltakäyntien uusi järjestys");
+    let supporter = app.token(TRUSTEE);
+    app.api(
+        "POST",
+        &format!("/api/v1/ideas/{idea}/supports"),
+        Some(&supporter),
+        None,
+    );
+    let unit = unit_named(&app, "Kotihoito Ii");
+    let id = create(&app, &owner, plan(unit, json!({"idea_ids": [idea]})));
+    call(&app, &owner, "POST", id, "/submit", None);
+    review(&app, &expert, id, "approve");
+    let kinds = |token: &str| -> Vec<String> {
+        app.api("GET", "/api/v1/notifications", Some(token), None)
+            .json()
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|n| n["object_type"] == "idea" && n["object_id"] == idea)
+            .map(|n| n["kind"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(
+        kinds(&supporter),
+        ["idea_status_changed"],
+        "the supporter hears it moved to an experiment"
+    );
+    call(&app, &owner, "POST", id, "/start", None);
+    let indicator = call(&app, &owner, "GET", id, "", None).json()["indicators"][0]["id"]
+        .as_i64()
+        .unwrap();
+    call(&app, &owner, "PUT", id, "/report", Some(full_report(indicator)));
+    assert_eq!(call(&app, &owner, "POST", id, "/complete", None).status, 200);
+    let decided = call(
+        &app,
+        &expert,
+        "POST",
+        id,
+        "/outcome",
+        Some(json!({"status": "not_adopted", "reason": "Soitot eivät vähentyneet."})),
+    );
+    assert_eq!(decided.status, 200, "{}", decided.body);
+    let back = app
+        .api("GET", &format!("/api/v1/ideas/{idea}"), Some(&owner), None)
+        .json();
+    assert_eq!(back["status"], "in_discussion");
+    assert_eq!(back["status_reason"], "Soitot eivät vähentyneet.");
+    assert_eq!(
+        back["experiments"][0]["id"], id,
+        "the experiment and its report stay linked"
+    );
+    assert_eq!(kinds(&supporter).len(), 2);
 }

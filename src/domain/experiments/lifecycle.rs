@@ -5,6 +5,7 @@ use super::{ExperimentRow, Permissions, load_visible, permissions};
 use crate::db::AnyConnection;
 use crate::db::schema::{experiment_reviewers, experiment_team, experiments, indicators, people, result_reports};
 use crate::domain::access::Actor;
+use crate::domain::ideas::IdeaStatus;
 use crate::domain::notifications::{self, Kind};
 use crate::domain::validate::Validator;
 use crate::domain::{Context, events};
@@ -316,6 +317,20 @@ pub fn decide_outcome(ctx: &Context, actor: &Actor, id: i64, input: &OutcomeInpu
             &e,
             input.status,
             serde_json::json!({ "reason": reason }),
+        )?;
+        // The ideas it tried: implemented, or back in discussion with the decision's reason.
+        let to = match input.status {
+            ExperimentStatus::Adopted => IdeaStatus::Implemented,
+            _ => IdeaStatus::InDiscussion,
+        };
+        super::linked_ideas::follow_experiment(
+            conn,
+            ctx,
+            actor.id,
+            id,
+            &[IdeaStatus::InExperiment],
+            to,
+            reason.as_deref(),
         )
     })
 }

@@ -2,6 +2,7 @@
 //! run by an owner and team, and reported so that the whole organisation can learn.
 
 pub mod lifecycle;
+pub mod linked_ideas;
 pub mod list;
 pub mod plan;
 pub mod results;

@@ -3,9 +3,7 @@
 use super::lifecycle::{ExperimentStatus, load_for, members, set_status};
 use super::load_visible;
 use crate::db::AnyConnection;
-use crate::db::schema::{
-    experiment_ideas, experiment_reviewers, experiment_team, experiments, ideas, people, reviews, units,
-};
+use crate::db::schema::{experiment_reviewers, experiment_team, experiments, people, reviews, units};
 use crate::domain::access::{Actor, RoleKind};
 use crate::domain::ideas::IdeaStatus;
 use crate::domain::notifications::{self, Kind};
@@ -163,46 +161,24 @@ pub fn decide(ctx: &Context, actor: &Actor, id: i64, input: &ReviewInput) -> App
         set_status(conn, Some(actor.id), &e, to, serde_json::json!({ "comment": comment }))?;
         if to == ExperimentStatus::Approved {
             super::plan::freeze(conn, &e, actor.id)?;
-            move_ideas_into_experiment(conn, actor.id, id)?;
+            super::linked_ideas::follow_experiment(
+                conn,
+                ctx,
+                actor.id,
+                id,
+                &[
+                    IdeaStatus::New,
+                    IdeaStatus::InDiscussion,
+                    IdeaStatus::SelectedForExperiment,
+                ],
+                IdeaStatus::InExperiment,
+                None,
+            )?;
         }
         let members = members(conn, &e)?;
         notifications::notify(conn, ctx, &members, Kind::Decided, id, &e.title)?;
         Ok(to)
     })
-}
-
-/// The ideas an approved experiment tries move to "in experiment" (those not already past it).
-fn move_ideas_into_experiment(conn: &mut AnyConnection, actor_id: i64, id: i64) -> AppResult<()> {
-    let before = [
-        IdeaStatus::New,
-        IdeaStatus::InDiscussion,
-        IdeaStatus::SelectedForExperiment,
-    ];
-    let linked: Vec<(i64, String)> = experiment_ideas::table
-        .inner_join(ideas::table)
-        .filter(experiment_ideas::experiment_id.eq(id))
-        .filter(ideas::status.eq_any(before.map(IdeaStatus::as_str)))
-        .select((ideas::id, ideas::status))
-        .load(conn)?;
-    let now = crate::clock::now();
-    for (idea, from) in linked {
-        diesel::update(ideas::table.find(idea))
-            .set((
-                ideas::status.eq(IdeaStatus::InExperiment.as_str()),
-                ideas::updated_at.eq(now),
-                ideas::last_activity_at.eq(now),
-            ))
-            .execute(conn)?;
-        events::record(
-            conn,
-            Some(actor_id),
-            "status_changed",
-            "idea",
-            idea,
-            serde_json::json!({ "from": from, "to": IdeaStatus::InExperiment.as_str(), "experiment_id": id }),
-        )?;
-    }
-    Ok(())
 }
 
 /// One experiment waiting in a review queue.
