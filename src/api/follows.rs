@@ -1,7 +1,10 @@
-//! Following: start and stop following anything with a page, and list what one follows.
+//! Following and hearing back: start and stop following anything with a page, list what one
+//! follows, and choose how each kind of event is heard of.
 
+use super::ApiJson;
 use crate::domain::Context;
 use crate::domain::follows::{self, Follow, ObjectType};
+use crate::domain::preferences::{self, Channel, Preference};
 use crate::error::{AppError, Problem};
 use crate::http::extract::ApiUser;
 use crate::http::with_ctx;
@@ -9,7 +12,48 @@ use actix_web::{HttpResponse, delete, get, put, web};
 use utoipa_actix_web::service_config::ServiceConfig;
 
 pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.service(my_follows).service(follow).service(unfollow);
+    cfg.service(my_follows)
+        .service(follow)
+        .service(unfollow)
+        .service(my_preferences)
+        .service(save_preferences);
+}
+
+/// How the caller hears of each kind of event (`default`: no choice made).
+#[utoipa::path(tag = "follows", security(("bearer" = [])), responses(
+    (status = 200, body = Vec<Preference>), (status = 401, body = Problem),
+))]
+#[get("/api/v1/me/preferences")]
+pub async fn my_preferences(user: ApiUser, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
+    let list = with_ctx(&ctx, move |c| preferences::list(c, &user.0)).await?;
+    Ok(HttpResponse::Ok().json(list))
+}
+
+/// One choice: a notification kind and its channel.
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreferenceInput {
+    pub kind: String,
+    pub channel: Channel,
+}
+
+/// Changes how the caller hears of the kinds named (others keep theirs); returns them all.
+#[utoipa::path(tag = "follows", security(("bearer" = [])), request_body = Vec<PreferenceInput>, responses(
+    (status = 200, body = Vec<Preference>), (status = 400, body = Problem), (status = 401, body = Problem), (status = 422, body = Problem),
+))]
+#[put("/api/v1/me/preferences")]
+pub async fn save_preferences(
+    user: ApiUser,
+    ctx: web::Data<Context>,
+    body: ApiJson<Vec<PreferenceInput>>,
+) -> Result<HttpResponse, AppError> {
+    let choices: Vec<(String, Channel)> = body.0.into_iter().map(|p| (p.kind, p.channel)).collect();
+    let list = with_ctx(&ctx, move |c| {
+        preferences::save(c, &user.0, &choices)?;
+        preferences::list(c, &user.0)
+    })
+    .await?;
+    Ok(HttpResponse::Ok().json(list))
 }
 
 /// What the caller follows now, newest first.

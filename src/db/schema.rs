@@ -99,6 +99,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    notification_preferences (person_id, kind) {
+        person_id -> BigInt,
+        kind -> Text,
+        channel -> Text,
+    }
+}
+
+diesel::table! {
     experiment_reviewers (experiment_id, person_id) {
         experiment_id -> BigInt,
         person_id -> BigInt,
@@ -434,6 +442,8 @@ diesel::table! {
         title -> Text,
         read_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        digest -> Nullable<Text>,
+        digested_at -> Nullable<Timestamp>,
     }
 }
 
@@ -647,6 +657,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     known_sign_in_addresses,
     ended_sessions,
     experiment_reviewers,
+    notification_preferences,
     municipalities,
     units,
     unit_municipalities,

@@ -20,6 +20,7 @@ pub mod panels;
 pub mod people;
 pub mod personas;
 pub mod policy;
+pub mod preferences;
 pub mod sessions;
 pub mod sign_in;
 pub use policy::scope;

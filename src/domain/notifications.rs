@@ -4,7 +4,8 @@
 use super::access::Actor;
 use super::{Context, mail};
 use crate::db::AnyConnection;
-use crate::db::schema::{notifications, people};
+use crate::db::schema::{notification_preferences, notifications, people};
+use crate::domain::preferences::Channel;
 use crate::error::{AppError, AppResult};
 use crate::i18n::Locale;
 use chrono::NaiveDateTime;
@@ -57,6 +58,15 @@ crate::stored_as_text!(Kind {
 });
 
 impl Kind {
+    /// Whether this kind is about something the person follows (rather than something that
+    /// waits for them): such news goes to the daily digest unless it is their own item.
+    pub fn about_followed(self) -> bool {
+        matches!(
+            self,
+            Kind::IdeaCommented | Kind::IdeaSupported | Kind::IdeaStatusChanged | Kind::IdeaMerged
+        )
+    }
+
     /// What kind of object the notification is about.
     pub fn object_type(self) -> &'static str {
         match self {
@@ -105,6 +115,17 @@ pub fn notify(
         else {
             continue;
         };
+        let channel = notification_preferences::table
+            .find((person, kind.as_str()))
+            .select(notification_preferences::channel)
+            .first::<String>(conn)
+            .optional()?
+            .and_then(|c| Channel::parse(&c))
+            .unwrap_or(crate::domain::preferences::default_for(kind));
+        if channel == Channel::Off {
+            continue;
+        }
+        let digest = matches!(channel, Channel::Daily | Channel::Weekly).then(|| channel.as_str());
         diesel::insert_into(notifications::table)
             .values((
                 notifications::person_id.eq(person),
@@ -113,8 +134,12 @@ pub fn notify(
                 notifications::object_id.eq(object_id),
                 notifications::title.eq(title),
                 notifications::created_at.eq(now),
+                notifications::digest.eq(digest),
             ))
             .execute(conn)?;
+        if channel != Channel::Immediate {
+            continue;
+        }
         let locale = Locale::parse(&locale).unwrap_or_default();
         mail::enqueue_template(
             conn,
@@ -150,19 +175,23 @@ pub fn notify_followers(
         }
         _ => " AND p.kind <> 'customer'",
     };
+    // The person's channel for this kind, or the default: own items at once, followed daily.
+    let channel = "COALESCE(np.channel, CASE WHEN f.reason = 'own' THEN 'immediate' ELSE 'daily' END)";
     // SQLite numbers `$n` parameters in the order they first appear, so each statement below
     // uses them in rising order.
-    let followers = |t: u8, id: u8, except: u8| {
+    let followers = |kind: u8, t: u8, id: u8, except: u8| {
         format!(
             "FROM follows f JOIN people p ON p.id = f.person_id \
+             LEFT JOIN notification_preferences np ON np.person_id = f.person_id AND np.kind = ${kind} \
              WHERE f.object_type = ${t} AND f.object_id = ${id} AND f.following AND p.active \
              AND f.person_id <> ${except}{readable}"
         )
     };
     let in_app = format!(
-        "INSERT INTO notifications (person_id, kind, object_type, object_id, title, created_at) \
-         SELECT f.person_id, $1, $2, $3, $4, $5 {}",
-        followers(6, 3, 7)
+        "INSERT INTO notifications (person_id, kind, object_type, object_id, title, created_at, digest) \
+         SELECT f.person_id, $1, $2, $3, $4, $5, \
+         CASE WHEN {channel} IN ('daily', 'weekly') THEN {channel} END {} AND {channel} <> 'off'",
+        followers(1, 6, 3, 7)
     );
     crate::db::backend::on_backend!(conn, c => diesel::sql_query(&in_app)
         .bind::<Text, _>(kind.as_str())
@@ -176,8 +205,8 @@ pub fn notify_followers(
     let link = ctx.link(&path_of(kind.object_type(), object_id));
     let by_mail = format!(
         "INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at) \
-         SELECT p.email, $1, $2, $3, $3 {} AND f.reason = 'own' AND p.locale = $7",
-        followers(4, 5, 6)
+         SELECT p.email, $1, $2, $3, $3 {} AND {channel} = 'immediate' AND p.locale = $8",
+        followers(4, 5, 6, 7)
     );
     for locale in [Locale::Fi, Locale::Sv, Locale::En] {
         let (subject, body) = mail::render(
@@ -189,6 +218,7 @@ pub fn notify_followers(
             .bind::<Text, _>(&subject)
             .bind::<Text, _>(&body)
             .bind::<Timestamp, _>(now)
+            .bind::<Text, _>(kind.as_str())
             .bind::<Text, _>(object.as_str())
             .bind::<BigInt, _>(object_id)
             .bind::<BigInt, _>(except)

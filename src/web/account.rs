@@ -1,10 +1,12 @@
 //! Signing in and out, passwords, registration, verification, invitations, profile, language.
 
+use super::NoFields;
 use super::{
     FormState, PageCtx, locale_cookie, render, render_invalid, safe_return, see_other, sign_in_redirect, with_ctx,
 };
 use crate::auth::tokens::Purpose;
 use crate::domain::people::PersonView;
+use crate::domain::preferences::{self, Channel, Preference};
 use crate::domain::{Context, accounts, people};
 use crate::error::AppError;
 use crate::http::csrf::CsrfForm;
@@ -30,6 +32,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(invitation_form)
         .service(invitation_submit)
         .service(profile)
+        .service(preferences_submit)
         .service(password_submit)
         .service(language);
 }
@@ -406,24 +409,54 @@ struct ProfilePage {
     p: PageCtx,
     me: PersonView,
     form: FormState,
+    /// How the person hears of each kind of event.
+    preferences: Vec<Preference>,
 }
 
-async fn load_me(ctx: &web::Data<Context>, id: i64) -> Result<PersonView, AppError> {
+impl ProfilePage {
+    /// Every channel, for the choices.
+    fn channels(&self) -> [Channel; 5] {
+        Channel::ALL
+    }
+}
+
+async fn load_me(p: &PageCtx, ctx: &web::Data<Context>) -> Result<(PersonView, Vec<Preference>), AppError> {
+    let actor = p.actor()?.clone();
     with_ctx(ctx, move |c| {
         let mut conn = c.db.read()?;
-        people::view(&mut conn, id)
+        Ok((people::view(&mut conn, actor.id)?, preferences::list(c, &actor)?))
     })
     .await
 }
 
 #[get("/profile")]
 async fn profile(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
-    let me = load_me(&ctx, p.actor()?.id).await?;
+    let (me, preferences) = load_me(&p, &ctx).await?;
     render(&ProfilePage {
         p,
         me,
         form: FormState::default(),
+        preferences,
     })
+}
+
+/// Saves how the person hears of each kind of event (`kind_<kind>` = channel).
+#[post("/profile/notifications")]
+async fn preferences_submit(
+    p: PageCtx,
+    ctx: web::Data<Context>,
+    form: CsrfForm<NoFields>,
+) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let mut choices = Vec::new();
+    for (name, value) in &form.1.0 {
+        if let Some(kind) = name.strip_prefix("kind_") {
+            let channel = Channel::parse(value).ok_or_else(|| AppError::field(name, "invalid_choice"))?;
+            choices.push((kind.to_string(), channel));
+        }
+    }
+    with_ctx(&ctx, move |c| preferences::save(c, &actor, &choices)).await?;
+    Ok(see_other("/profile?done=preferences_saved#notifications-heading"))
 }
 
 #[derive(Deserialize, Default)]
@@ -458,8 +491,13 @@ async fn password_submit(
             Ok(sign_in_redirect(&ctx, &signed_in, "/profile?done=password_changed"))
         }
         None => {
-            let me = load_me(&ctx, id).await?;
-            render_invalid(&ProfilePage { p, me, form: state })
+            let (me, preferences) = load_me(&p, &ctx).await?;
+            render_invalid(&ProfilePage {
+                p,
+                me,
+                form: state,
+                preferences,
+            })
         }
     }
 }

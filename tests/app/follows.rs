@@ -145,3 +145,88 @@ fn following_by_choice_needs_a_page_one_may_read_and_merges_are_told() {
         "followers move with the merge: {follows}"
     );
 }
+
+#[test]
+fn preferences_choose_how_each_kind_is_heard_of() {
+    let app = TestApp::with_demo();
+    let (author, colleague) = (app.token(EMPLOYEE), app.token(TRUSTEE));
+    let prefs = app.api("GET", "/api/v1/me/preferences", Some(&author), None).json();
+    let of = |prefs: &Value, kind: &str| {
+        prefs
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["kind"] == kind)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(of(&prefs, "idea_commented")["channel"], "daily");
+    assert_eq!(of(&prefs, "idea_commented")["default"], true);
+    assert_eq!(of(&prefs, "review_waiting")["channel"], "immediate");
+    // Bad input names what was wrong.
+    let bad = app.api(
+        "PUT",
+        "/api/v1/me/preferences",
+        Some(&author),
+        Some(json!([{"kind": "idea_commented", "channel": "hourly"}])),
+    );
+    assert_eq!(bad.status, 400, "{}", bad.body);
+    let unknown = app.api(
+        "PUT",
+        "/api/v1/me/preferences",
+        Some(&author),
+        Some(json!([{"kind": "weather", "channel": "off"}])),
+    );
+    assert_eq!(unknown.status, 422);
+    assert_eq!(unknown.error_fields(), ["kind_weather"]);
+
+    // Comments: off. Supports: in the app only (no mail).
+    let saved = app.api(
+        "PUT",
+        "/api/v1/me/preferences",
+        Some(&author),
+        Some(json!([{"kind": "idea_commented", "channel": "off"}, {"kind": "idea_supported", "channel": "app"}])),
+    );
+    assert_eq!(saved.status, 200, "{}", saved.body);
+    assert_eq!(of(&saved.json(), "idea_commented")["default"], false);
+    let idea = employee_idea(&app, "Asetusten testi-idea");
+    app.api(
+        "POST",
+        &format!("/api/v1/ideas/{idea}/comments"),
+        Some(&colleague),
+        Some(json!({"body": "Kommentti, josta ei kerrota."})),
+    );
+    app.api(
+        "POST",
+        &format!("/api/v1/ideas/{idea}/supports"),
+        Some(&colleague),
+        None,
+    );
+    assert_eq!(kinds_about(&app, &author, idea), ["idea_supported"]);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let mails_about = app
+        .mailbox
+        .as_ref()
+        .unwrap()
+        .lock()
+        .unwrap()
+        .iter()
+        .filter(|m| m.to == EMPLOYEE && m.subject.contains("Asetusten testi-idea"))
+        .count();
+    assert_eq!(mails_about, 0, "in the app only, and comments not at all");
+
+    // The profile page offers the same choices, and saves them.
+    let mut b = app.signed_in(EMPLOYEE);
+    let page = b.get("/profile");
+    assert!(page.body.contains(r#"name="kind_idea_commented""#));
+    crate::a11y::check_page("/profile", &page.body);
+    let res = b.post_form("/profile/notifications", &[("kind_idea_commented", "weekly")]);
+    assert_eq!(res.status, 303);
+    let prefs = app.api("GET", "/api/v1/me/preferences", Some(&author), None).json();
+    assert_eq!(of(&prefs, "idea_commented")["channel"], "weekly");
+    assert_eq!(
+        of(&prefs, "idea_supported")["channel"],
+        "app",
+        "kinds not sent keep theirs"
+    );
+}

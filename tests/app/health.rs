@@ -36,6 +36,8 @@ fn openapi_document_lists_every_api_route() {
         ("/api/v1/units/without-reviewers", "get"),
         ("/api/v1/experiments/{id}/copy", "post"),
         ("/api/v1/me/follows", "get"),
+        ("/api/v1/me/preferences", "get"),
+        ("/api/v1/me/preferences", "put"),
         ("/api/v1/follows/{object_type}/{id}", "put"),
         ("/api/v1/follows/{object_type}/{id}", "delete"),
         ("/api/v1/municipalities", "get"),
