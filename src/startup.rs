@@ -226,6 +226,10 @@ async fn background(ctx: Context, mailer: Mailer) {
                 crate::domain::panels::rounds::announce_due(&c)?;
             }
             if daily {
+                let digests = crate::domain::digests::send_due(&c)?;
+                if digests > 0 {
+                    tracing::info!(digests, "digests sent");
+                }
                 let done = crate::domain::experiments::lifecycle::daily(&c)?;
                 if done.started + done.reminded > 0 {
                     tracing::info!(

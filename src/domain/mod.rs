@@ -4,6 +4,7 @@ pub mod access;
 pub mod accounts;
 pub mod campaigns;
 pub mod dashboard;
+pub mod digests;
 pub mod directions;
 pub mod events;
 pub mod experiments;

@@ -230,3 +230,78 @@ fn preferences_choose_how_each_kind_is_heard_of() {
         "kinds not sent keep theirs"
     );
 }
+
+#[test]
+fn digests_gather_followed_news_once_in_the_persons_language_and_skip_the_empty() {
+    let app = TestApp::with_demo();
+    let (author, follower, weekly) = (app.token(EMPLOYEE), app.token(TRUSTEE), app.token(KEY_EXPERT));
+    let idea = employee_idea(&app, "Koosteen idea");
+    for token in [&follower, &weekly] {
+        assert_eq!(
+            app.api("PUT", &format!("/api/v1/follows/idea/{idea}"), Some(token), None)
+                .status,
+            204
+        );
+    }
+    assert_eq!(
+        app.api(
+            "PUT",
+            "/api/v1/me/locale",
+            Some(&follower),
+            Some(json!({"locale": "sv"}))
+        )
+        .status
+            / 100,
+        2
+    );
+    app.api(
+        "PUT",
+        "/api/v1/me/preferences",
+        Some(&weekly),
+        Some(json!([{"kind": "idea_commented", "channel": "weekly"}])),
+    );
+    for body in ["Ensimmäinen kommentti.", "Toinen kommentti."] {
+        app.api(
+            "POST",
+            &format!("/api/v1/ideas/{idea}/comments"),
+            Some(&author),
+            Some(json!({ "body": body })),
+        );
+    }
+    assert_eq!(kinds_about(&app, &follower, idea).len(), 2, "in the app at once");
+
+    // The next morning: one daily digest, for the follower only, in Swedish; not sent twice,
+    // even by two instances at once.
+    let tomorrow = kehittamo::clock::now() + chrono::Duration::days(1);
+    let sent: usize = std::thread::scope(|s| {
+        let a = s.spawn(|| kehittamo::domain::digests::send_due_at(&app.ctx, tomorrow).unwrap());
+        let b = s.spawn(|| kehittamo::domain::digests::send_due_at(&app.ctx, tomorrow).unwrap());
+        a.join().unwrap() + b.join().unwrap()
+    });
+    // Tomorrow may be a Monday, when the weekly one is due as well.
+    let weekly_due = kehittamo::domain::digests::cutoff(tomorrow, true) > kehittamo::clock::now();
+    assert_eq!(sent, 1 + usize::from(weekly_due));
+    let digest = app.wait_for_mail_about(TRUSTEE, "Dagens sammandrag: 2");
+    assert!(digest.body.contains("Koosteen idea"), "{}", digest.body);
+    assert!(digest.body.contains(&format!("/ideas/{idea}")));
+    assert!(digest.body.contains("/profile"), "how to change it");
+    assert_eq!(kehittamo::domain::digests::send_due_at(&app.ctx, tomorrow).unwrap(), 0);
+
+    // A week on: the weekly one.
+    let next_week = kehittamo::clock::now() + chrono::Duration::days(8);
+    assert_eq!(
+        kehittamo::domain::digests::send_due_at(&app.ctx, next_week).unwrap(),
+        usize::from(!weekly_due)
+    );
+    app.wait_for_mail_about(KEY_EXPERT, "Viikon kooste: 2");
+    assert_eq!(
+        app.mail_count(KEY_EXPERT),
+        1,
+        "one weekly digest, and nothing else by mail"
+    );
+    assert_eq!(
+        kehittamo::domain::digests::send_due_at(&app.ctx, next_week).unwrap(),
+        0,
+        "nothing left"
+    );
+}
