@@ -15,6 +15,40 @@ pub struct SentMail {
     pub subject: String,
     pub body: String,
     pub message_id: String,
+    /// The `List-Unsubscribe` link, for notification and digest mail.
+    pub unsubscribe: Option<String>,
+}
+
+/// The `List-Unsubscribe` header (RFC 2369): `<https://…/unsubscribe?token=…>`.
+#[derive(Debug, Clone)]
+struct ListUnsubscribe(String);
+
+impl lettre::message::header::Header for ListUnsubscribe {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribe(s.to_string()))
+    }
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), self.0.clone())
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click` (RFC 8058).
+#[derive(Debug, Clone)]
+struct ListUnsubscribePost;
+
+impl lettre::message::header::Header for ListUnsubscribePost {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(ListUnsubscribePost)
+    }
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        lettre::message::header::HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_string())
+    }
 }
 
 /// The longest one SMTP command may wait for an answer.
@@ -105,19 +139,33 @@ impl Mailer {
     }
 
     /// Sends one plain-text message (blocking: call from a worker thread).
-    pub fn send(&self, to: &str, subject: &str, body: &str, message_id: &str) -> Result<(), MailError> {
+    pub fn send(
+        &self,
+        to: &str,
+        subject: &str,
+        body: &str,
+        message_id: &str,
+        unsubscribe: Option<&str>,
+    ) -> Result<(), MailError> {
         let from = match self {
             Mailer::Smtp(_, f) | Mailer::File(_, f) | Mailer::Memory(_, f) => f.clone(),
         };
         let to_box: Mailbox = to
             .parse()
             .map_err(|e| MailError::Send(format!("recipient {to}: {e}")))?;
-        let message = Message::builder()
+        let mut builder = Message::builder()
             .from(from)
             .to(to_box)
             .subject(subject)
             .message_id(Some(message_id.to_string()))
-            .header(ContentType::TEXT_PLAIN)
+            .header(ContentType::TEXT_PLAIN);
+        if let Some(link) = unsubscribe {
+            // RFC 8058: mail clients offer "unsubscribe" and POST to the link in one click.
+            builder = builder
+                .header(ListUnsubscribe(format!("<{link}>")))
+                .header(ListUnsubscribePost);
+        }
+        let message = builder
             .body(body.to_string())
             .map_err(|e| MailError::Send(e.to_string()))?;
         match self {
@@ -129,6 +177,7 @@ impl Mailer {
                     subject: subject.to_string(),
                     body: body.to_string(),
                     message_id: message_id.to_string(),
+                    unsubscribe: unsubscribe.map(str::to_string),
                 });
                 Ok(())
             }

@@ -255,7 +255,13 @@ async fn page_guard(
     req: ServiceRequest,
     next: Next<impl MessageBody + 'static>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    if req.path().starts_with("/api/") || req.path() == "/healthz" || req.path() == "/readyz" {
+    // The unsubscribe link's signed token is its own authority: mail clients POST to it in one
+    // click (RFC 8058), without the form token or cookies.
+    if req.path().starts_with("/api/")
+        || req.path() == "/healthz"
+        || req.path() == "/readyz"
+        || req.path() == "/unsubscribe"
+    {
         return Ok(next.call(req).await?.map_into_boxed_body());
     }
     csrf::guard(req, next).await

@@ -22,6 +22,8 @@ pub enum Purpose {
     /// A browser the person signed in with (the device cookie): its sign-ins skip the delays
     /// that guesses from others at the same address cause.
     Device,
+    /// A one-click unsubscribe from one kind of email (the kind is in `knd`).
+    Unsubscribe,
 }
 
 impl Purpose {
@@ -34,6 +36,7 @@ impl Purpose {
             Purpose::Invite => "invite",
             Purpose::PanelInvite => "panel_invite",
             Purpose::Device => "device",
+            Purpose::Unsubscribe => "unsubscribe",
         }
     }
 }
@@ -52,6 +55,9 @@ pub struct Claims {
     /// A session's own id, so that signing out ends that session alone (web sessions).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub sid: String,
+    /// What an unsubscribe token switches off (a notification kind, or a digest).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub knd: String,
 }
 
 impl Claims {
@@ -71,6 +77,9 @@ pub struct Tokens {
     link_seconds: i64,
     invite_seconds: i64,
 }
+
+/// How long an unsubscribe link in an email works.
+const UNSUBSCRIBE_SECONDS: i64 = 90 * 86400;
 
 /// How long a browser stays known after a sign-in with it.
 const DEVICE_SECONDS: i64 = 180 * 86400;
@@ -103,6 +112,7 @@ impl Tokens {
             Purpose::Reset | Purpose::Verify => self.link_seconds,
             Purpose::Invite | Purpose::PanelInvite => self.invite_seconds,
             Purpose::Device => DEVICE_SECONDS,
+            Purpose::Unsubscribe => UNSUBSCRIBE_SECONDS,
         }
     }
 
@@ -137,10 +147,31 @@ impl Tokens {
             iat,
             exp: iat + lifetime,
             sid,
+            knd: String::new(),
         };
         let token = jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
             .unwrap_or_else(|e| panic!("signing a token failed: {e}"));
         (token, lifetime)
+    }
+
+    /// An unsubscribe token for `person_id` and `kind`, tied to their token generation.
+    pub fn unsubscribe(&self, person_id: i64, generation: i32, kind: &str) -> String {
+        self.unsubscribe_at(person_id, generation, kind, chrono::Utc::now().timestamp())
+    }
+
+    /// An unsubscribe token issued at `now` (tests use it to make expired ones).
+    pub fn unsubscribe_at(&self, person_id: i64, generation: i32, kind: &str, now: i64) -> String {
+        let claims = Claims {
+            sub: person_id.to_string(),
+            tgen: generation,
+            pur: Purpose::Unsubscribe.as_str().to_string(),
+            iat: now,
+            exp: now + UNSUBSCRIBE_SECONDS,
+            sid: String::new(),
+            knd: kind.to_string(),
+        };
+        jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &self.encoding)
+            .unwrap_or_else(|e| panic!("signing a token failed: {e}"))
     }
 
     /// Checks signature, expiry, `iat` and purpose; the generation is checked against the database.

@@ -95,6 +95,7 @@ diesel::table! {
         failed_at -> Nullable<Timestamp>,
         last_error -> Nullable<Text>,
         message_id -> Nullable<Text>,
+        list_kind -> Nullable<Text>,
     }
 }
 

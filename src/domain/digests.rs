@@ -107,12 +107,13 @@ fn send_one(ctx: &Context, person: i64, digest: &str, before: NaiveDateTime, now
         let n = lines.len().to_string();
         let list = lines.join("\n");
         let preferences = ctx.link("/profile#notifications-heading");
-        mail::enqueue_template(
+        mail::enqueue_listed(
             conn,
             &email,
             locale,
             &format!("digest_{digest}"),
             &[("n", &n), ("items", &list), ("preferences", &preferences)],
+            &format!("digest_{digest}"),
         )?;
         Ok(true)
     })

@@ -38,6 +38,45 @@ pub fn enqueue_template(
     enqueue(conn, to, &subject, &body)
 }
 
+/// Where the sender puts the recipient's own unsubscribe link (made when the mail is sent).
+pub const UNSUBSCRIBE_MARK: &str = "[[unsubscribe]]";
+
+/// Queues a notification or digest mail: like `enqueue_template`, with a footer whose one-click
+/// unsubscribe link (and the `List-Unsubscribe` header) switches off `list_kind`.
+pub fn enqueue_listed(
+    conn: &mut AnyConnection,
+    to: &str,
+    locale: Locale,
+    name: &str,
+    args: &[(&str, &str)],
+    list_kind: &str,
+) -> AppResult<()> {
+    let (subject, body) = render_listed(locale, name, args);
+    let at = now();
+    diesel::insert_into(outbox::table)
+        .values((
+            outbox::recipient.eq(to),
+            outbox::subject.eq(&subject),
+            outbox::body.eq(&body),
+            outbox::created_at.eq(at),
+            outbox::next_attempt_at.eq(at),
+            outbox::list_kind.eq(Some(list_kind)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// `render` with the unsubscribe footer before the signature.
+pub fn render_listed(locale: Locale, name: &str, args: &[(&str, &str)]) -> (String, String) {
+    let subject = locale.tf(&format!("email.{name}.subject"), args);
+    let mut body = locale.tf(&format!("email.{name}.body"), args);
+    body.push_str("\n\n");
+    body.push_str(&locale.tf("email.unsubscribe_footer", &[("link", UNSUBSCRIBE_MARK)]));
+    body.push_str("\n\n-- \n");
+    body.push_str(locale.t("email.signature"));
+    (subject, body)
+}
+
 /// The subject and body of the message `email.<name>` in `locale`, with the signature.
 pub fn render(locale: Locale, name: &str, args: &[(&str, &str)]) -> (String, String) {
     let subject = locale.tf(&format!("email.{name}.subject"), args);
@@ -99,6 +138,22 @@ pub fn outbox_entries(ctx: &Context) -> AppResult<Vec<OutboxEntry>> {
 /// How long a claimed mail is held by one sender, renewed while it is being sent: short enough
 /// that mail a crashed sender held goes out again within 30 seconds.
 pub const LEASE_SECONDS: i64 = 25;
+/// The recipient's own one-click link that switches `kind` off (None: no such active person).
+fn unsubscribe_link(ctx: &Context, to: &str, kind: &str) -> AppResult<Option<String>> {
+    use crate::db::schema::people;
+    let mut conn = ctx.db.read()?;
+    let person = people::table
+        .filter(people::email.eq(to))
+        .filter(people::active.eq(true))
+        .select((people::id, people::token_generation))
+        .first::<(i64, i32)>(&mut conn)
+        .optional()?;
+    Ok(person.map(|(id, generation)| {
+        let token = ctx.tokens.unsubscribe(id, generation, kind);
+        ctx.link(&format!("/unsubscribe?token={token}"))
+    }))
+}
+
 /// Runs `send` while renewing the mail's lease every third of it, so a slow SMTP exchange
 /// (each command may take `SMTP_TIMEOUT`) never lets another sender take the mail meanwhile.
 fn sending<T>(ctx: &Context, id: i64, send: impl FnOnce() -> T) -> T {
@@ -141,7 +196,7 @@ pub fn send_due(ctx: &Context, mailer: &Mailer) -> AppResult<usize> {
         let Some(id) = claimed.first().copied() else {
             break;
         };
-        let (to, subject, body, attempts, message_id) = ctx.db.transaction(|conn| {
+        let (to, subject, body, attempts, message_id, list_kind) = ctx.db.transaction(|conn| {
             let row = outbox::table
                 .find(id)
                 .select((
@@ -150,8 +205,9 @@ pub fn send_due(ctx: &Context, mailer: &Mailer) -> AppResult<usize> {
                     outbox::body,
                     outbox::attempts,
                     outbox::message_id,
+                    outbox::list_kind,
                 ))
-                .first::<(String, String, String, i32, Option<String>)>(conn)?;
+                .first::<(String, String, String, i32, Option<String>, Option<String>)>(conn)?;
             let message_id = match row.4 {
                 Some(m) => m,
                 None => {
@@ -162,9 +218,19 @@ pub fn send_due(ctx: &Context, mailer: &Mailer) -> AppResult<usize> {
                     m
                 }
             };
-            Ok((row.0, row.1, row.2, row.3, message_id))
+            Ok((row.0, row.1, row.2, row.3, message_id, row.5))
         })?;
-        let result = sending(ctx, id, || mailer.send(&to, &subject, &body, &message_id));
+        let unsubscribe = match &list_kind {
+            Some(kind) => unsubscribe_link(ctx, &to, kind)?,
+            None => None,
+        };
+        let body = match &unsubscribe {
+            Some(link) => body.replace(UNSUBSCRIBE_MARK, link),
+            None => body.replace(UNSUBSCRIBE_MARK, &ctx.link("/profile#notifications-heading")),
+        };
+        let result = sending(ctx, id, || {
+            mailer.send(&to, &subject, &body, &message_id, unsubscribe.as_deref())
+        });
         let mut conn = ctx.db.write()?;
         match result {
             Ok(()) => {

@@ -141,12 +141,13 @@ pub fn notify(
             continue;
         }
         let locale = Locale::parse(&locale).unwrap_or_default();
-        mail::enqueue_template(
+        mail::enqueue_listed(
             conn,
             &email,
             locale,
             &format!("notify_{}", kind.as_str()),
             &[("title", title), ("link", &link)],
+            kind.as_str(),
         )?;
     }
     Ok(())
@@ -204,12 +205,12 @@ pub fn notify_followers(
         .execute(c))?;
     let link = ctx.link(&path_of(kind.object_type(), object_id));
     let by_mail = format!(
-        "INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at) \
-         SELECT p.email, $1, $2, $3, $3 {} AND {channel} = 'immediate' AND p.locale = $8",
+        "INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at, list_kind) \
+         SELECT p.email, $1, $2, $3, $3, $4 {} AND {channel} = 'immediate' AND p.locale = $8",
         followers(4, 5, 6, 7)
     );
     for locale in [Locale::Fi, Locale::Sv, Locale::En] {
-        let (subject, body) = mail::render(
+        let (subject, body) = mail::render_listed(
             locale,
             &format!("notify_{}", kind.as_str()),
             &[("title", title), ("link", &link)],

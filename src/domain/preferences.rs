@@ -119,3 +119,82 @@ pub fn save(ctx: &Context, actor: &Actor, choices: &[(String, Channel)]) -> AppR
         Ok(())
     })
 }
+
+/// What an unsubscribe link switches off: one kind of notification, or a digest.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsubscribe {
+    pub person_id: i64,
+    /// A notification kind, or `digest_daily` / `digest_weekly`.
+    pub kind: String,
+}
+
+/// Reads an unsubscribe link's token; `BadRequest` when it is forged, expired or revoked.
+pub fn unsubscribe_of(ctx: &Context, token: &str) -> AppResult<Unsubscribe> {
+    let invalid = || crate::error::AppError::BadRequest("unsubscribe_link_invalid".into());
+    let claims = ctx
+        .tokens
+        .verify(token, crate::auth::tokens::Purpose::Unsubscribe)
+        .ok_or_else(invalid)?;
+    let person_id = claims.person_id().ok_or_else(invalid)?;
+    let known = ["digest_daily", "digest_weekly"].contains(&claims.knd.as_str())
+        || Kind::ALL.iter().any(|k| k.as_str() == claims.knd);
+    let mut conn = ctx.db.read()?;
+    let generation = crate::db::schema::people::table
+        .find(person_id)
+        .filter(crate::db::schema::people::active.eq(true))
+        .select(crate::db::schema::people::token_generation)
+        .first::<i32>(&mut conn)
+        .optional()?;
+    if !known || generation != Some(claims.tgen) {
+        return Err(invalid());
+    }
+    Ok(Unsubscribe {
+        person_id,
+        kind: claims.knd,
+    })
+}
+
+/// Switches the emails of an unsubscribe link off (they stay in the app): the kind's, or every
+/// kind that went to that digest. Doing it twice changes nothing.
+pub fn unsubscribe(ctx: &Context, u: &Unsubscribe) -> AppResult<()> {
+    let digest = match u.kind.as_str() {
+        "digest_daily" => Some(Channel::Daily),
+        "digest_weekly" => Some(Channel::Weekly),
+        _ => None,
+    };
+    let kinds: Vec<String> = match digest {
+        None => vec![u.kind.clone()],
+        Some(channel) => {
+            let mut conn = ctx.db.read()?;
+            let chosen: Vec<(String, String)> = prefs::table
+                .filter(prefs::person_id.eq(u.person_id))
+                .select((prefs::kind, prefs::channel))
+                .load(&mut conn)?;
+            Kind::ALL
+                .iter()
+                .filter(|k| {
+                    let current = chosen
+                        .iter()
+                        .find(|(c, _)| c == k.as_str())
+                        .and_then(|(_, ch)| Channel::parse(ch))
+                        .unwrap_or(default_for(**k));
+                    current == channel
+                })
+                .map(|k| k.as_str().to_string())
+                .collect()
+        }
+    };
+    ctx.db.transaction(|conn| {
+        for kind in &kinds {
+            diesel::delete(prefs::table.find((u.person_id, kind))).execute(conn)?;
+            diesel::insert_into(prefs::table)
+                .values((
+                    prefs::person_id.eq(u.person_id),
+                    prefs::kind.eq(kind),
+                    prefs::channel.eq(Channel::App.as_str()),
+                ))
+                .execute(conn)?;
+        }
+        Ok(())
+    })
+}

@@ -22,6 +22,7 @@ mod panels;
 mod paths;
 mod rounds;
 mod surveys;
+mod unsubscribe;
 
 pub use errors::{not_found as errors_not_found, render_errors};
 
@@ -63,6 +64,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     municipality::routes(cfg);
     surveys::routes(cfg);
     dashboard::routes(cfg);
+    unsubscribe::routes(cfg);
 }
 
 /// What every page template needs: language, the signed-in person, CSRF token, organisation.

@@ -305,3 +305,90 @@ fn digests_gather_followed_news_once_in_the_persons_language_and_skip_the_empty(
         "nothing left"
     );
 }
+
+#[test]
+fn every_notification_mail_unsubscribes_in_one_click_without_signing_in() {
+    let app = TestApp::with_demo();
+    let (author, colleague) = (app.token(EMPLOYEE), app.token(TRUSTEE));
+    let idea = employee_idea(&app, "Lopetettavat viestit");
+    let comment = |body: &str| {
+        app.api(
+            "POST",
+            &format!("/api/v1/ideas/{idea}/comments"),
+            Some(&colleague),
+            Some(json!({ "body": body })),
+        )
+    };
+    comment("Ensimmäinen.");
+    let mail = app.wait_for_mail_about(EMPLOYEE, "Lopetettavat viestit");
+    let link = mail.unsubscribe.clone().expect("List-Unsubscribe");
+    assert!(link.contains("/unsubscribe?token="), "{link}");
+    assert!(mail.body.contains(&link), "the same link in the text: {}", mail.body);
+    assert!(!mail.body.contains("[[unsubscribe]]"));
+    let path = link
+        .split_once("127.0.0.1")
+        .map(|(_, rest)| rest.split_once('/').unwrap().1)
+        .unwrap();
+    let path = format!("/{path}");
+
+    // The page confirms without signing in; the mail client's one-click POST needs no form token.
+    let page = app.request("GET", &path, &[], None);
+    assert_eq!(page.status, 200);
+    assert!(
+        page.body.contains("Uusi kommentti ideassa"),
+        "names what is switched off"
+    );
+    crate::a11y::check_page("/unsubscribe", &page.body);
+    let done = app.request(
+        "POST",
+        &path,
+        &[("Content-Type".into(), "application/x-www-form-urlencoded".into())],
+        Some("List-Unsubscribe=One-Click".into()),
+    );
+    assert_eq!(done.status, 200, "{}", done.body);
+    assert!(done.body.contains("Et enää saa sähköpostia"));
+    let prefs = app.api("GET", "/api/v1/me/preferences", Some(&author), None).json();
+    let commented = prefs
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["kind"] == "idea_commented")
+        .unwrap();
+    assert_eq!(commented["channel"], "app", "still in the app, no longer by mail");
+    let before = app.mail_count(EMPLOYEE);
+    comment("Toinen.");
+    assert_eq!(kinds_about(&app, &author, idea).len(), 2);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(app.mail_count(EMPLOYEE), before);
+
+    // A tampered, an expired and a revoked link are refused with a way on.
+    let tampered = format!("{}x", path);
+    let res = app.request("GET", &tampered, &[], None);
+    assert_eq!(res.status, 400);
+    assert!(res.body.contains("/profile"));
+    let id = app.person_id(&app.token(ADMIN), EMPLOYEE);
+    let old = app
+        .ctx
+        .tokens
+        .unsubscribe_at(id, 0, "idea_commented", chrono::Utc::now().timestamp() - 100 * 86400);
+    assert_eq!(
+        app.request("POST", &format!("/unsubscribe?token={old}"), &[], None)
+            .status,
+        400
+    );
+    app.api("POST", "/api/v1/auth/revoke", Some(&author), None);
+    assert_eq!(
+        app.request("GET", &path, &[], None).status,
+        400,
+        "signing out everywhere revokes it"
+    );
+    // Account mail carries no unsubscribe.
+    app.api(
+        "POST",
+        "/api/v1/auth/password-reset",
+        None,
+        Some(json!({"email": EMPLOYEE})),
+    );
+    let reset = app.wait_for_mail_saying(EMPLOYEE, "/reset");
+    assert!(reset.unsubscribe.is_none());
+}
