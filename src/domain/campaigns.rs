@@ -37,6 +37,29 @@ impl Campaign {
     }
 }
 
+/// The campaigns open now whose audience includes the actor, ending soonest first (the home page).
+pub fn open_for(ctx: &Context, actor: &Actor) -> AppResult<Vec<Campaign>> {
+    let now = crate::clock::now();
+    let mut conn = ctx.db.read()?;
+    let open: Vec<Campaign> = campaigns::table
+        .filter(campaigns::starts_at.le(now))
+        .filter(campaigns::ends_at.ge(now))
+        .order(campaigns::ends_at.asc())
+        .select(Campaign::as_select())
+        .load(&mut conn)?;
+    Ok(open
+        .into_iter()
+        .filter(|c| super::ideas::audience_includes(&c.audience, actor.kind))
+        .collect())
+}
+
+/// A campaign named on the ideas written for it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct CampaignRef {
+    pub id: i64,
+    pub title: String,
+}
+
 /// Every campaign, latest first.
 pub fn list(ctx: &Context) -> AppResult<Vec<Campaign>> {
     let mut conn = ctx.db.read()?;

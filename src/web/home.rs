@@ -34,6 +34,8 @@ struct HomePage {
     me: PersonView,
     feed: Vec<crate::domain::feed::FeedItem>,
     panels: crate::domain::panels::MemberHome,
+    /// Campaigns open now for the person, shown while open.
+    campaigns: Vec<crate::domain::campaigns::Campaign>,
 }
 
 #[get("/")]
@@ -49,16 +51,23 @@ async fn index(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppE
         Some(actor) => {
             let actor = actor.clone();
             let ctx = ctx.clone();
-            let (me, feed, panels) = blocking(move || {
+            let (me, feed, panels, campaigns) = blocking(move || {
                 let me = {
                     let mut conn = ctx.db.read()?;
                     people::view(&mut conn, actor.id)?
                 };
                 let feed = crate::domain::feed::recent(&ctx, &actor, 20)?;
-                Ok((me, feed, crate::domain::panels::home(&ctx, &actor)?))
+                let campaigns = crate::domain::campaigns::open_for(&ctx, &actor)?;
+                Ok((me, feed, crate::domain::panels::home(&ctx, &actor)?, campaigns))
             })
             .await?;
-            render(&HomePage { p, me, feed, panels })
+            render(&HomePage {
+                p,
+                me,
+                feed,
+                panels,
+                campaigns,
+            })
         }
     }
 }

@@ -198,3 +198,55 @@ fn personas_service_paths_and_the_board() {
     assert_eq!(removed.status, 409);
     assert_eq!(removed.json()["code"], "stage_in_use");
 }
+
+#[test]
+fn an_open_campaign_is_on_the_home_page_of_its_audience_and_named_on_its_ideas() {
+    let app = TestApp::with_demo();
+    let manager = app.token(MANAGER);
+    let at = |days: i64| {
+        (chrono::Utc::now() + chrono::Duration::days(days))
+            .format("%Y-%m-%dT%H:%M:%SZ")
+            .to_string()
+    };
+    let open = app.api(
+        "POST",
+        "/api/v1/campaigns",
+        Some(&manager),
+        Some(json!({"title": "Muutospäivä 2026", "starts_at": at(-1), "ends_at": at(6), "audience": "staff"})),
+    );
+    assert_eq!(open.status, 201, "{}", open.body);
+    let campaign = open.json()["id"].as_i64().unwrap();
+    app.api(
+        "POST",
+        "/api/v1/campaigns",
+        Some(&manager),
+        Some(json!({"title": "Mennyt kampanja", "starts_at": at(-30), "ends_at": at(-20), "audience": "everyone"})),
+    );
+    let mut employee = app.signed_in(EMPLOYEE);
+    let home = employee.get("/");
+    assert!(home.body.contains("Avoimet kampanjat") && home.body.contains("Muutospäivä 2026"));
+    assert!(home.body.contains(&format!("/ideas/new?campaign_id={campaign}")));
+    assert!(!home.body.contains("Mennyt kampanja"), "only while open");
+    crate::a11y::check_page("/", &home.body);
+    let customer_home = app.signed_in(CUSTOMER).get("/");
+    assert!(
+        !customer_home.body.contains("Muutospäivä 2026"),
+        "a staff campaign is not offered to customers"
+    );
+
+    let unit = kotihoito(&app, &app.token(EMPLOYEE));
+    let idea = app.api(
+        "POST",
+        "/api/v1/ideas",
+        Some(&app.token(EMPLOYEE)),
+        Some(json!({"title": "Muutospäivän idea", "problem": "Ongelma", "proposal": "Ehdotus", "unit_ids": [unit], "campaign_id": campaign})),
+    );
+    assert_eq!(idea.status, 201, "{}", idea.body);
+    let id = idea.json()["id"].as_i64().unwrap();
+    assert_eq!(idea.json()["campaign"]["title"], "Muutospäivä 2026");
+    let page = employee.get(&format!("/ideas/{id}"));
+    assert!(
+        page.body.contains(&format!("href=\"/campaigns/{campaign}\"")),
+        "named on the idea's page"
+    );
+}

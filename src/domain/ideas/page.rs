@@ -27,6 +27,8 @@ pub struct IdeaView {
     pub author_name: Option<String>,
     pub author_kind: PersonKind,
     pub campaign_id: Option<i64>,
+    /// The campaign it was written for, named on its page.
+    pub campaign: Option<crate::domain::campaigns::CampaignRef>,
     pub persona_id: Option<i64>,
     pub stage_id: Option<i64>,
     pub published: bool,
@@ -147,6 +149,15 @@ pub(super) fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow, can: 
         .get_result::<i64>(conn)?
         > 0;
     let following = crate::domain::follows::is_following(conn, crate::domain::follows::ObjectType::Idea, id, actor.id)?;
+    let campaign = match idea.campaign_id {
+        Some(c) => crate::db::schema::campaigns::table
+            .find(c)
+            .select(crate::db::schema::campaigns::title)
+            .first::<String>(conn)
+            .optional()?
+            .map(|title| crate::domain::campaigns::CampaignRef { id: c, title }),
+        None => None,
+    };
     let status = idea.status;
     let next_statuses = if can.move_status {
         status.next().to_vec()
@@ -164,6 +175,7 @@ pub(super) fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow, can: 
         author_name: show_name.then_some(author_name),
         author_kind: idea.author_kind,
         campaign_id: idea.campaign_id,
+        campaign,
         persona_id: idea.persona_id,
         stage_id: idea.stage_id,
         published: idea.published,
