@@ -132,7 +132,7 @@ pub fn is_duplicate(e: &diesel::result::Error) -> bool {
 
 type AnyPool = Pool<ConnectionManager>;
 /// How long the readiness probe waits for a connection (it must answer within a second).
-const PING_WAIT: Duration = Duration::from_millis(800);
+const PING_WAIT: Duration = Duration::from_millis(500);
 /// A connection borrowed from a pool.
 pub type Conn = PooledConnection<ConnectionManager>;
 
