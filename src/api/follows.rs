@@ -66,8 +66,17 @@ pub async fn my_follows(user: ApiUser, ctx: web::Data<Context>) -> Result<HttpRe
     Ok(HttpResponse::Ok().json(list))
 }
 
-fn object_type(text: &str) -> Result<ObjectType, AppError> {
-    ObjectType::parse(text).ok_or(AppError::NotFound)
+/// Starts or stops following what the path names; an unknown type is 404.
+async fn set_following(
+    user: ApiUser,
+    ctx: web::Data<Context>,
+    path: web::Path<(String, i64)>,
+    following: bool,
+) -> Result<HttpResponse, AppError> {
+    let (kind, id) = path.into_inner();
+    let kind = ObjectType::parse(&kind).ok_or(AppError::NotFound)?;
+    with_ctx(&ctx, move |c| follows::set(c, &user.0, kind, id, following)).await?;
+    Ok(HttpResponse::NoContent().finish())
 }
 
 /// Follows an idea, experiment, campaign or direction the caller may read (404 otherwise).
@@ -81,10 +90,7 @@ pub async fn follow(
     ctx: web::Data<Context>,
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    let (kind, id) = path.into_inner();
-    let kind = object_type(&kind)?;
-    with_ctx(&ctx, move |c| follows::set(c, &user.0, kind, id, true)).await?;
-    Ok(HttpResponse::NoContent().finish())
+    set_following(user, ctx, path, true).await
 }
 
 /// Stops following; taking part later does not make the caller follow again.
@@ -98,8 +104,5 @@ pub async fn unfollow(
     ctx: web::Data<Context>,
     path: web::Path<(String, i64)>,
 ) -> Result<HttpResponse, AppError> {
-    let (kind, id) = path.into_inner();
-    let kind = object_type(&kind)?;
-    with_ctx(&ctx, move |c| follows::set(c, &user.0, kind, id, false)).await?;
-    Ok(HttpResponse::NoContent().finish())
+    set_following(user, ctx, path, false).await
 }

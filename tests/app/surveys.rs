@@ -32,6 +32,24 @@ fn survey_body(unit: Option<i64>, extra: Value) -> Value {
     body
 }
 
+/// Opens a survey with the default body; returns its id and statement ids.
+fn open_survey(app: &TestApp, token: &str, unit: Option<i64>) -> (i64, Vec<i64>) {
+    let res = app.api(
+        "POST",
+        "/api/v1/surveys",
+        Some(token),
+        Some(survey_body(unit, json!({}))),
+    );
+    assert_eq!(res.status, 201, "{}", res.body);
+    let statements = res.json()["statements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["id"].as_i64().unwrap())
+        .collect();
+    (res.json()["id"].as_i64().unwrap(), statements)
+}
+
 fn answer(app: &TestApp, token: &str, survey: i64, statements: &[i64], values: &[i64]) -> Resp {
     let answers: Vec<Value> = statements
         .iter()
@@ -123,20 +141,7 @@ fn no_shown_difference_is_small(app: &TestApp, results: &Value) {
 fn the_observed_subtraction_no_longer_reveals_the_lone_respondent() {
     let app = TestApp::with_demo();
     let admin = app.token(ADMIN);
-    let res = app.api(
-        "POST",
-        "/api/v1/surveys",
-        Some(&admin),
-        Some(survey_body(None, json!({}))),
-    );
-    assert_eq!(res.status, 201, "{}", res.body);
-    let survey = res.json()["id"].as_i64().unwrap();
-    let statements: Vec<i64> = res.json()["statements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["id"].as_i64().unwrap())
-        .collect();
+    let (survey, statements) = open_survey(&app, &admin, None);
     let ii = unit_named(&app, "Kotihoito Ii");
     for (i, value) in [3, 3, 3, 3, 5].iter().enumerate() {
         let token = employee_of(&app, &format!("kh{i}@example.fi"), ii);
@@ -202,20 +207,7 @@ fn surveys_are_answered_once_anonymously_and_shown_after_close_where_safe() {
         Some(survey_body(None, json!({}))),
     );
     assert_eq!(res.status, 422, "a unit manager cannot ask the whole organisation");
-    let res = app.api(
-        "POST",
-        "/api/v1/surveys",
-        Some(&manager),
-        Some(survey_body(Some(elderly), json!({}))),
-    );
-    assert_eq!(res.status, 201, "{}", res.body);
-    let survey = res.json()["id"].as_i64().unwrap();
-    let statements: Vec<i64> = res.json()["statements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["id"].as_i64().unwrap())
-        .collect();
+    let (survey, statements) = open_survey(&app, &manager, Some(elderly));
 
     // Who answers, what is refused.
     let ii_staff: Vec<String> = (0..5)
@@ -402,20 +394,7 @@ fn a_unit_moved_after_the_survey_opened_cannot_be_subtracted_from_everyone() {
     let app = TestApp::with_demo();
     let admin = app.token(ADMIN);
     let elderly = unit_named(&app, "Ikäihmisten palvelut");
-    let res = app.api(
-        "POST",
-        "/api/v1/surveys",
-        Some(&admin),
-        Some(survey_body(Some(elderly), json!({}))),
-    );
-    assert_eq!(res.status, 201, "{}", res.body);
-    let survey = res.json()["id"].as_i64().unwrap();
-    let statements: Vec<i64> = res.json()["statements"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["id"].as_i64().unwrap())
-        .collect();
+    let (survey, statements) = open_survey(&app, &admin, Some(elderly));
     let (ii, pudasjarvi) = (
         unit_named(&app, "Kotihoito Ii"),
         unit_named(&app, "Kotihoito Pudasjärvi"),

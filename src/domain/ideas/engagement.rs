@@ -1,6 +1,6 @@
 //! Supports, following and comments (one level of replies, editable for 15 minutes).
 
-use super::{load_for, load_readable, load_visible, touch};
+use super::{load_for, load_readable, touch};
 use crate::db::schema::{comments, idea_supports, ideas, people};
 use crate::db::{AnyConnection, backend};
 use crate::domain::access::{Actor, PersonKind};
@@ -33,7 +33,7 @@ fn recount_supports(conn: &mut AnyConnection, id: i64) -> AppResult<i32> {
 /// Supports an idea (once per person; supporting again changes nothing). Returns the count.
 pub fn support(ctx: &Context, actor: &Actor, id: i64) -> AppResult<i32> {
     ctx.db.transaction(|conn| {
-        load_for(conn, actor, id, |can| can.support)?;
+        let idea = load_for(conn, actor, id, |can| can.support)?;
         let exists = idea_supports::table
             .find((id, actor.id))
             .count()
@@ -51,14 +51,13 @@ pub fn support(ctx: &Context, actor: &Actor, id: i64) -> AppResult<i32> {
             .execute(conn)?;
         touch(conn, id)?;
         events::record(conn, Some(actor.id), "supported", "idea", id, serde_json::json!({}))?;
-        let title: String = ideas::table.find(id).select(ideas::title).first(conn)?;
         notify_followers(
             conn,
             ctx,
             ObjectType::Idea,
             id,
             Kind::IdeaSupported,
-            &title,
+            &idea.title,
             Some(actor.id),
         )?;
         follows::take_part(conn, ObjectType::Idea, id, actor.id, Reason::Supporter)?;
@@ -85,12 +84,9 @@ pub fn withdraw_support(ctx: &Context, actor: &Actor, id: i64) -> AppResult<i32>
     })
 }
 
-/// Follows or unfollows an idea.
+/// Follows or unfollows an idea (the one rule for following anything: `follows::set`).
 pub fn set_following(ctx: &Context, actor: &Actor, id: i64, follow: bool) -> AppResult<()> {
-    ctx.db.transaction(|conn| {
-        load_visible(conn, actor, id)?;
-        follows::set_in(conn, ObjectType::Idea, id, actor.id, follow)
-    })
+    follows::set(ctx, actor, ObjectType::Idea, id, follow)
 }
 
 /// A comment as shown; a deleted one keeps its place with an empty body, and a hidden one
@@ -241,7 +237,7 @@ pub fn add_comment(ctx: &Context, actor: &Actor, idea_id: i64, input: &CommentIn
     let mut v = Validator::new();
     let body = v.text("body", &input.body, 1, MAX_COMMENT);
     ctx.db.transaction(|conn| {
-        load_for(conn, actor, idea_id, |can| can.comment)?;
+        let idea = load_for(conn, actor, idea_id, |can| can.comment)?;
         if let Some(parent) = input.parent_id {
             let parent_of_parent = comments::table
                 .filter(comments::id.eq(parent))
@@ -278,14 +274,13 @@ pub fn add_comment(ctx: &Context, actor: &Actor, idea_id: i64, input: &CommentIn
             idea_id,
             serde_json::json!({ "comment_id": id }),
         )?;
-        let title: String = ideas::table.find(idea_id).select(ideas::title).first(conn)?;
         notify_followers(
             conn,
             ctx,
             ObjectType::Idea,
             idea_id,
             Kind::IdeaCommented,
-            &title,
+            &idea.title,
             Some(actor.id),
         )?;
         follows::take_part(conn, ObjectType::Idea, idea_id, actor.id, Reason::Commenter)?;
