@@ -155,6 +155,7 @@ pub fn fill(ctx: &Context) -> AppResult<()> {
             starts_at: now() - Duration::days(3),
             ends_at: now() + Duration::days(14),
             audience: "everyone".into(),
+            unit_id: None,
         },
     )?;
     let eila = personas::create_persona(

@@ -224,6 +224,7 @@ async fn background(ctx: Context, mailer: Mailer) {
             }
             if round_check {
                 crate::domain::panels::rounds::announce_due(&c)?;
+                crate::domain::campaigns::announce_due(&c)?;
             }
             if daily {
                 let digests = crate::domain::digests::send_due(&c)?;

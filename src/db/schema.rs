@@ -70,6 +70,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    digest_runs (person_id, digest, period_start) {
+        person_id -> BigInt,
+        digest -> Text,
+        period_start -> Timestamp,
+        sent_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     events (id) {
         id -> BigInt,
         actor_id -> Nullable<BigInt>,
@@ -160,6 +169,8 @@ diesel::table! {
         audience -> Text,
         created_by -> Nullable<BigInt>,
         created_at -> Timestamp,
+        unit_id -> Nullable<BigInt>,
+        announced_at -> Nullable<Timestamp>,
     }
 }
 
@@ -445,6 +456,7 @@ diesel::table! {
         created_at -> Timestamp,
         digest -> Nullable<Text>,
         digested_at -> Nullable<Timestamp>,
+        own -> Bool,
     }
 }
 
@@ -670,6 +682,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_attempts,
     directions,
     campaigns,
+    digest_runs,
     personas,
     service_paths,
     service_path_stages,

@@ -20,6 +20,8 @@ pub enum ObjectType {
     Experiment,
     Campaign,
     Direction,
+    /// Something shared with a customer panel (its comments).
+    Share,
 }
 
 impl ObjectType {
@@ -30,6 +32,7 @@ impl ObjectType {
             ObjectType::Experiment => "experiment",
             ObjectType::Campaign => "campaign",
             ObjectType::Direction => "direction",
+            ObjectType::Share => "share",
         }
     }
 
@@ -40,6 +43,7 @@ impl ObjectType {
             ObjectType::Experiment,
             ObjectType::Campaign,
             ObjectType::Direction,
+            ObjectType::Share,
         ]
         .into_iter()
         .find(|t| t.as_str() == text)
@@ -172,6 +176,7 @@ fn require_readable(conn: &mut AnyConnection, actor: &Actor, kind: ObjectType, i
             catalog::require_read(actor, Catalog::Direction)?;
             exists(directions::table.find(id).count().get_result::<i64>(conn)?)
         }
+        ObjectType::Share => super::panels::shares::require_read(conn, actor, id).map(|_| ()),
     }
 }
 
@@ -216,4 +221,20 @@ pub fn mine(ctx: &Context, actor: &Actor) -> AppResult<Vec<Follow>> {
             })
         })
         .collect()
+}
+
+/// Whether the actor follows it now (false for anything they may not read).
+pub fn following(ctx: &Context, actor: &Actor, kind: ObjectType, id: i64) -> AppResult<bool> {
+    let mut conn = ctx.db.read()?;
+    is_following(&mut conn, kind, id, actor.id)
+}
+
+/// Follows or stops following, and returns the page it is read on.
+pub fn set_and_locate(ctx: &Context, actor: &Actor, kind: ObjectType, id: i64, following: bool) -> AppResult<String> {
+    set(ctx, actor, kind, id, following)?;
+    Ok(match kind {
+        ObjectType::Share => super::panels::shares::location(ctx, actor, id)?,
+        ObjectType::Direction => format!("/directions/{id}"),
+        _ => super::notifications::path_of(kind.as_str(), id),
+    })
 }

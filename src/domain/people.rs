@@ -461,6 +461,9 @@ pub fn update(ctx: &Context, actor: &Actor, id: i64, patch: &PersonPatch) -> App
         if new_kind != cur_kind || active != cur_active {
             access::bump_token_generation(conn, id)?;
         }
+        if !active && cur_active {
+            crate::domain::experiments::routing::reroute_from(conn, ctx, id)?;
+        }
         let verb = match (cur_active, active) {
             (true, false) => "deactivated",
             (false, true) => "reactivated",
@@ -513,7 +516,9 @@ pub fn add_role(ctx: &Context, actor: &Actor, person_id: i64, input: &NewRole) -
 }
 
 /// Removes a role; administrators only. An administrator cannot remove their own admin role.
-pub fn remove_role(ctx: &Context, actor: &Actor, person_id: i64, role_id: i64) -> AppResult<()> {
+/// What waited for the person's review is routed again; returns how many experiments were
+/// left without anyone to review them (the administrators are told).
+pub fn remove_role(ctx: &Context, actor: &Actor, person_id: i64, role_id: i64) -> AppResult<usize> {
     require_edit(actor, Record::Person)?;
     ctx.db.transaction(|conn| {
         let (role, unit_id) = role_assignments::table
@@ -537,7 +542,7 @@ pub fn remove_role(ctx: &Context, actor: &Actor, person_id: i64, role_id: i64) -
             person_id,
             serde_json::json!({ "role": role, "unit_id": unit_id, "role_id": role_id }),
         )?;
-        Ok(())
+        crate::domain::experiments::routing::reroute_from(conn, ctx, person_id)
     })
 }
 

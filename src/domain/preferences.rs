@@ -47,6 +47,15 @@ impl Channel {
         }
     }
 
+    /// The channels a kind may go to: the week's unit news is a part of the weekly digest or
+    /// nothing; everything else may go anywhere.
+    pub fn choices_for(kind: Kind) -> &'static [Channel] {
+        match kind {
+            Kind::UnitNews => &[Channel::Weekly, Channel::Off],
+            _ => &Channel::ALL,
+        }
+    }
+
     /// The channel a stored or submitted value names.
     pub fn parse(text: &str) -> Option<Channel> {
         Channel::ALL.into_iter().find(|c| c.as_str() == text)
@@ -66,10 +75,36 @@ pub struct Preference {
 
 /// The default for a kind: about what waits for the person, at once; followed items daily.
 pub fn default_for(kind: Kind) -> Channel {
-    if kind.about_followed() {
+    if kind == Kind::UnitNews {
+        Channel::Weekly
+    } else if kind.about_followed() {
         Channel::Daily
     } else {
         Channel::Immediate
+    }
+}
+
+/// The channels the kind of that name may go to (every channel for an unknown name).
+pub fn channels_of(kind: &str) -> &'static [Channel] {
+    Kind::ALL
+        .iter()
+        .find(|k| k.as_str() == kind)
+        .map_or(&Channel::ALL[..], |k| Channel::choices_for(*k))
+}
+
+/// Whether a kind of event can reach the person at all (a customer is never asked to review).
+fn reaches(kind: Kind, actor: &Actor) -> bool {
+    let staff = actor.kind != crate::domain::access::PersonKind::Customer;
+    match kind {
+        Kind::ReviewUnrouted => actor.is_admin(),
+        Kind::ReviewWaiting
+        | Kind::Decided
+        | Kind::VersionWaiting
+        | Kind::VersionDecided
+        | Kind::ReportOverdue
+        | Kind::RoundClosed
+        | Kind::UnitNews => staff,
+        _ => true,
     }
 }
 
@@ -82,6 +117,7 @@ pub fn list(ctx: &Context, actor: &Actor) -> AppResult<Vec<Preference>> {
         .load(&mut conn)?;
     Ok(Kind::ALL
         .iter()
+        .filter(|kind| reaches(**kind, actor))
         .map(|kind| {
             let choice = chosen
                 .iter()
@@ -99,9 +135,11 @@ pub fn list(ctx: &Context, actor: &Actor) -> AppResult<Vec<Preference>> {
 /// Saves the person's choices (kinds not named keep theirs); an unknown kind is a field error.
 pub fn save(ctx: &Context, actor: &Actor, choices: &[(String, Channel)]) -> AppResult<()> {
     let mut v = Validator::new();
-    for (kind, _) in choices {
-        if !Kind::ALL.iter().any(|k| k.as_str() == kind) {
-            v.add(&format!("kind_{kind}"), "unknown");
+    for (kind, channel) in choices {
+        match Kind::ALL.iter().find(|k| k.as_str() == kind) {
+            None => v.add(&format!("kind_{kind}"), "unknown"),
+            Some(k) if !Channel::choices_for(*k).contains(channel) => v.add(&format!("kind_{kind}"), "invalid_choice"),
+            Some(_) => {}
         }
     }
     v.finish()?;
@@ -186,12 +224,18 @@ pub fn unsubscribe(ctx: &Context, u: &Unsubscribe) -> AppResult<()> {
     };
     ctx.db.transaction(|conn| {
         for kind in &kinds {
+            // The unit news has no place in the app: switched off, it is off.
+            let to = if kind == Kind::UnitNews.as_str() {
+                Channel::Off
+            } else {
+                Channel::App
+            };
             diesel::delete(prefs::table.find((u.person_id, kind))).execute(conn)?;
             diesel::insert_into(prefs::table)
                 .values((
                     prefs::person_id.eq(u.person_id),
                     prefs::kind.eq(kind),
-                    prefs::channel.eq(Channel::App.as_str()),
+                    prefs::channel.eq(to.as_str()),
                 ))
                 .execute(conn)?;
         }

@@ -128,6 +128,15 @@ pub fn tree(ctx: &Context) -> AppResult<Vec<UnitNode>> {
     Ok(build(None, 0, &children, &by_unit))
 }
 
+/// The active units as indented choices for a select, depth-first.
+pub fn choices(ctx: &Context) -> AppResult<Vec<(i64, String)>> {
+    Ok(flatten(&tree(ctx)?)
+        .into_iter()
+        .filter(|u| u.active)
+        .map(|u| (u.id, format!("{}{}", u.indent(), u.name)))
+        .collect())
+}
+
 /// The tree flattened depth-first, for indented lists and selects.
 pub fn flatten(nodes: &[UnitNode]) -> Vec<&UnitNode> {
     let mut out = Vec::new();

@@ -414,9 +414,9 @@ struct ProfilePage {
 }
 
 impl ProfilePage {
-    /// Every channel, for the choices.
-    fn channels(&self) -> [Channel; 5] {
-        Channel::ALL
+    /// The channels a kind may go to, for its choices.
+    fn channels(&self, kind: &str) -> &'static [Channel] {
+        preferences::channels_of(kind)
     }
 }
 

@@ -359,7 +359,8 @@ async fn role_remove(
     let (id, role_id) = path.into_inner();
     let mut state = FormState::default();
     match state.absorb_all(with_ctx(&ctx, move |c| people::remove_role(c, &actor, id, role_id)).await)? {
-        Some(()) => Ok(see_other(&format!("/admin/people/{id}?done=role_revoked"))),
+        Some(0) => Ok(see_other(&format!("/admin/people/{id}?done=role_revoked"))),
+        Some(_) => Ok(see_other(&format!("/admin/people/{id}?done=role_revoked_unrouted"))),
         None => person_page(p, &ctx, id, None, Some(state)).await,
     }
 }

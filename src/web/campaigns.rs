@@ -5,6 +5,7 @@ use super::{FormState, PageCtx, render, render_invalid, see_other, with_ctx};
 use crate::domain::Context;
 use crate::domain::campaigns::{self, AUDIENCES, Campaign};
 use crate::domain::directions::{self, Direction};
+use crate::domain::follows::{self, ObjectType};
 use crate::domain::ideas::list::{self, IdeaFilter, IdeaSummary};
 use crate::domain::municipalities::{self, Municipality};
 use crate::domain::policy::catalog::{Catalog, permissions};
@@ -81,19 +82,22 @@ struct DirectionPage {
     direction: Direction,
     ideas: Vec<IdeaSummary>,
     manager: bool,
+    following: bool,
 }
 
 #[get("/directions/{id}")]
 async fn direction_show(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
     let id = id.into_inner();
-    let (direction, ideas) = with_ctx(&ctx, move |c| {
+    let (direction, ideas, following) = with_ctx(&ctx, move |c| {
         let filter = IdeaFilter {
             direction: Some(id),
             limit: Some(100),
             ..Default::default()
         };
-        Ok((directions::get(c, &actor, id)?, list::list(c, &actor, &filter)?.items))
+        let direction = directions::get(c, &actor, id)?;
+        let following = follows::following(c, &actor, ObjectType::Direction, id)?;
+        Ok((direction, list::list(c, &actor, &filter)?.items, following))
     })
     .await?;
     let manager = permissions(p.actor()?, Catalog::Direction).edit;
@@ -102,6 +106,7 @@ async fn direction_show(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>)
         direction,
         ideas,
         manager,
+        following,
     })
 }
 
@@ -111,6 +116,7 @@ struct CampaignsPage {
     p: PageCtx,
     list: Vec<Campaign>,
     directions: Vec<Direction>,
+    units: Vec<(i64, String)>,
     manager: bool,
     form: FormState,
 }
@@ -124,12 +130,20 @@ impl CampaignsPage {
 async fn campaigns_page(p: PageCtx, ctx: &web::Data<Context>, form: FormState) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
     let manager = permissions(&actor, Catalog::Campaign).create;
-    let (list, directions) = with_ctx(ctx, move |c| Ok((campaigns::list(c)?, directions::choices(c, &actor)?))).await?;
+    let (list, directions, units) = with_ctx(ctx, move |c| {
+        Ok((
+            campaigns::list(c)?,
+            directions::choices(c, &actor)?,
+            crate::domain::units::choices(c)?,
+        ))
+    })
+    .await?;
     let invalid = !form.errors.is_empty();
     let page = CampaignsPage {
         p,
         list,
         directions,
+        units,
         manager,
         form,
     };
@@ -172,19 +186,28 @@ struct CampaignPage {
     campaign: Campaign,
     ideas: Vec<IdeaSummary>,
     manager: bool,
+    following: bool,
+    /// The unit whose subtree it invites.
+    unit_name: Option<String>,
 }
 
 #[get("/campaigns/{id}")]
 async fn campaign_show(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
     let id = id.into_inner();
-    let (campaign, ideas) = with_ctx(&ctx, move |c| {
+    let (campaign, ideas, following, unit_name) = with_ctx(&ctx, move |c| {
         let filter = IdeaFilter {
             campaign: Some(id),
             limit: Some(100),
             ..Default::default()
         };
-        Ok((campaigns::get(c, id)?, list::list(c, &actor, &filter)?.items))
+        let campaign = campaigns::get(c, id)?;
+        let following = follows::following(c, &actor, ObjectType::Campaign, id)?;
+        let unit_name = match campaign.unit_id {
+            Some(u) => Some(crate::domain::units::get(c, u)?.name),
+            None => None,
+        };
+        Ok((campaign, list::list(c, &actor, &filter)?.items, following, unit_name))
     })
     .await?;
     let manager = permissions(p.actor()?, Catalog::Campaign).edit;
@@ -193,5 +216,7 @@ async fn campaign_show(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) 
         campaign,
         ideas,
         manager,
+        following,
+        unit_name,
     })
 }

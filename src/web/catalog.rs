@@ -50,6 +50,8 @@ struct FormPage {
     form: FormState,
     municipalities: Vec<Municipality>,
     directions: Vec<Direction>,
+    /// Units a campaign may target.
+    units: Vec<(i64, String)>,
 }
 
 impl FormPage {
@@ -72,11 +74,15 @@ async fn form_page(
     let actor = p.actor()?.clone();
     let kind = target.kind;
     require_edit(&actor, kind)?;
-    let (municipalities, directions) = with_ctx(ctx, move |c| {
+    let (municipalities, directions, units) = with_ctx(ctx, move |c| {
         Ok(match kind {
-            Kind::Direction => (municipalities::list(c)?, Vec::new()),
-            Kind::Campaign => (Vec::new(), directions::list(c, &actor, None)?),
-            Kind::Persona | Kind::ServicePath => (Vec::new(), Vec::new()),
+            Kind::Direction => (municipalities::list(c)?, Vec::new(), Vec::new()),
+            Kind::Campaign => (
+                Vec::new(),
+                directions::list(c, &actor, None)?,
+                crate::domain::units::choices(c)?,
+            ),
+            Kind::Persona | Kind::ServicePath => (Vec::new(), Vec::new(), Vec::new()),
         })
     })
     .await?;
@@ -87,6 +93,7 @@ async fn form_page(
         form,
         municipalities,
         directions,
+        units,
     };
     if invalid { render_invalid(&page) } else { render(&page) }
 }
@@ -181,6 +188,7 @@ pub(super) struct CampaignFields {
     starts_at: String,
     ends_at: String,
     audience: String,
+    unit_id: String,
 }
 
 /// A date field as the start of that day (or the end of it), UTC.
@@ -203,15 +211,19 @@ impl CampaignFields {
             ("starts_at", &self.starts_at),
             ("ends_at", &self.ends_at),
             ("audience", &self.audience),
+            ("unit_id", &self.unit_id),
         ]);
         let input = match (day(&self.starts_at, false), day(&self.ends_at, true)) {
-            (Some(starts_at), Some(ends_at)) => opt_id(&self.direction_id).map(|direction_id| CampaignInput {
-                title: self.title,
-                description: self.description,
-                direction_id,
-                starts_at,
-                ends_at,
-                audience: self.audience,
+            (Some(starts_at), Some(ends_at)) => opt_id(&self.direction_id).and_then(|direction_id| {
+                Ok(CampaignInput {
+                    title: self.title,
+                    description: self.description,
+                    direction_id,
+                    starts_at,
+                    ends_at,
+                    audience: self.audience,
+                    unit_id: opt_id(&self.unit_id)?,
+                })
             }),
             (s, _) => Err(AppError::field(
                 if s.is_none() { "starts_at" } else { "ends_at" },
@@ -320,6 +332,7 @@ async fn campaign_edit(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) 
         ("starts_at", &c.starts_at.date().to_string()),
         ("ends_at", &c.ends_at.date().to_string()),
         ("audience", &c.audience),
+        ("unit_id", &c.unit_id.map(|u| u.to_string()).unwrap_or_default()),
     ]);
     form_page(p, &ctx, edit_target(Kind::Campaign, id, c.title), form).await
 }

@@ -311,9 +311,7 @@ struct NotificationsPage {
 impl NotificationsPage {
     /// The notification's text in the reader's language.
     fn text(&self, n: &Notification) -> String {
-        self.p
-            .locale
-            .tf(&format!("notification.{}", n.kind), &[("title", &n.title)])
+        self.p.locale.tf(&n.text_key(), &[("title", &n.title)])
     }
 }
 

@@ -11,6 +11,7 @@ mod errors;
 mod experiment_form;
 mod experiment_report;
 mod experiments;
+mod follows;
 pub mod format;
 mod home;
 mod ideas;
@@ -55,6 +56,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     experiment_form::routes(cfg);
     experiment_report::routes(cfg);
     experiments::routes(cfg);
+    follows::routes(cfg);
     catalog::routes(cfg);
     paths::routes(cfg);
     moderation::routes(cfg);

@@ -278,31 +278,34 @@ fn digests_gather_followed_news_once_in_the_persons_language_and_skip_the_empty(
         let b = s.spawn(|| kehittamo::domain::digests::send_due_at(&app.ctx, tomorrow).unwrap());
         a.join().unwrap() + b.join().unwrap()
     });
-    // Tomorrow may be a Monday, when the weekly one is due as well.
-    let weekly_due = kehittamo::domain::digests::cutoff(tomorrow, true) > kehittamo::clock::now();
-    assert_eq!(sent, 1 + usize::from(weekly_due));
+    assert!(
+        sent >= 1,
+        "the follower's daily digest (and on Mondays the weekly ones)"
+    );
     let digest = app.wait_for_mail_about(TRUSTEE, "Dagens sammandrag: 2");
     assert!(digest.body.contains("Koosteen idea"), "{}", digest.body);
     assert!(digest.body.contains(&format!("/ideas/{idea}")));
     assert!(digest.body.contains("/profile"), "how to change it");
     assert_eq!(kehittamo::domain::digests::send_due_at(&app.ctx, tomorrow).unwrap(), 0);
 
-    // A week on: the weekly one.
+    // A week on: the weekly one (it may have gone tomorrow already, when tomorrow is a Monday).
     let next_week = kehittamo::clock::now() + chrono::Duration::days(8);
-    assert_eq!(
-        kehittamo::domain::digests::send_due_at(&app.ctx, next_week).unwrap(),
-        usize::from(!weekly_due)
-    );
-    app.wait_for_mail_about(KEY_EXPERT, "Viikon kooste: 2");
-    assert_eq!(
-        app.mail_count(KEY_EXPERT),
-        1,
-        "one weekly digest, and nothing else by mail"
-    );
+    kehittamo::domain::digests::send_due_at(&app.ctx, next_week).unwrap();
+    let weekly_digest = app.wait_for_mail_about(KEY_EXPERT, "Viikon kooste");
+    assert!(weekly_digest.body.contains("Koosteen idea"), "{}", weekly_digest.body);
     assert_eq!(
         kehittamo::domain::digests::send_due_at(&app.ctx, next_week).unwrap(),
         0,
         "nothing left"
+    );
+    // Two instances ran at once: still one digest each, and nothing else by mail.
+    std::thread::sleep(std::time::Duration::from_millis(500));
+    assert_eq!(app.mails_about(TRUSTEE, "Dagens sammandrag"), 1);
+    assert_eq!(app.mails_about(KEY_EXPERT, "Viikon kooste"), 1);
+    assert_eq!(
+        app.mail_count(KEY_EXPERT),
+        1,
+        "one weekly digest, and nothing else by mail"
     );
 }
 

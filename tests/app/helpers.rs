@@ -223,6 +223,18 @@ impl TestApp {
         self.wait_for_mail_where(to, &format!("about {needle}"), |m| m.subject.contains(needle))
     }
 
+    /// How many mails delivered to `to` have `needle` in their subject.
+    pub fn mails_about(&self, to: &str, needle: &str) -> usize {
+        self.mailbox
+            .as_ref()
+            .expect("memory mailer")
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|m| m.to == to && m.subject.contains(needle))
+            .count()
+    }
+
     /// How many mails were delivered to `to`.
     pub fn mail_count(&self, to: &str) -> usize {
         self.mailbox

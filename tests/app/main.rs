@@ -25,6 +25,7 @@ mod observations;
 mod openapi;
 mod panels;
 mod panels_web;
+mod participation;
 mod policy;
 mod process;
 mod rounds;

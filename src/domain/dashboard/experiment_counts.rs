@@ -19,6 +19,7 @@ pub(super) struct ExperimentFigures {
     pub adopted: Vec<(i64, i64)>,
     pub waiting: Vec<(i64, i64)>,
     pub oldest_waiting_since: Option<NaiveDateTime>,
+    pub waiting_without_reviewer: i64,
     pub running: Vec<(i64, i64)>,
     pub overdue: Vec<(i64, i64)>,
     /// (unit, days from submission to decision) of each experiment decided in the period.
@@ -141,6 +142,10 @@ pub(super) fn figures(conn: &mut AnyConnection, s: &Selection) -> AppResult<Expe
         adopted,
         waiting,
         oldest_waiting_since,
+        waiting_without_reviewer: crate::domain::experiments::routing::waiting_without_reviewer(
+            conn,
+            s.units.as_deref(),
+        )?,
         running,
         overdue,
         lead,

@@ -265,6 +265,8 @@ pub struct Dashboard {
     pub review_lead_time: LeadTime,
     /// Submitted experiments waiting for review now.
     pub waiting_for_review: i64,
+    /// Of those, how many nobody left may review (none while routing works).
+    pub waiting_without_reviewer: i64,
     #[serde(with = "crate::domain::utc::option")]
     pub oldest_waiting_since: Option<NaiveDateTime>,
     pub running: i64,
@@ -511,6 +513,7 @@ pub fn figures(ctx: &Context, actor: &Actor, filter: &DashboardFilter) -> AppRes
                 p90_days: quantile(&lead, 0.9),
             },
             waiting_for_review: total(&exp.waiting),
+            waiting_without_reviewer: exp.waiting_without_reviewer,
             oldest_waiting_since: exp.oldest_waiting_since,
             running: total(&exp.running),
             overdue_reports: total(&exp.overdue),

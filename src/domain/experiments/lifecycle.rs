@@ -3,8 +3,9 @@
 
 use super::{ExperimentRow, Permissions, load_visible, permissions};
 use crate::db::AnyConnection;
-use crate::db::schema::{experiment_reviewers, experiment_team, experiments, indicators, people, result_reports};
+use crate::db::schema::{experiment_team, experiments, indicators, people, result_reports};
 use crate::domain::access::Actor;
+use crate::domain::follows::{self, ObjectType};
 use crate::domain::ideas::IdeaStatus;
 use crate::domain::notifications::{self, Kind};
 use crate::domain::validate::Validator;
@@ -164,19 +165,10 @@ pub fn submit(ctx: &Context, actor: &Actor, id: i64) -> AppResult<()> {
         diesel::update(experiments::table.find(id))
             .set((
                 experiments::review_round.eq(experiments::review_round + 1),
-                experiments::review_unit_id.eq(route.unit),
                 experiments::submitted_at.eq(now),
             ))
             .execute(conn)?;
-        diesel::delete(experiment_reviewers::table.filter(experiment_reviewers::experiment_id.eq(id))).execute(conn)?;
-        for person in &route.reviewers {
-            diesel::insert_into(experiment_reviewers::table)
-                .values((
-                    experiment_reviewers::experiment_id.eq(id),
-                    experiment_reviewers::person_id.eq(person),
-                ))
-                .execute(conn)?;
-        }
+        super::routing::set_route(conn, id, &route)?;
         set_status(
             conn,
             Some(actor.id),
@@ -202,18 +194,30 @@ pub fn withdraw(ctx: &Context, actor: &Actor, id: i64) -> AppResult<()> {
     })
 }
 
-fn mark_started(conn: &mut AnyConnection, actor_id: Option<i64>, e: &ExperimentRow) -> AppResult<()> {
+fn mark_started(conn: &mut AnyConnection, ctx: &Context, actor_id: Option<i64>, e: &ExperimentRow) -> AppResult<()> {
     diesel::update(experiments::table.find(e.id))
         .set(experiments::started_at.eq(crate::clock::now()))
         .execute(conn)?;
-    set_status(conn, actor_id, e, ExperimentStatus::Running, serde_json::json!({}))
+    set_status(conn, actor_id, e, ExperimentStatus::Running, serde_json::json!({}))?;
+    tell_followers(conn, ctx, e, Kind::ExperimentStarted, actor_id)
+}
+
+/// Tells those who follow the experiment, the ideas it tries or the directions it serves.
+fn tell_followers(
+    conn: &mut AnyConnection,
+    ctx: &Context,
+    e: &ExperimentRow,
+    kind: Kind,
+    actor_id: Option<i64>,
+) -> AppResult<()> {
+    notifications::notify_followers(conn, ctx, ObjectType::Experiment, e.id, kind, &e.title, actor_id)
 }
 
 /// The owner starts an approved experiment.
 pub fn start(ctx: &Context, actor: &Actor, id: i64) -> AppResult<()> {
     ctx.db.transaction(|conn| {
         let e = load_for(conn, actor, id, Some(ExperimentStatus::Running), |p| p.start)?;
-        mark_started(conn, Some(actor.id), &e)
+        mark_started(conn, ctx, Some(actor.id), &e)
     })
 }
 
@@ -282,7 +286,8 @@ pub fn complete(ctx: &Context, actor: &Actor, id: i64) -> AppResult<()> {
             &e,
             ExperimentStatus::Completed,
             serde_json::json!({}),
-        )
+        )?;
+        tell_followers(conn, ctx, &e, Kind::ExperimentCompleted, Some(actor.id))
     })
 }
 
@@ -318,6 +323,7 @@ pub fn decide_outcome(ctx: &Context, actor: &Actor, id: i64, input: &OutcomeInpu
             input.status,
             serde_json::json!({ "reason": reason }),
         )?;
+        tell_followers(conn, ctx, &e, Kind::ExperimentOutcome, Some(actor.id))?;
         // The ideas it tried: implemented, or back in discussion with the decision's reason.
         let to = match input.status {
             ExperimentStatus::Adopted => IdeaStatus::Implemented,
@@ -370,6 +376,7 @@ pub fn transfer(ctx: &Context, actor: &Actor, id: i64, new_owner: i64) -> AppRes
             .execute(conn)?;
         // The former owner stays on the team; the new one leaves it (they own it now).
         diesel::delete(experiment_team::table.find((id, new_owner))).execute(conn)?;
+        follows::take_part(conn, ObjectType::Experiment, id, new_owner, follows::Reason::Own)?;
         diesel::delete(experiment_team::table.find((id, e.owner_id))).execute(conn)?;
         diesel::insert_into(experiment_team::table)
             .values((
@@ -416,7 +423,7 @@ pub fn daily(ctx: &Context) -> AppResult<DailyResult> {
             .set(experiments::status.eq(ExperimentStatus::Running.as_str()))
             .execute(conn)?;
             if claimed == 1 {
-                mark_started(conn, None, e)?;
+                mark_started(conn, ctx, None, e)?;
                 started += 1;
             }
         }

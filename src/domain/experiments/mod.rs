@@ -337,6 +337,8 @@ pub struct ExperimentPage {
     pub adoptions: Vec<results::Adoption>,
     /// A proposed plan version waits for a key expert.
     pub version_pending: bool,
+    /// Whether the reader follows it.
+    pub following: bool,
 }
 
 /// The experiment's page.
@@ -373,5 +375,6 @@ pub fn page(ctx: &super::Context, actor: &Actor, id: i64) -> AppResult<Experimen
         report: results::report_of(&mut conn, id)?,
         adoptions: results::adoptions_of(&mut conn, id)?,
         version_pending,
+        following: super::follows::is_following(&mut conn, super::follows::ObjectType::Experiment, id, actor.id)?,
     })
 }

@@ -10,6 +10,7 @@ use crate::db::schema::{
     people, units,
 };
 use crate::domain::access::Actor;
+use crate::domain::follows::{self, ObjectType, Reason};
 use crate::domain::notifications::{self, Kind};
 use crate::domain::validate::Validator;
 use crate::domain::{Context, events};
@@ -189,10 +190,12 @@ fn write_plan(conn: &mut AnyConnection, id: i64, owner: i64, input: &ExperimentI
         ))
         .execute(conn)?;
     diesel::delete(experiment_team::table.filter(experiment_team::experiment_id.eq(id))).execute(conn)?;
+    follows::take_part(conn, ObjectType::Experiment, id, owner, Reason::Own)?;
     for p in distinct(&input.team_ids).into_iter().filter(|p| *p != owner) {
         diesel::insert_into(experiment_team::table)
             .values((experiment_team::experiment_id.eq(id), experiment_team::person_id.eq(p)))
             .execute(conn)?;
+        follows::take_part(conn, ObjectType::Experiment, id, p, Reason::Own)?;
     }
     diesel::delete(experiment_ideas::table.filter(experiment_ideas::experiment_id.eq(id))).execute(conn)?;
     for i in distinct(&input.idea_ids) {

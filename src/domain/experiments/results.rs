@@ -4,8 +4,10 @@ use super::lifecycle::load_for;
 use super::load_visible;
 use crate::db::AnyConnection;
 use crate::db::backend;
-use crate::db::schema::{adoptions, experiment_log, indicators, people, result_reports, units};
+use crate::db::schema::{adoptions, experiment_log, experiments, indicators, people, result_reports, units};
 use crate::domain::access::{Actor, RoleKind};
+use crate::domain::follows::ObjectType;
+use crate::domain::notifications::{Kind, notify_followers};
 use crate::domain::validate::Validator;
 use crate::domain::{Context, events};
 use crate::error::{AppError, AppResult};
@@ -371,6 +373,19 @@ pub fn record_adoption(ctx: &Context, actor: &Actor, id: i64, input: &AdoptionIn
             "experiment",
             id,
             serde_json::json!({ "unit_id": input.unit_id }),
+        )?;
+        let title = experiments::table
+            .find(id)
+            .select(experiments::title)
+            .first::<String>(conn)?;
+        notify_followers(
+            conn,
+            ctx,
+            ObjectType::Experiment,
+            id,
+            Kind::ExperimentAdopted,
+            &title,
+            Some(actor.id),
         )
     })
 }

@@ -3,9 +3,12 @@
 //! the organisation-wide key experts, then the administrators, skipping the owner and the team,
 //! until there are as many as the unit's required approvals.
 
+use super::ExperimentRow;
+use super::lifecycle::{ExperimentStatus, members};
 use crate::db::AnyConnection;
-use crate::db::schema::{people, role_assignments as ra, units as units_t};
+use crate::db::schema::{experiment_reviewers, experiments, people, role_assignments as ra, units as units_t};
 use crate::domain::access::{Actor, RoleKind};
+use crate::domain::notifications::{self, Kind};
 use crate::domain::people::UnitRef;
 use crate::domain::{Context, units};
 use crate::error::{AppError, AppResult};
@@ -110,4 +113,83 @@ pub fn units_without_reviewers(ctx: &Context, actor: &Actor) -> AppResult<Vec<Un
         }
     }
     Ok(out)
+}
+
+/// Records the route of a submitted experiment: its review unit and reviewers.
+pub fn set_route(conn: &mut AnyConnection, experiment_id: i64, route: &Route) -> AppResult<()> {
+    diesel::update(experiments::table.find(experiment_id))
+        .set(experiments::review_unit_id.eq(route.unit))
+        .execute(conn)?;
+    diesel::delete(experiment_reviewers::table.filter(experiment_reviewers::experiment_id.eq(experiment_id)))
+        .execute(conn)?;
+    for person in &route.reviewers {
+        diesel::insert_into(experiment_reviewers::table)
+            .values((
+                experiment_reviewers::experiment_id.eq(experiment_id),
+                experiment_reviewers::person_id.eq(person),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Routes again what waits for `person`'s review after they lost a role or were deactivated:
+/// those newly routed to are told; where nobody can review it any more, every administrator is
+/// told to name a key expert. Returns how many experiments were left without a reviewer.
+pub fn reroute_from(conn: &mut AnyConnection, ctx: &Context, person: i64) -> AppResult<usize> {
+    let waiting: Vec<ExperimentRow> = experiments::table
+        .filter(experiments::status.eq(ExperimentStatus::Submitted.as_str()))
+        .filter(
+            experiments::id.eq_any(
+                experiment_reviewers::table
+                    .filter(experiment_reviewers::person_id.eq(person))
+                    .select(experiment_reviewers::experiment_id),
+            ),
+        )
+        .select(ExperimentRow::as_select())
+        .load(conn)?;
+    let mut stranded = 0;
+    for e in waiting {
+        let before: Vec<i64> = experiment_reviewers::table
+            .filter(experiment_reviewers::experiment_id.eq(e.id))
+            .select(experiment_reviewers::person_id)
+            .load(conn)?;
+        let team = members(conn, &e)?;
+        match route(conn, e.unit_id, &team)? {
+            Some(r) => {
+                set_route(conn, e.id, &r)?;
+                let new: Vec<i64> = r.reviewers.iter().copied().filter(|p| !before.contains(p)).collect();
+                notifications::notify(conn, ctx, &new, Kind::ReviewWaiting, e.id, &e.title)?;
+            }
+            None => {
+                diesel::delete(experiment_reviewers::table.find((e.id, person))).execute(conn)?;
+                let admins = holders(conn, RoleKind::Admin, None, &[])?;
+                notifications::notify(conn, ctx, &admins, Kind::ReviewUnrouted, e.id, &e.title)?;
+                stranded += 1;
+            }
+        }
+    }
+    Ok(stranded)
+}
+
+/// How many submitted experiments wait with nobody left who may review them: none of the people
+/// they were routed to is active and still a key expert or an administrator. Zero while routing
+/// works; counted on the dashboard should reviewers be removed some other way.
+/// Counts those of `units` only when given.
+pub fn waiting_without_reviewer(conn: &mut AnyConnection, units: Option<&[i64]>) -> AppResult<i64> {
+    let eligible = experiment_reviewers::table
+        .inner_join(people::table.on(people::id.eq(experiment_reviewers::person_id)))
+        .inner_join(ra::table.on(ra::person_id.eq(experiment_reviewers::person_id)))
+        .filter(experiment_reviewers::experiment_id.eq(experiments::id))
+        .filter(people::active.eq(true))
+        .filter(ra::role.eq_any([RoleKind::KeyExpert.as_str(), RoleKind::Admin.as_str()]));
+    let mut q = experiments::table
+        .filter(experiments::status.eq(ExperimentStatus::Submitted.as_str()))
+        .filter(diesel::dsl::not(diesel::dsl::exists(eligible)))
+        .count()
+        .into_boxed();
+    if let Some(units) = units {
+        q = q.filter(experiments::unit_id.eq_any(units.to_vec()));
+    }
+    Ok(q.get_result(conn)?)
 }

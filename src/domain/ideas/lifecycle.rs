@@ -171,7 +171,19 @@ pub fn set_published(ctx: &Context, actor: &Actor, id: i64, published: bool) -> 
             ))
             .execute(conn)?;
         let verb = if published { "published" } else { "unpublished" };
-        events::record(conn, Some(actor.id), verb, "idea", id, serde_json::json!({}))
+        events::record(conn, Some(actor.id), verb, "idea", id, serde_json::json!({}))?;
+        if published {
+            notify_followers(
+                conn,
+                ctx,
+                ObjectType::Idea,
+                id,
+                Kind::IdeaPublished,
+                &idea.title,
+                Some(actor.id),
+            )?;
+        }
+        Ok(())
     })
 }
 

@@ -257,6 +257,17 @@ pub fn create(ctx: &Context, actor: &Actor, input: &IdeaInput) -> AppResult<i64>
             super::observations::link(conn, actor, id, &input.observation_ids)?;
         }
         follows::take_part(conn, ObjectType::Idea, id, actor.id, Reason::Own)?;
+        if let Some(campaign) = input.campaign_id {
+            super::notifications::notify_followers_about(
+                conn,
+                ctx,
+                (ObjectType::Campaign, campaign),
+                super::notifications::Kind::CampaignIdea,
+                id,
+                &title,
+                Some(actor.id),
+            )?;
+        }
         backend::index_idea(conn, id)?;
         events::record(
             conn,

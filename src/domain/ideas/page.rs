@@ -3,7 +3,9 @@
 
 use super::{IdeaRow, IdeaStatus, Permissions, engagement, load_readable};
 use crate::db::AnyConnection;
-use crate::db::schema::{directions, idea_directions, idea_supports, idea_tags, idea_units, people, units as units_t};
+use crate::db::schema::{
+    directions, idea_directions, idea_supports, idea_tags, idea_units, ideas, people, units as units_t,
+};
 use crate::domain::Context;
 use crate::domain::access::{Actor, PersonKind};
 use crate::domain::directions::DirectionRef;
@@ -23,6 +25,9 @@ pub struct IdeaView {
     pub status: IdeaStatus,
     pub status_reason: Option<String>,
     pub merged_into_id: Option<i64>,
+    /// The title of the idea it was merged into, when the caller may read that idea (a customer
+    /// may not until it is published: the page then says why instead of linking to a 404).
+    pub merged_into_title: Option<String>,
     /// Shown to staff always; a customer author's name only to staff and the author.
     pub author_name: Option<String>,
     pub author_kind: PersonKind,
@@ -158,6 +163,14 @@ pub(super) fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow, can: 
             .map(|title| crate::domain::campaigns::CampaignRef { id: c, title }),
         None => None,
     };
+    let merged_into_title = match idea.merged_into_id {
+        Some(target) if crate::domain::policy::ideas::of(conn, actor, target)?.read => ideas::table
+            .find(target)
+            .select(ideas::title)
+            .first::<String>(conn)
+            .optional()?,
+        _ => None,
+    };
     let status = idea.status;
     let next_statuses = if can.move_status {
         status.next().to_vec()
@@ -172,6 +185,7 @@ pub(super) fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow, can: 
         status,
         status_reason: idea.status_reason,
         merged_into_id: idea.merged_into_id,
+        merged_into_title,
         author_name: show_name.then_some(author_name),
         author_kind: idea.author_kind,
         campaign_id: idea.campaign_id,

@@ -5,6 +5,7 @@ use super::{MemberRole, managing_standing, people_in, visible_standing};
 use crate::db::AnyConnection;
 use crate::db::schema::{experiments, ideas, panel_comments, panel_members, panel_shares, panels, people};
 use crate::domain::access::Actor;
+use crate::domain::follows::{self, ObjectType, Reason};
 use crate::domain::notifications::{self, Kind};
 use crate::domain::validate::Validator;
 use crate::domain::{Context, events};
@@ -101,6 +102,37 @@ pub fn shared_ids(conn: &mut AnyConnection, person_id: i64, item: ItemType) -> A
         .load(conn)?)
 }
 
+/// Where a share is read, for someone who may read it (staff, or a member of its panel; 404
+/// otherwise): the item's page at the panel's voice.
+pub fn require_read(conn: &mut AnyConnection, actor: &Actor, share_id: i64) -> AppResult<String> {
+    let (panel_id, object_type, object_id) = panel_shares::table
+        .find(share_id)
+        .select((
+            panel_shares::panel_id,
+            panel_shares::object_type,
+            panel_shares::object_id,
+        ))
+        .first::<(i64, String, i64)>(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)?;
+    let member = panel_members::table
+        .find((panel_id, actor.id))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    let item = ItemType::parse(&object_type).ok_or(AppError::NotFound)?;
+    if !(actor.is_staff() || member) || item_title(conn, item, object_id)?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    Ok(format!("{}#panel-{share_id}", item.path(&object_id)))
+}
+
+/// Where a share is read (see [`require_read`]).
+pub fn location(ctx: &Context, actor: &Actor, share_id: i64) -> AppResult<String> {
+    let mut conn = ctx.db.read()?;
+    require_read(&mut conn, actor, share_id)
+}
+
 fn item_title(conn: &mut AnyConnection, item: ItemType, id: i64) -> AppResult<Option<String>> {
     Ok(match item {
         ItemType::Idea => ideas::table
@@ -152,6 +184,7 @@ pub fn share(ctx: &Context, actor: &Actor, panel_id: i64, input: &ShareInput) ->
             ))
             .returning(panel_shares::id)
             .get_result::<i64>(conn)?;
+        follows::take_part(conn, ObjectType::Share, id, actor.id, Reason::Own)?;
         events::record(
             conn,
             Some(actor.id),
@@ -262,6 +295,8 @@ pub struct PanelVoice {
     pub comments: Vec<PanelComment>,
     /// Whether the caller may comment as the panel.
     pub can_comment: bool,
+    /// Whether the caller follows its comments.
+    pub following: bool,
 }
 
 /// The panels' voices on an item: staff hear every panel, a member their own panels only.
@@ -316,7 +351,9 @@ pub fn voices(conn: &mut AnyConnection, actor: &Actor, item: ItemType, item_id: 
             .count()
             .get_result::<i64>(conn)?
             > 0;
+        let following = crate::domain::follows::is_following(conn, ObjectType::Share, share_id, actor.id)?;
         out.push(PanelVoice {
+            following,
             share_id,
             panel_id,
             panel_name,
@@ -360,9 +397,9 @@ pub fn comment(ctx: &Context, actor: &Actor, share_id: i64, input: &CommentInput
         }
         // An item hidden by moderation (or back in draft) has left the panel's view.
         let item = ItemType::parse(&object_type).ok_or(AppError::NotFound)?;
-        if item_title(conn, item, object_id)?.is_none() {
+        let Some(title) = item_title(conn, item, object_id)? else {
             return Err(AppError::NotFound);
-        }
+        };
         let id = diesel::insert_into(panel_comments::table)
             .values((
                 panel_comments::share_id.eq(share_id),
@@ -379,6 +416,16 @@ pub fn comment(ctx: &Context, actor: &Actor, share_id: i64, input: &CommentInput
             "panel",
             panel_id,
             serde_json::json!({ "share_id": share_id, "comment_id": id }),
+        )?;
+        follows::take_part(conn, ObjectType::Share, share_id, actor.id, Reason::Commenter)?;
+        notifications::notify_followers(
+            conn,
+            ctx,
+            ObjectType::Share,
+            share_id,
+            Kind::ShareCommented,
+            &title,
+            Some(actor.id),
         )?;
         Ok((id, item.path(&object_id)))
     })

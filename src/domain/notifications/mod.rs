@@ -12,6 +12,9 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
 
+mod followers;
+pub use followers::{notify_followers, notify_followers_about};
+
 /// What a notification is about; each has an in-app text and an email under its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, diesel::expression::AsExpression, diesel::deserialize::FromSqlRow)]
 #[diesel(sql_type = diesel::sql_types::Text)]
@@ -40,6 +43,26 @@ pub enum Kind {
     IdeaStatusChanged,
     /// An idea the recipient follows was merged into another.
     IdeaMerged,
+    /// An idea the recipient follows was published to customers.
+    IdeaPublished,
+    /// An experiment the recipient follows (or one trying an idea they follow) started running.
+    ExperimentStarted,
+    /// An experiment the recipient follows was completed with its result report.
+    ExperimentCompleted,
+    /// An experiment the recipient follows was adopted into practice, or not.
+    ExperimentOutcome,
+    /// Another unit adopted the practice of an experiment the recipient follows.
+    ExperimentAdopted,
+    /// A campaign inviting the recipient opened.
+    CampaignOpened,
+    /// A new idea was written for a campaign the recipient follows.
+    CampaignIdea,
+    /// A panel commented on something shared with it that the recipient follows.
+    ShareCommented,
+    /// An experiment waits with nobody left to review it (administrators).
+    ReviewUnrouted,
+    /// What happened in the person's units in the week (staff; only ever in the weekly digest).
+    UnitNews,
 }
 
 crate::stored_as_text!(Kind {
@@ -55,6 +78,16 @@ crate::stored_as_text!(Kind {
     IdeaSupported => "idea_supported",
     IdeaStatusChanged => "idea_status_changed",
     IdeaMerged => "idea_merged",
+    IdeaPublished => "idea_published",
+    ExperimentStarted => "experiment_started",
+    ExperimentCompleted => "experiment_completed",
+    ExperimentOutcome => "experiment_outcome",
+    ExperimentAdopted => "experiment_adopted",
+    CampaignOpened => "campaign_opened",
+    CampaignIdea => "campaign_idea",
+    ShareCommented => "share_commented",
+    ReviewUnrouted => "review_unrouted",
+    UnitNews => "unit_news",
 });
 
 impl Kind {
@@ -63,7 +96,18 @@ impl Kind {
     pub fn about_followed(self) -> bool {
         matches!(
             self,
-            Kind::IdeaCommented | Kind::IdeaSupported | Kind::IdeaStatusChanged | Kind::IdeaMerged
+            Kind::IdeaCommented
+                | Kind::IdeaSupported
+                | Kind::IdeaStatusChanged
+                | Kind::IdeaMerged
+                | Kind::IdeaPublished
+                | Kind::ExperimentStarted
+                | Kind::ExperimentCompleted
+                | Kind::ExperimentOutcome
+                | Kind::ExperimentAdopted
+                | Kind::CampaignOpened
+                | Kind::CampaignIdea
+                | Kind::ShareCommented
         )
     }
 
@@ -72,7 +116,14 @@ impl Kind {
         match self {
             Kind::PanelShared => "panel",
             Kind::RoundOpened | Kind::RoundClosed => "round",
-            Kind::IdeaCommented | Kind::IdeaSupported | Kind::IdeaStatusChanged | Kind::IdeaMerged => "idea",
+            Kind::IdeaCommented
+            | Kind::IdeaSupported
+            | Kind::IdeaStatusChanged
+            | Kind::IdeaMerged
+            | Kind::IdeaPublished
+            | Kind::CampaignIdea => "idea",
+            Kind::CampaignOpened => "campaign",
+            Kind::ShareCommented => "share",
             _ => "experiment",
         }
     }
@@ -84,6 +135,8 @@ pub fn path_of(object_type: &str, object_id: i64) -> String {
         "panel" => format!("/panels/{object_id}"),
         "round" => format!("/rounds/{object_id}"),
         "idea" => format!("/ideas/{object_id}"),
+        "campaign" => format!("/campaigns/{object_id}"),
+        "share" => format!("/shares/{object_id}"),
         _ => format!("/experiments/{object_id}"),
     }
 }
@@ -153,82 +206,6 @@ pub fn notify(
     Ok(())
 }
 
-/// Tells everyone who follows the idea (but `actor`) of `kind`: in the app, and by email at once
-/// those whose own idea it is (followed ideas wait for the digest). One statement for the app and
-/// one per language for the mail, however many follow: nobody is loaded into memory.
-pub fn notify_followers(
-    conn: &mut AnyConnection,
-    ctx: &Context,
-    object: crate::domain::follows::ObjectType,
-    object_id: i64,
-    kind: Kind,
-    title: &str,
-    actor: Option<i64>,
-) -> AppResult<()> {
-    use diesel::sql_types::{BigInt, Text, Timestamp};
-    let now = crate::clock::now();
-    let except = actor.unwrap_or(0);
-    // Only those who may still read it: a customer hears of an idea that is theirs or published.
-    let readable = match object {
-        crate::domain::follows::ObjectType::Idea => {
-            " AND EXISTS (SELECT 1 FROM ideas i WHERE i.id = f.object_id AND NOT i.hidden \
-             AND (p.kind <> 'customer' OR i.published OR i.author_id = p.id))"
-        }
-        _ => " AND p.kind <> 'customer'",
-    };
-    // The person's channel for this kind, or the default: own items at once, followed daily.
-    let channel = "COALESCE(np.channel, CASE WHEN f.reason = 'own' THEN 'immediate' ELSE 'daily' END)";
-    // SQLite numbers `$n` parameters in the order they first appear, so each statement below
-    // uses them in rising order.
-    let followers = |kind: u8, t: u8, id: u8, except: u8| {
-        format!(
-            "FROM follows f JOIN people p ON p.id = f.person_id \
-             LEFT JOIN notification_preferences np ON np.person_id = f.person_id AND np.kind = ${kind} \
-             WHERE f.object_type = ${t} AND f.object_id = ${id} AND f.following AND p.active \
-             AND f.person_id <> ${except}{readable}"
-        )
-    };
-    let in_app = format!(
-        "INSERT INTO notifications (person_id, kind, object_type, object_id, title, created_at, digest) \
-         SELECT f.person_id, $1, $2, $3, $4, $5, \
-         CASE WHEN {channel} IN ('daily', 'weekly') THEN {channel} END {} AND {channel} <> 'off'",
-        followers(1, 6, 3, 7)
-    );
-    crate::db::backend::on_backend!(conn, c => diesel::sql_query(&in_app)
-        .bind::<Text, _>(kind.as_str())
-        .bind::<Text, _>(kind.object_type())
-        .bind::<BigInt, _>(object_id)
-        .bind::<Text, _>(title)
-        .bind::<Timestamp, _>(now)
-        .bind::<Text, _>(object.as_str())
-        .bind::<BigInt, _>(except)
-        .execute(c))?;
-    let link = ctx.link(&path_of(kind.object_type(), object_id));
-    let by_mail = format!(
-        "INSERT INTO outbox (recipient, subject, body, created_at, next_attempt_at, list_kind) \
-         SELECT p.email, $1, $2, $3, $3, $4 {} AND {channel} = 'immediate' AND p.locale = $8",
-        followers(4, 5, 6, 7)
-    );
-    for locale in [Locale::Fi, Locale::Sv, Locale::En] {
-        let (subject, body) = mail::render_listed(
-            locale,
-            &format!("notify_{}", kind.as_str()),
-            &[("title", title), ("link", &link)],
-        );
-        crate::db::backend::on_backend!(conn, c => diesel::sql_query(&by_mail)
-            .bind::<Text, _>(&subject)
-            .bind::<Text, _>(&body)
-            .bind::<Timestamp, _>(now)
-            .bind::<Text, _>(kind.as_str())
-            .bind::<Text, _>(object.as_str())
-            .bind::<BigInt, _>(object_id)
-            .bind::<BigInt, _>(except)
-            .bind::<Text, _>(locale.code())
-            .execute(c))?;
-    }
-    Ok(())
-}
-
 /// How many notifications the person has not read.
 pub fn unread_count(conn: &mut AnyConnection, person_id: i64) -> AppResult<i64> {
     Ok(notifications::table
@@ -242,10 +219,10 @@ pub fn unread_count(conn: &mut AnyConnection, person_id: i64) -> AppResult<i64> 
 #[derive(Debug, Clone, Serialize, Queryable, utoipa::ToSchema)]
 pub struct Notification {
     pub id: i64,
-    /// review_waiting, decided, version_waiting, version_decided, report_overdue, panel_shared,
-    /// round_opened or round_closed.
+    /// What it is about: review_waiting, decided, idea_commented, campaign_opened, … (the
+    /// preference kinds).
     pub kind: String,
-    /// experiment, panel or round.
+    /// idea, experiment, campaign, share, panel or round.
     pub object_type: String,
     pub object_id: i64,
     /// The title of what it is about when it was sent.
@@ -254,6 +231,26 @@ pub struct Notification {
     pub read_at: Option<NaiveDateTime>,
     #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
+    /// About the person's own item ("your idea" rather than "an idea you follow").
+    pub own: bool,
+}
+
+impl Notification {
+    /// The translation key of its text.
+    pub fn text_key(&self) -> String {
+        text_key(&self.kind, self.own)
+    }
+}
+
+/// The translation key of a notification's text: news of followed things read differently when
+/// the thing is the person's own.
+pub fn text_key(kind: &str, own: bool) -> String {
+    let about_followed = Kind::ALL.iter().any(|k| k.as_str() == kind && k.about_followed());
+    if own && about_followed {
+        format!("notification.{kind}_own")
+    } else {
+        format!("notification.{kind}")
+    }
 }
 
 /// The person's newest notifications (at most 100).
@@ -271,6 +268,7 @@ pub fn list(ctx: &Context, actor: &Actor) -> AppResult<Vec<Notification>> {
             notifications::title,
             notifications::read_at,
             notifications::created_at,
+            notifications::own,
         ))
         .load(&mut conn)?)
 }

@@ -1,15 +1,19 @@
 //! Daily and weekly digests: notifications a person chose to hear of in a digest, gathered into
 //! one email at 7 in the morning Finnish time (weekly: on Mondays), in their language, and
-//! skipped when there is nothing. Each person's share is claimed by one conditional update, so
-//! a digest goes out once even with several instances running.
+//! skipped when there is nothing. Each person's digest of a period is claimed by writing its row, so
+//! a digest goes out once even with several instances running. The weekly digest for staff also
+//! tells what happened in their units.
 
-use super::notifications::path_of;
+mod unit_news;
+
+use super::notifications::{path_of, text_key as notifications_text_key};
 use super::{Context, mail};
-use crate::db::schema::{notifications, people};
+use crate::db::schema::{digest_runs, notifications, people};
 use crate::error::AppResult;
 use crate::i18n::{Locale, finnish_time, from_finnish_time};
 use chrono::{Datelike, Duration, NaiveDateTime};
 use diesel::prelude::*;
+use std::collections::HashMap;
 
 /// The Finnish hour digests go out.
 const HOUR: u32 = 7;
@@ -33,18 +37,35 @@ pub fn send_due_at(ctx: &Context, now: NaiveDateTime) -> AppResult<usize> {
     let mut sent = 0;
     for (digest, weekly) in [("daily", false), ("weekly", true)] {
         let before = cutoff(now, weekly);
-        let waiting: Vec<i64> = {
+        let mut due: Vec<i64> = {
             let mut conn = ctx.db.read()?;
-            notifications::table
+            let mut due: Vec<i64> = notifications::table
                 .filter(notifications::digest.eq(digest))
                 .filter(notifications::digested_at.is_null())
                 .filter(notifications::created_at.lt(before))
                 .select(notifications::person_id)
                 .distinct()
-                .load(&mut conn)?
+                .load(&mut conn)?;
+            if weekly {
+                due.extend(unit_news::readers(&mut conn)?);
+            }
+            // Those already sent this period are skipped without a transaction.
+            let done: Vec<i64> = digest_runs::table
+                .filter(digest_runs::digest.eq(digest))
+                .filter(digest_runs::period_start.eq(before))
+                .select(digest_runs::person_id)
+                .load(&mut conn)?;
+            due.retain(|p| !done.contains(p));
+            due
         };
-        for person in waiting {
-            if send_one(ctx, person, digest, before, now)? {
+        due.sort_unstable();
+        due.dedup();
+        let parents = {
+            let mut conn = ctx.db.read()?;
+            crate::domain::units::parents(&mut conn)?
+        };
+        for person in due {
+            if send_one(ctx, person, digest, before, now, &parents)? {
                 sent += 1;
             }
         }
@@ -57,11 +78,31 @@ pub fn send_due(ctx: &Context) -> AppResult<usize> {
     send_due_at(ctx, crate::clock::now())
 }
 
-/// Claims the person's waiting notifications of `digest` and queues one email of them.
-fn send_one(ctx: &Context, person: i64, digest: &str, before: NaiveDateTime, now: NaiveDateTime) -> AppResult<bool> {
+/// Claims the person's digest of the period ending `before` and queues it, unless it is empty.
+fn send_one(
+    ctx: &Context,
+    person: i64,
+    digest: &str,
+    before: NaiveDateTime,
+    now: NaiveDateTime,
+    parents: &HashMap<i64, Option<i64>>,
+) -> AppResult<bool> {
     ctx.db.transaction(|conn| {
-        // The claim: whoever updates the rows sends them; a second instance finds none.
-        let claimed = diesel::update(
+        // The claim: whoever writes the period's row sends it; a second instance writes none.
+        let row = (
+            digest_runs::person_id.eq(person),
+            digest_runs::digest.eq(digest),
+            digest_runs::period_start.eq(before),
+            digest_runs::sent_at.eq(now),
+        );
+        let claimed = crate::db::backend::on_backend!(conn, c => diesel::insert_into(digest_runs::table)
+            .values(row)
+            .on_conflict_do_nothing()
+            .execute(c))?;
+        if claimed == 0 {
+            return Ok(false);
+        }
+        diesel::update(
             notifications::table
                 .filter(notifications::person_id.eq(person))
                 .filter(notifications::digest.eq(digest))
@@ -70,9 +111,6 @@ fn send_one(ctx: &Context, person: i64, digest: &str, before: NaiveDateTime, now
         )
         .set(notifications::digested_at.eq(now))
         .execute(conn)?;
-        if claimed == 0 {
-            return Ok(false);
-        }
         let Some((email, locale, active)) = people::table
             .find(person)
             .select((people::email, people::locale, people::active))
@@ -84,7 +122,7 @@ fn send_one(ctx: &Context, person: i64, digest: &str, before: NaiveDateTime, now
         if !active {
             return Ok(false);
         }
-        let items: Vec<(String, String, i64, String)> = notifications::table
+        let items: Vec<(String, String, i64, String, bool)> = notifications::table
             .filter(notifications::person_id.eq(person))
             .filter(notifications::digest.eq(digest))
             .filter(notifications::digested_at.eq(now))
@@ -94,25 +132,44 @@ fn send_one(ctx: &Context, person: i64, digest: &str, before: NaiveDateTime, now
                 notifications::object_type,
                 notifications::object_id,
                 notifications::title,
+                notifications::own,
             ))
             .load(conn)?;
+        let news = if digest == "weekly" {
+            unit_news::of_person(conn, person, before - Duration::days(7), before, parents)?
+        } else {
+            None
+        };
+        if items.is_empty() && news.is_none() {
+            return Ok(false);
+        }
         let locale = Locale::parse(&locale).unwrap_or_default();
-        let lines: Vec<String> = items
-            .iter()
-            .map(|(kind, object_type, object_id, title)| {
-                let text = locale.tf(&format!("notification.{kind}"), &[("title", title)]);
-                format!("- {text}\n  {}", ctx.link(&path_of(object_type, *object_id)))
-            })
-            .collect();
-        let n = lines.len().to_string();
-        let list = lines.join("\n");
+        let mut sections = Vec::new();
+        if !items.is_empty() {
+            let lines: Vec<String> = items
+                .iter()
+                .map(|(kind, object_type, object_id, title, own)| {
+                    let text = locale.tf(&notifications_text_key(kind, *own), &[("title", title)]);
+                    format!("- {text}\n  {}", ctx.link(&path_of(object_type, *object_id)))
+                })
+                .collect();
+            sections.push(format!("{}\n\n{}", locale.t("digest.followed"), lines.join("\n")));
+        }
+        if let Some(news) = &news {
+            sections.push(news.render(ctx, locale));
+        }
+        let n = (items.len() as i64 + news.as_ref().map_or(0, |n| n.total())).to_string();
         let preferences = ctx.link("/profile#notifications-heading");
         mail::enqueue_listed(
             conn,
             &email,
             locale,
             &format!("digest_{digest}"),
-            &[("n", &n), ("items", &list), ("preferences", &preferences)],
+            &[
+                ("n", &n),
+                ("items", &sections.join("\n\n")),
+                ("preferences", &preferences),
+            ],
             &format!("digest_{digest}"),
         )?;
         Ok(true)

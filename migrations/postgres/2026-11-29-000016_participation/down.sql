@@ -1,0 +1,10 @@
+DROP TABLE digest_runs;
+DELETE FROM notifications WHERE kind NOT IN ('review_waiting', 'decided', 'version_waiting', 'version_decided', 'report_overdue', 'panel_shared', 'round_opened', 'round_closed', 'idea_commented', 'idea_supported', 'idea_status_changed', 'idea_merged');
+ALTER TABLE notifications DROP CONSTRAINT notifications_kind_allowed;
+ALTER TABLE notifications ADD CONSTRAINT notifications_kind_allowed CHECK (kind IN ('review_waiting', 'decided', 'version_waiting', 'version_decided', 'report_overdue', 'panel_shared', 'round_opened', 'round_closed', 'idea_commented', 'idea_supported', 'idea_status_changed', 'idea_merged'));
+ALTER TABLE campaigns DROP COLUMN announced_at;
+ALTER TABLE campaigns DROP COLUMN unit_id;
+ALTER TABLE notifications DROP COLUMN own;
+DELETE FROM follows WHERE object_type = 'share';
+ALTER TABLE follows DROP CONSTRAINT follows_object_type_check;
+ALTER TABLE follows ADD CHECK (object_type IN ('idea', 'experiment', 'campaign', 'direction'));

@@ -1,0 +1,38 @@
+-- Panel shares can be followed too (their comments).
+CREATE TABLE follows_new (
+    object_type TEXT NOT NULL CHECK (object_type IN ('idea', 'experiment', 'campaign', 'direction', 'share')),
+    object_id BIGINT NOT NULL,
+    person_id BIGINT NOT NULL REFERENCES people (id),
+    following BOOLEAN NOT NULL,
+    reason TEXT NOT NULL CHECK (reason IN ('own', 'supporter', 'commenter', 'chosen')),
+    created_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (object_type, object_id, person_id)
+);
+INSERT INTO follows_new SELECT object_type, object_id, person_id, following, reason, created_at FROM follows;
+DROP TABLE follows;
+ALTER TABLE follows_new RENAME TO follows;
+CREATE INDEX follows_person_idx ON follows (person_id, following);
+
+-- Whether the notification is about the person's own item ("your idea", not "an idea you follow").
+ALTER TABLE notifications ADD COLUMN own BOOLEAN NOT NULL DEFAULT FALSE;
+
+-- A campaign may invite one unit's subtree; it is announced once, when it opens.
+ALTER TABLE campaigns ADD COLUMN unit_id BIGINT REFERENCES units (id);
+ALTER TABLE campaigns ADD COLUMN announced_at TIMESTAMP;
+
+DROP TRIGGER notifications_kind_allowed_insert;
+DROP TRIGGER notifications_kind_allowed_update;
+CREATE TRIGGER notifications_kind_allowed_insert BEFORE INSERT ON notifications WHEN NEW.kind NOT IN ('review_waiting', 'decided', 'version_waiting', 'version_decided', 'report_overdue', 'panel_shared', 'round_opened', 'round_closed', 'idea_commented', 'idea_supported', 'idea_status_changed', 'idea_merged', 'idea_published', 'experiment_started', 'experiment_completed', 'experiment_outcome', 'experiment_adopted', 'campaign_opened', 'campaign_idea', 'share_commented', 'review_unrouted', 'unit_news')
+BEGIN SELECT RAISE(ABORT, 'notifications.kind: unknown value'); END;
+CREATE TRIGGER notifications_kind_allowed_update BEFORE UPDATE OF kind ON notifications WHEN NEW.kind NOT IN ('review_waiting', 'decided', 'version_waiting', 'version_decided', 'report_overdue', 'panel_shared', 'round_opened', 'round_closed', 'idea_commented', 'idea_supported', 'idea_status_changed', 'idea_merged', 'idea_published', 'experiment_started', 'experiment_completed', 'experiment_outcome', 'experiment_adopted', 'campaign_opened', 'campaign_idea', 'share_commented', 'review_unrouted', 'unit_news')
+BEGIN SELECT RAISE(ABORT, 'notifications.kind: unknown value'); END;
+
+-- One row per person and digest period, written by whoever sends it: a digest goes out once
+-- even when several instances run, also when it holds only the week's news of their units.
+CREATE TABLE digest_runs (
+    person_id BIGINT NOT NULL REFERENCES people (id),
+    digest TEXT NOT NULL CHECK (digest IN ('daily', 'weekly')),
+    period_start TIMESTAMP NOT NULL,
+    sent_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (person_id, digest, period_start)
+);
