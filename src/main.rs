@@ -30,6 +30,13 @@ enum Command {
     },
     /// Apply pending database migrations and exit.
     Migrate,
+    /// Send the daily and weekly digests that are due (the server does this every hour);
+    /// each person gets each period's digest once, however often this runs.
+    SendDigests {
+        /// Send as if it were this moment (RFC 3339), e.g. to catch up after an outage.
+        #[arg(long)]
+        at: Option<String>,
+    },
     /// Administration from the command line.
     Admin {
         #[command(subcommand)]
@@ -111,6 +118,19 @@ fn run(command: Command, settings: Settings) -> Result<(), String> {
             let url = settings.database.url.clone();
             open_context(settings)?;
             println!("Database {url} is up to date.");
+            Ok(())
+        }
+        Command::SendDigests { at } => {
+            let at = match at {
+                Some(text) => chrono::DateTime::parse_from_rfc3339(&text)
+                    .map_err(|e| format!("--at {text}: {e}"))?
+                    .naive_utc(),
+                None => kehittamo::clock::now(),
+            };
+            let ctx = open_context(settings)?;
+            let started = std::time::Instant::now();
+            let sent = kehittamo::domain::digests::send_due_at(&ctx, at).map_err(|e| e.for_operator())?;
+            println!("{sent} digests queued in {:.2} s.", started.elapsed().as_secs_f64());
             Ok(())
         }
         Command::DemoData {

@@ -164,6 +164,10 @@ pub enum DbError {
 impl Db {
     /// Connects (creating the SQLite file and folder if needed), migrates, and builds the pools.
     pub fn open(settings: &DatabaseSettings) -> Result<Db, DbError> {
+        // libpq uses OpenSSL, whose default exit handler frees it while pool threads may still
+        // be connecting: the process could crash as it exits (diesel-rs/diesel#3441).
+        // Initialised first without that handler, it never registers one.
+        openssl_sys::init();
         let manager = ConnectionManager::with_connect_timeout(&settings.url, settings.connect_timeout_seconds);
         let backend = manager.backend;
         if backend == Backend::Sqlite {
