@@ -517,3 +517,68 @@ fn the_weekly_digest_tells_staff_what_happened_in_their_units() {
     std::thread::sleep(std::time::Duration::from_millis(300));
     assert_eq!(app.mails_about(EMPLOYEE, "Viikon kooste"), 1);
 }
+
+#[test]
+fn an_ideas_author_hears_of_its_experiment_as_an_idea_they_follow_and_stopping_is_remembered() {
+    let app = TestApp::with_demo();
+    let (owner, expert, trustee, manager) = (
+        app.token(EMPLOYEE),
+        app.token(KEY_EXPERT),
+        app.token(TRUSTEE),
+        app.token(UNIT_MANAGER),
+    );
+    let unit = unit_named(&app, "Kotihoito Ii");
+    let res = post(
+        &app,
+        &trustee,
+        "/api/v1/ideas",
+        Some(
+            json!({"title": "Luottamushenkilön idea", "problem": "Ongelma", "proposal": "Ehdotus", "unit_ids": [unit]}),
+        ),
+    );
+    assert_eq!(res.status, 201, "{}", res.body);
+    let idea = res.json()["id"].as_i64().unwrap();
+    post(&app, &manager, &format!("/api/v1/ideas/{idea}/supports"), None);
+    let id = experiment(&app, &owner, unit, json!({"idea_ids": [idea]}));
+    // The manager follows the idea (as a supporter) but stopped following the experiment.
+    assert_eq!(
+        app.api("PUT", &format!("/api/v1/follows/experiment/{id}"), Some(&manager), None)
+            .status,
+        204
+    );
+    assert_eq!(
+        app.api(
+            "DELETE",
+            &format!("/api/v1/follows/experiment/{id}"),
+            Some(&manager),
+            None
+        )
+        .status,
+        204
+    );
+    post(&app, &owner, &format!("/api/v1/experiments/{id}/submit"), None);
+    post(
+        &app,
+        &expert,
+        &format!("/api/v1/experiments/{id}/reviews"),
+        Some(json!({"decision": "approve", "comment": "Hyvä."})),
+    );
+    assert_eq!(
+        post(&app, &owner, &format!("/api/v1/experiments/{id}/start"), None).status,
+        200
+    );
+    let started = bell(&app, &trustee)
+        .into_iter()
+        .find(|n| n["kind"] == "experiment_started" && n["object_id"] == id)
+        .expect("the idea's author hears that an experiment started from it");
+    assert_eq!(started["own"], false, "not 'your experiment': it is someone else's");
+    assert_eq!(
+        app.mails_about(TRUSTEE, "Kokeilu alkoi"),
+        0,
+        "followed news waits for the digest"
+    );
+    assert!(
+        heard(&app, &manager, "experiment", id).is_empty(),
+        "stopping following the experiment is remembered"
+    );
+}

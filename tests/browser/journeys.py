@@ -3,7 +3,8 @@
 
 What the Rust tests cannot see because nothing there runs scripts or lays out pages:
 - the duplicate hint appears while an idea's title is typed, and the tab title is right;
-- following: a comment by one person reaches the idea's author in the bell;
+- following: a comment by one person reaches the idea's author in the bell; a campaign is followed
+  with its button;
 - the notification settings and the unsubscribe page work at 320 px without horizontal scrolling.
 
     python3 tests/browser/journeys.py http://127.0.0.1:8080
@@ -67,7 +68,13 @@ with sync_playwright() as p:
     trustee.wait_for_load_state()
 
     author.goto(BASE + "/notifications")
-    check("Selainpolun idea kuljetuksista" in author.inner_text("main"), "the author sees the comment in the bell")
+    check("Ideaasi kommentoitiin: Selainpolun idea kuljetuksista" in author.inner_text("main"),
+          "the author sees the comment in the bell, as their own idea")
+
+    trustee.goto(BASE + "/campaigns/1")
+    trustee.click("form[action='/follows/campaign/1'] button")
+    trustee.wait_for_load_state()
+    check("Lopeta seuraaminen" in trustee.inner_text("main"), "the campaign page's follow button follows it")
 
     narrow = sign_in(browser, EMPLOYEE, width=320)
     narrow.goto(BASE + "/profile")

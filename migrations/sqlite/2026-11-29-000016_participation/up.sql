@@ -36,3 +36,16 @@ CREATE TABLE digest_runs (
     sent_at TIMESTAMP NOT NULL,
     PRIMARY KEY (person_id, digest, period_start)
 );
+
+-- Campaigns already open were never announced: they are not announced now, weeks late.
+UPDATE campaigns SET announced_at = starts_at WHERE starts_at <= strftime('%Y-%m-%d %H:%M:%f', 'now');
+
+-- Owners and teams follow their experiments, and whoever shared something with a panel follows
+-- its comments, also for what was there before.
+INSERT INTO follows (object_type, object_id, person_id, following, reason, created_at)
+SELECT 'experiment', e.id, e.owner_id, TRUE, 'own', e.created_at FROM experiments e
+UNION
+SELECT 'experiment', t.experiment_id, t.person_id, TRUE, 'own', e.created_at
+FROM experiment_team t JOIN experiments e ON e.id = t.experiment_id
+UNION
+SELECT 'share', s.id, s.shared_by, TRUE, 'own', s.created_at FROM panel_shares s;

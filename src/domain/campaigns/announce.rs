@@ -43,7 +43,7 @@ pub fn announce_due(ctx: &Context) -> AppResult<usize> {
 /// and when it targets a unit, of that unit's subtree (customers through their panels' units).
 const INVITED: &str = "WITH RECURSIVE sub(id) AS ( \
       SELECT unit_id FROM campaigns WHERE id = $1 AND unit_id IS NOT NULL \
-      UNION ALL SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) \
+      UNION SELECT u.id FROM units u JOIN sub ON u.parent_id = sub.id) \
     {insert} \
     FROM people p JOIN campaigns c ON c.id = $1 \
     LEFT JOIN notification_preferences np ON np.person_id = p.id AND np.kind = $2 \

@@ -136,7 +136,10 @@ fn send_one(
             ))
             .load(conn)?;
         let news = if digest == "weekly" {
-            unit_news::of_person(conn, person, before - Duration::days(7), before, parents)?
+            // The week since the previous Monday's digest (a week of 167 or 169 hours at a change of
+            // summer time).
+            let from = cutoff(before - Duration::seconds(1), true);
+            unit_news::of_person(conn, person, from, before, parents)?
         } else {
             None
         };

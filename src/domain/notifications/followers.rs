@@ -42,7 +42,7 @@ pub fn notify_followers_about(
     // SQLite numbers `$n` parameters in the order they first appear, so each statement below
     // introduces them in rising order.
     let followers = |t: u8, id: u8| {
-        let mut targets = format!("(object_type = ${t} AND object_id = ${id})");
+        let mut targets = format!("((object_type = ${t} AND object_id = ${id})");
         if object == ObjectType::Experiment {
             targets.push_str(&format!(
                 " OR (object_type = 'idea' AND object_id IN \
@@ -51,9 +51,15 @@ pub fn notify_followers_about(
                  (SELECT direction_id FROM experiment_directions WHERE experiment_id = ${id}))"
             ));
         }
+        targets.push(')');
+        // "Own" only for the object itself (not an idea an experiment tries); and whoever
+        // stopped following the object itself does not hear of it through an idea or direction.
+        let itself = format!("object_type = ${t} AND object_id = ${id}");
         format!(
-            "(SELECT person_id, MAX(CASE WHEN reason = 'own' THEN 1 ELSE 0 END) AS own FROM follows \
-             WHERE following AND ({targets}) GROUP BY person_id) f \
+            "(SELECT person_id, MAX(CASE WHEN following AND reason = 'own' AND {itself} THEN 1 ELSE 0 END) AS own \
+             FROM follows WHERE {targets} GROUP BY person_id \
+             HAVING MAX(CASE WHEN following THEN 1 ELSE 0 END) = 1 \
+             AND MAX(CASE WHEN NOT following AND {itself} THEN 1 ELSE 0 END) = 0) f \
              JOIN people p ON p.id = f.person_id"
         )
     };
@@ -129,6 +135,7 @@ pub(crate) fn readable_by_p(object_type: &str, about: u8) -> String {
              OR (c.audience = 'customers' AND p.kind = 'customer') \
              OR (c.audience = 'staff' AND p.kind <> 'customer')))"
         ),
-        _ => "p.kind <> 'customer'".to_string(),
+        // Every statement must name `$about`, or SQLite would number the later parameters anew.
+        _ => format!("(p.kind <> 'customer' AND ${about} IS NOT NULL)"),
     }
 }
