@@ -1,10 +1,13 @@
 //! Translations (fi default, sv, en) and locale-aware formatting.
 
 use actix_web::{FromRequest, HttpRequest, dev::Payload};
-use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
+use chrono::{Duration, LocalResult, NaiveDateTime, TimeZone};
+use chrono_tz::Europe::Helsinki;
+use intl_pluralrules::{PluralCategory, PluralRuleType, PluralRules};
 use std::collections::HashMap;
 use std::future::{Ready, ready};
 use std::sync::LazyLock;
+use unic_langid::LanguageIdentifier;
 
 /// The cookie that remembers the reader's language.
 pub const LOCALE_COOKIE: &str = "kehittamo_lang";
@@ -25,6 +28,70 @@ pub const SOURCES: [(Locale, &str); 3] = [
     (Locale::Sv, include_str!("../locales/sv.toml")),
     (Locale::En, include_str!("../locales/en.toml")),
 ];
+
+/// The cardinal plural rules of each language (Finnish, Swedish and English: "one" and "other").
+static PLURAL_RULES: LazyLock<[PluralRules; 3]> = LazyLock::new(|| {
+    SOURCES.map(|(locale, _)| {
+        let id: LanguageIdentifier = locale.code().parse().unwrap_or_default();
+        PluralRules::create(id, PluralRuleType::CARDINAL)
+            .unwrap_or_else(|e| panic!("plural rules for {}: {e}", locale.code()))
+    })
+});
+
+/// The translation key suffix of a plural category.
+fn plural_name(category: PluralCategory) -> &'static str {
+    match category {
+        PluralCategory::ZERO => "zero",
+        PluralCategory::ONE => "one",
+        PluralCategory::TWO => "two",
+        PluralCategory::FEW => "few",
+        PluralCategory::MANY => "many",
+        PluralCategory::OTHER => "other",
+    }
+}
+
+/// Fills `{name}` placeholders in one pass; an unknown placeholder stays as written.
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = String::with_capacity(template.len() + 16);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                let name = &after[..close];
+                match args.iter().find(|(n, _)| *n == name) {
+                    Some((_, value)) => out.push_str(value),
+                    None => {
+                        out.push('{');
+                        out.push_str(name);
+                        out.push('}');
+                    }
+                }
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The plural forms of a message: its key and the forms present (for the translation tests).
+pub fn plural_messages(locale: Locale) -> Vec<(String, Vec<String>)> {
+    let mut by_key: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+    for key in CATALOGS[locale.index()].keys() {
+        if let Some((base, form)) = key.rsplit_once('.')
+            && ["zero", "one", "two", "few", "many", "other"].contains(&form)
+        {
+            by_key.entry(base.to_string()).or_default().push(form.to_string());
+        }
+    }
+    by_key.into_iter().collect()
+}
 
 static CATALOGS: LazyLock<[HashMap<String, String>; 3]> = LazyLock::new(|| {
     SOURCES.map(|(locale, text)| flatten(text).unwrap_or_else(|e| panic!("locales/{}.toml: {e}", locale.code())))
@@ -97,13 +164,34 @@ impl Locale {
         CATALOGS[self.index()].get(key).map(String::as_str).unwrap_or(key)
     }
 
-    /// The translation of `key` with `{name}` placeholders filled in.
+    /// The translation of `key` with `{name}` placeholders filled in. A message with plural
+    /// forms (`one`, `other`, … under the key) takes the form the language's plural rules give
+    /// for the argument `n`.
     pub fn tf(self, key: &str, args: &[(&str, &str)]) -> String {
-        let mut text = self.t(key).to_string();
-        for (name, value) in args {
-            text = text.replace(&format!("{{{name}}}"), value);
-        }
-        text
+        let catalog = &CATALOGS[self.index()];
+        let template = match catalog.get(key) {
+            Some(text) => text.as_str(),
+            None => args
+                .iter()
+                .find(|(name, _)| *name == "n")
+                .and_then(|(_, n)| self.plural_form(key, n))
+                .unwrap_or(key),
+        };
+        fill(template, args)
+    }
+
+    /// The plural form of `key` for the count `n` (CLDR plural rules), falling back to `other`.
+    fn plural_form(self, key: &str, n: &str) -> Option<&'static str> {
+        let catalog = &CATALOGS[self.index()];
+        let category = n
+            .parse::<i64>()
+            .ok()
+            .and_then(|n| PLURAL_RULES[self.index()].select(n).ok())
+            .map_or("other", plural_name);
+        catalog
+            .get(&format!("{key}.{category}"))
+            .or_else(|| catalog.get(&format!("{key}.other")))
+            .map(String::as_str)
     }
 
     /// A date in the reader's convention (22.11.2026 in Finnish).
@@ -225,24 +313,9 @@ mod tests {
     }
 }
 
-/// The last Sunday of a 31-day month, at 01:00 UTC: when Finland's summer time starts (March)
-/// or ends (October), as everywhere in the EU.
-fn summer_time_switch(year: i32, month: u32) -> NaiveDateTime {
-    let last = NaiveDate::from_ymd_opt(year, month, 31).unwrap_or_default();
-    let back = last.weekday().num_days_from_sunday() as i64;
-    (last - Duration::days(back)).and_hms_opt(1, 0, 0).unwrap_or_default()
-}
-
-/// Finland's offset from UTC at a UTC moment: three hours in summer time, two otherwise.
-fn finnish_offset(utc: NaiveDateTime) -> Duration {
-    let year = utc.year();
-    let summer = utc >= summer_time_switch(year, 3) && utc < summer_time_switch(year, 10);
-    Duration::hours(if summer { 3 } else { 2 })
-}
-
 /// A UTC moment as Finnish wall-clock time (Europe/Helsinki).
 pub fn finnish_time(utc: NaiveDateTime) -> NaiveDateTime {
-    utc + finnish_offset(utc)
+    Helsinki.from_utc_datetime(&utc).naive_local()
 }
 
 /// The UTC moment a day begins in Finland.
@@ -250,13 +323,15 @@ pub fn finnish_day_start(day: chrono::NaiveDate) -> NaiveDateTime {
     from_finnish_time(day.and_hms_opt(0, 0, 0).unwrap_or_default())
 }
 
-/// Finnish wall-clock time as the UTC moment (the earlier one when the clock goes back).
+/// Finnish wall-clock time as the UTC moment: the earlier one when the clock goes back, and
+/// for a time skipped when it goes forward, the moment an hour later on the wall clock.
 pub fn from_finnish_time(local: NaiveDateTime) -> NaiveDateTime {
-    let summer = local - Duration::hours(3);
-    if finnish_offset(summer) == Duration::hours(3) {
-        summer
-    } else {
-        local - Duration::hours(2)
+    match Helsinki.from_local_datetime(&local) {
+        LocalResult::Single(at) | LocalResult::Ambiguous(at, _) => at.naive_utc(),
+        LocalResult::None => Helsinki
+            .from_local_datetime(&(local + Duration::hours(1)))
+            .earliest()
+            .map_or(local - Duration::hours(2), |at| at.naive_utc()),
     }
 }
 
@@ -277,6 +352,10 @@ mod finnish_time_tests {
         assert_eq!(finnish_time(at("2026-07-01 21:30")), at("2026-07-02 00:30"));
         assert_eq!(finnish_time(at("2026-10-25 00:59")), at("2026-10-25 03:59"));
         assert_eq!(finnish_time(at("2026-10-25 01:00")), at("2026-10-25 03:00"));
+        // 03:30 on 29 March never happens in Finland: it reads as 04:30 (01:30 UTC).
+        assert_eq!(from_finnish_time(at("2026-03-29 03:30")), at("2026-03-29 01:30"));
+        // 03:30 on 25 October happens twice: the first one.
+        assert_eq!(from_finnish_time(at("2026-10-25 03:30")), at("2026-10-25 00:30"));
         for utc in ["2026-01-15 10:00", "2026-07-01 21:30", "2026-11-23 22:00"] {
             assert_eq!(from_finnish_time(finnish_time(at(utc))), at(utc));
         }

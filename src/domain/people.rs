@@ -393,7 +393,7 @@ fn insert_new(
                     ("name", &name),
                     ("inviter", inviter),
                     ("link", &link),
-                    ("days", &days),
+                    ("days", &locale.tf("common.days_n", &[("n", &days)])),
                     ("organisation", &org),
                 ],
             )?;

@@ -20,6 +20,44 @@ fn finnish_swedish_and_english_have_the_same_keys() {
 }
 
 #[test]
+fn every_counted_message_reads_right_with_0_1_and_2() {
+    use kehittamo::i18n::{Locale, plural_messages};
+    for locale in Locale::ALL {
+        let plurals = plural_messages(locale);
+        assert!(plurals.len() >= 10, "{locale:?}: {plurals:?}");
+        for (key, forms) in &plurals {
+            assert!(
+                forms.iter().any(|f| f == "one") && forms.iter().any(|f| f == "other"),
+                "{locale:?} {key}: {forms:?}"
+            );
+            for n in ["0", "1", "2"] {
+                let text = locale.tf(key, &[("n", n)]);
+                assert!(
+                    text.contains(n) && !text.contains("{n}") && text != *key,
+                    "{locale:?} {key} {n}: {text}"
+                );
+            }
+        }
+        // Every other message with a count names it without a noun that would need a plural.
+        let fi = flatten(SOURCES[locale as usize].1).unwrap();
+        for (key, text) in fi {
+            if text.contains("{n}") && !plurals.iter().any(|(k, _)| key.starts_with(&format!("{k}."))) {
+                for n in ["0", "1", "2"] {
+                    let text = locale.tf(&key, &[("n", n)]);
+                    assert!(text.contains(n) && !text.contains("{n}"), "{locale:?} {key}: {text}");
+                }
+            }
+        }
+    }
+    assert_eq!(Locale::Fi.tf("ideas.supports_n", &[("n", "1")]), "1 kannatus");
+    assert_eq!(Locale::Fi.tf("ideas.supports_n", &[("n", "2")]), "2 kannatusta");
+    assert_eq!(Locale::Fi.tf("ideas.comments_n", &[("n", "0")]), "0 kommenttia");
+    assert_eq!(Locale::En.tf("ideas.supports_n", &[("n", "1")]), "1 support");
+    assert_eq!(Locale::Sv.tf("ideas.comments_n", &[("n", "1")]), "1 kommentar");
+    assert_eq!(Locale::Fi.tf("survey.respondents_n", &[("n", "1")]), "1 vastannut");
+}
+
+#[test]
 fn every_key_the_templates_use_is_translated() {
     let fi = keys(SOURCES[0].1);
     let mut missing = Vec::new();
@@ -39,7 +77,7 @@ fn every_key_the_templates_use_is_translated() {
                     if pattern.starts_with("hint_input") {
                         continue;
                     }
-                    if !fi.contains(key) {
+                    if !fi.contains(key) && !fi.contains(&format!("{key}.other")) {
                         missing.push(format!("{}: {key}", path.display()));
                     }
                 }

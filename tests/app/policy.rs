@@ -97,7 +97,7 @@ fn a_hidden_comment_shows_to_moderators_with_its_reason_and_restore_and_its_repl
     assert!(!page.body.contains("Loukkaava kommentti"));
     assert!(page.body.contains("Asiallinen vastaus"), "the reply vanished");
     assert!(
-        page.body.contains(">1 kommenttia<"),
+        page.body.contains(">1 kommentti<"),
         "the count says what the reader sees"
     );
     assert!(!page.body.contains("Henkilöön menevä"), "the reason is for moderators");

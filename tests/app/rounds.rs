@@ -352,7 +352,7 @@ fn an_idea_hidden_by_moderation_leaves_the_ballot_the_results_and_the_csv() {
     let page = app.signed_in(UNIT_MANAGER).get(&format!("/rounds/{round}/results"));
     assert!(!page.body.contains("Sopimaton ehdotus"));
     assert!(
-        page.body.contains("poistui 1 merkintää"),
+        page.body.contains("poistui 1 merkintä."),
         "the withdrawn marks are told"
     );
 }

@@ -90,7 +90,7 @@ pub fn invite(ctx: &Context, actor: &Actor, panel_id: i64, input: &InvitationInp
                 ("panel", &panel_name),
                 ("inviter", &actor.name),
                 ("link", &link),
-                ("days", &days.to_string()),
+                ("days", &locale.tf("common.days_n", &[("n", &days.to_string())])),
             ],
         )?;
         events::record(
