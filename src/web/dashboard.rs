@@ -12,6 +12,7 @@ use crate::domain::surveys::{self, SurveyResults, SurveyState};
 use crate::domain::units::{self, UnitNode};
 use crate::error::AppError;
 use crate::i18n::Locale;
+use crate::spreadsheet::{self, Cell, Table};
 use actix_web::{HttpResponse, get, web};
 use askama::Template;
 use chrono::NaiveDate;
@@ -177,6 +178,18 @@ impl DashboardPage {
     }
 
     /// The list filters (unit, direction) that the idea and experiment lists understand.
+    /// The dashboard's own query narrowed to one unit (replacing any unit chosen).
+    fn unit_query(&self, unit: &i64) -> String {
+        let mut parts: Vec<String> = self
+            .query
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("unit="))
+            .map(str::to_string)
+            .collect();
+        parts.push(format!("unit={unit}"));
+        parts.join("&")
+    }
+
     fn list_query(&self) -> String {
         ["unit", "direction"]
             .iter()
@@ -296,23 +309,23 @@ async fn dashboard_csv(p: PageCtx, ctx: web::Data<Context>, q: web::Query<Query>
     let q = q.into_inner();
     let filter = q.filter()?;
     let d = with_ctx(&ctx, move |c| dashboard::figures(c, &actor, &filter)).await?;
-    let (headings, rows) = table(&d, &q.table, p.locale)?;
+    let table = table(&d, &q.table, p.locale)?;
     Ok(csv_download(
         &format!("dashboard-{}.csv", q.table),
-        crate::csv::document(&headings, &rows),
+        spreadsheet::csv(&table, p.locale),
     ))
 }
 
 /// The rows of a named table, headings in the reader's language.
-fn table(d: &Dashboard, name: &str, locale: Locale) -> Result<(Vec<String>, Vec<Vec<String>>), AppError> {
+fn table(d: &Dashboard, name: &str, locale: Locale) -> Result<Table, AppError> {
     let h = |keys: &[&str]| {
         keys.iter()
             .map(|k| locale.t(&format!("dashboard.col_{k}")).to_string())
             .collect()
     };
-    let euro = |v: f64| format!("{v:.2}");
-    let share = |v: Option<f64>| v.map(|r| format!("{r:.4}")).unwrap_or_default();
-    Ok(match name {
+    let euro = |v: f64| Cell::Decimal(v, 2);
+    let share = |v: Option<f64>| Cell::decimal(v, 4);
+    let (headings, rows) = match name {
         "unit_participation" => (
             h(&[
                 "unit",
@@ -327,12 +340,12 @@ fn table(d: &Dashboard, name: &str, locale: Locale) -> Result<(Vec<String>, Vec<
                 .iter()
                 .map(|r| {
                     vec![
-                        r.name.clone(),
-                        r.ideas.to_string(),
-                        r.selected.to_string(),
-                        r.observations.to_string(),
-                        r.participants.to_string(),
-                        r.people.to_string(),
+                        Cell::text(r.name.clone()),
+                        Cell::int(r.ideas),
+                        Cell::int(r.selected),
+                        Cell::int(r.observations),
+                        Cell::int(r.participants),
+                        Cell::int(r.people),
                         share(r.participation_rate),
                     ]
                 })
@@ -357,16 +370,16 @@ fn table(d: &Dashboard, name: &str, locale: Locale) -> Result<(Vec<String>, Vec<
                 .iter()
                 .map(|r| {
                     vec![
-                        r.name.clone(),
-                        r.experiments_submitted.to_string(),
-                        r.experiments_approved.to_string(),
-                        r.experiments_completed.to_string(),
-                        r.adopted.to_string(),
-                        r.review_median_days.map(|v| format!("{v:.1}")).unwrap_or_default(),
-                        r.waiting.to_string(),
-                        r.running.to_string(),
-                        r.overdue_reports.to_string(),
-                        r.adoptions_elsewhere.to_string(),
+                        Cell::text(r.name.clone()),
+                        Cell::int(r.experiments_submitted),
+                        Cell::int(r.experiments_approved),
+                        Cell::int(r.experiments_completed),
+                        Cell::int(r.adopted),
+                        Cell::decimal(r.review_median_days, 1),
+                        Cell::int(r.waiting),
+                        Cell::int(r.running),
+                        Cell::int(r.overdue_reports),
+                        Cell::int(r.adoptions_elsewhere),
                         euro(r.one_off),
                         euro(r.yearly),
                     ]
@@ -379,8 +392,8 @@ fn table(d: &Dashboard, name: &str, locale: Locale) -> Result<(Vec<String>, Vec<
                 .iter()
                 .map(|s| {
                     vec![
-                        locale.t(&format!("dashboard.step.{}", s.step)).to_string(),
-                        s.count.to_string(),
+                        Cell::text(locale.t(&format!("dashboard.step.{}", s.step))),
+                        Cell::int(s.count),
                         share(s.rate),
                     ]
                 })
@@ -390,7 +403,13 @@ fn table(d: &Dashboard, name: &str, locale: Locale) -> Result<(Vec<String>, Vec<
             h(&["month", "ideas", "submitted"]),
             d.monthly
                 .iter()
-                .map(|m| vec![m.month.clone(), m.ideas.to_string(), m.experiments.to_string()])
+                .map(|m| {
+                    vec![
+                        Cell::text(m.month.clone()),
+                        Cell::int(m.ideas),
+                        Cell::int(m.experiments),
+                    ]
+                })
                 .collect(),
         ),
         "impact_units" | "impact_directions" => {
@@ -402,7 +421,7 @@ fn table(d: &Dashboard, name: &str, locale: Locale) -> Result<(Vec<String>, Vec<
             (
                 h(&["name", "one_off", "yearly"]),
                 list.iter()
-                    .map(|i| vec![i.name.clone(), euro(i.one_off), euro(i.yearly)])
+                    .map(|i| vec![Cell::text(i.name.clone()), euro(i.one_off), euro(i.yearly)])
                     .collect(),
             )
         }
@@ -414,9 +433,12 @@ fn table(d: &Dashboard, name: &str, locale: Locale) -> Result<(Vec<String>, Vec<
             };
             (
                 h(&["name", "ideas"]),
-                list.iter().map(|c| vec![c.name.clone(), c.count.to_string()]).collect(),
+                list.iter()
+                    .map(|c| vec![Cell::text(c.name.clone()), Cell::int(c.count)])
+                    .collect(),
             )
         }
         _ => return Err(AppError::NotFound),
-    })
+    };
+    Ok(Table { headings, rows })
 }

@@ -555,20 +555,20 @@ fn the_dashboard_page_charts_and_csv() {
     let lines: Vec<&str> = csv.body.split("\r\n").collect();
     assert_eq!(
         lines[0],
-        "\u{feff}Yksikkö,Kokeilut lähetetty,Kokeilut hyväksytty,Kokeilut päättyneet,Otettu käyttöön,Arvioinnin mediaani (päivää),Odottaa arviota,Käynnissä,Raportti myöhässä,Käyttöönotot muualla,Kertaluonteinen (€),Vuosittainen (€)"
+        "\u{feff}Yksikkö;Kokeilut lähetetty;Kokeilut hyväksytty;Kokeilut päättyneet;Otettu käyttöön;Arvioinnin mediaani (päivää);Odottaa arviota;Käynnissä;Raportti myöhässä;Käyttöönotot muualla;Kertaluonteinen (€);Vuosittainen (€)"
     );
     assert!(
-        lines.contains(&"Ikäihmisten palvelut,3,2,1,1,0.0,1,1,1,1,-500.00,12000.00"),
+        lines.contains(&"Ikäihmisten palvelut;3;2;1;1;0,0;1;1;1;1;-500,00;12000,00"),
         "{lines:?}"
     );
     let csv = manager.get(&format!("/dashboard.csv?table=unit_participation&{query}"));
     let lines: Vec<&str> = csv.body.split("\r\n").collect();
     assert_eq!(
         lines[0],
-        "\u{feff}Yksikkö,Ideat,Valittu kokeiltavaksi,Havainnot,Osallistuneet,Ihmisiä,Osallistumisaste"
+        "\u{feff}Yksikkö;Ideat;Valittu kokeiltavaksi;Havainnot;Osallistuneet;Ihmisiä;Osallistumisaste"
     );
     assert!(
-        lines.iter().any(|l| l.starts_with("Ikäihmisten palvelut,3,1,1,2,")),
+        lines.iter().any(|l| l.starts_with("Ikäihmisten palvelut;3;1;1;2;")),
         "{lines:?}"
     );
     // Figures link to the lists they count, with the period.
@@ -584,7 +584,7 @@ fn the_dashboard_page_charts_and_csv() {
     );
     assert!(page.body.contains("&#38;submitted_from="));
     let tags = manager.get(&format!("/dashboard.csv?table=tags&{query}"));
-    assert_eq!(tags.body, "\u{feff}Nimi,Ideat\r\narki,2\r\nviestit,2\r\n");
+    assert_eq!(tags.body, "\u{feff}Nimi;Ideat\r\narki;2\r\nviestit;2\r\n");
     assert_eq!(
         manager.get(&format!("/dashboard.csv?table=nothing&{query}")).status,
         404
@@ -601,4 +601,51 @@ fn the_dashboard_page_charts_and_csv() {
             .status,
         403
     );
+}
+
+#[test]
+fn csv_opens_in_columns_in_finnish_and_english_excel() {
+    let app = TestApp::with_demo();
+    kehittamo::demo_ideas::fill(&app.ctx).unwrap();
+    kehittamo::demo_experiments::fill(&app.ctx).unwrap();
+    let mut manager = app.signed_in(MANAGER);
+    let fi = manager.get("/dashboard.csv?table=unit_participation&period=year");
+    let first = fi.body.split("\r\n").nth(1).unwrap_or_default().to_string();
+    assert!(
+        first.contains(';') && !first.contains('.'),
+        "semicolons, decimal comma: {first}"
+    );
+    app.api(
+        "PUT",
+        "/api/v1/me/locale",
+        Some(&app.token(MANAGER)),
+        Some(serde_json::json!({"locale": "en"})),
+    );
+    let en = manager.get("/dashboard.csv?table=unit_participation&period=year");
+    assert!(en.body.starts_with('\u{feff}'));
+    assert!(en.body.split("\r\n").next().unwrap().contains(','), "{}", en.body);
+}
+
+#[test]
+fn dashboard_links_lead_somewhere_and_name_one_unit() {
+    let app = TestApp::with_demo();
+    kehittamo::demo_ideas::fill(&app.ctx).unwrap();
+    kehittamo::demo_experiments::fill(&app.ctx).unwrap();
+    let mut manager = app.signed_in(MANAGER);
+    let sector = unit_named(&app, "Ikäihmisten palvelut");
+    let page = manager.get(&format!("/dashboard?period=year&unit={sector}"));
+    assert_eq!(page.status, 200);
+    let hrefs: Vec<String> = page
+        .body
+        .split("href=\"")
+        .skip(1)
+        .map(|h| h.split('"').next().unwrap().replace("&#38;", "&").replace("&amp;", "&"))
+        .filter(|h| h.starts_with('/'))
+        .collect();
+    assert!(!hrefs.is_empty());
+    for href in &hrefs {
+        assert!(href.matches("unit=").count() <= 1, "one unit per link: {href}");
+        let res = manager.get(href);
+        assert!(res.status == 200 || res.status == 303, "{href} → {}", res.status);
+    }
 }

@@ -194,7 +194,7 @@ fn a_panel_shares_comments_and_votes_on_web_pages() {
     assert!(csv.body.starts_with('\u{feff}'));
     assert!(
         csv.body
-            .contains(&format!("1,{b},Tekstiviesti ennen käyntiä,1,0,1\r\n"))
+            .contains(&format!("1;{b};Tekstiviesti ennen käyntiä;1;0;1\r\n"))
     );
     assert!(csv.header("content-disposition").unwrap().contains("attachment"));
 

@@ -152,16 +152,16 @@ fn every_ballot_rule_results_and_csv() {
     assert_eq!(row(3), (ideas[3], 0, 2, -2, 4));
     assert_eq!(res.json()["voters"], 3);
 
-    // CSV: byte-order mark, headings in the reader's language, the comma title quoted.
+    // CSV for Finnish Excel: byte-order mark, semicolons, headings in the reader's language.
     let csv = app.api("GET", &format!("{results_path}?format=csv"), Some(&coordinator), None);
     assert_eq!(csv.status, 200);
     assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
     let expected = format!(
-        "\u{feff}Sija,Idean numero,Idea,Parhaat,Huonoimmat,Nettopisteet\r\n\
-         1,{},\"Tekstiviesti, ennen käyntiä\",2,0,2\r\n\
-         2,{},Aamukahvi yhdessä,1,0,1\r\n\
-         3,{},Kauppakassipalvelu,0,1,-1\r\n\
-         4,{},Ulkoilu,0,2,-2\r\n",
+        "\u{feff}Sija;Idean numero;Idea;Parhaat;Huonoimmat;Nettopisteet\r\n\
+         1;{};Tekstiviesti, ennen käyntiä;2;0;2\r\n\
+         2;{};Aamukahvi yhdessä;1;0;1\r\n\
+         3;{};Kauppakassipalvelu;0;1;-1\r\n\
+         4;{};Ulkoilu;0;2;-2\r\n",
         ideas[1], ideas[0], ideas[2], ideas[3]
     );
     assert_eq!(csv.body, expected);

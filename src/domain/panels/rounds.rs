@@ -542,26 +542,27 @@ pub fn results(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Results> {
     })
 }
 
-/// The results as CSV for spreadsheets, headings in the reader's language.
+/// The results as CSV for spreadsheets in the reader's convention, headings in their language.
 pub fn results_csv(results: &Results, locale: Locale) -> String {
+    use crate::spreadsheet::{Cell, Table, csv};
     let headings: Vec<String> = ["rank", "idea_id", "title", "best", "worst", "net"]
         .map(|h| locale.t(&format!("round.csv_{h}")).to_string())
         .to_vec();
-    let rows: Vec<Vec<String>> = results
+    let rows: Vec<Vec<Cell>> = results
         .rows
         .iter()
         .map(|r| {
             vec![
-                r.rank.to_string(),
-                r.idea_id.to_string(),
-                r.title.clone(),
-                r.best.to_string(),
-                r.worst.to_string(),
-                r.net.to_string(),
+                Cell::int(r.rank),
+                Cell::int(r.idea_id),
+                Cell::text(r.title.clone()),
+                Cell::int(r.best),
+                Cell::int(r.worst),
+                Cell::int(r.net),
             ]
         })
         .collect();
-    crate::csv::document(&headings, &rows)
+    csv(&Table { headings, rows }, locale)
 }
 
 /// Tells members of rounds that have opened and coordinators of rounds that have closed, once
