@@ -9,6 +9,9 @@ use serde::Serialize;
 pub struct FieldError {
     pub field: String,
     pub code: &'static str,
+    /// What a refused action names (the moves possible, the fields missing), for its message.
+    #[serde(skip)]
+    pub detail: String,
 }
 
 impl FieldError {
@@ -17,6 +20,7 @@ impl FieldError {
         FieldError {
             field: field.into(),
             code,
+            detail: String::new(),
         }
     }
 }
@@ -199,7 +203,7 @@ impl AppError {
 }
 
 /// A conflict's message; an illegal lifecycle move names the moves that are possible.
-fn conflict_message(locale: Locale, code: &str, detail: &str) -> String {
+pub fn conflict_message(locale: Locale, code: &str, detail: &str) -> String {
     let message = locale.t(&format!("conflict.{code}")).to_string();
     // Conflicts that name a thing (a unit) carry its name as the detail.
     if code == "no_reviewer" {

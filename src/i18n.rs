@@ -205,6 +205,8 @@ impl Locale {
 
     /// A number in the reader's convention, at most two decimals (1 500,5 in Finnish).
     pub fn number(self, value: f64) -> String {
+        // -0.004 rounds to "-0.00": no minus sign on a zero.
+        let value = if value.abs() < 0.005 { 0.0 } else { value };
         let text = format!("{:.2}", value);
         let text = text.trim_end_matches('0').trim_end_matches('.');
         let (int, frac) = text.split_once('.').unwrap_or((text, ""));
@@ -310,6 +312,7 @@ mod tests {
         assert_eq!(Locale::Fi.number(18.0), "18");
         assert_eq!(Locale::En.number(1234567.25), "1,234,567.25");
         assert_eq!(Locale::Sv.number(0.5), "0,5");
+        assert_eq!(Locale::Fi.euros(-0.0), "0\u{a0}€");
     }
 }
 

@@ -206,7 +206,7 @@ pub const FORM_FIELD: &str = "_form";
 
 fn message(locale: &Locale, e: &FieldError) -> String {
     if e.field == FORM_FIELD {
-        locale.t(&format!("conflict.{}", e.code)).to_string()
+        crate::error::conflict_message(*locale, e.code, &e.detail)
     } else {
         locale.t(&format!("field_error.{}", e.code)).to_string()
     }
@@ -259,8 +259,10 @@ impl FormState {
     /// Like `absorb`, but also keeps a conflict (an action the state refuses) as a form error.
     pub fn absorb_all<T>(&mut self, result: Result<T, AppError>) -> Result<Option<T>, AppError> {
         match result {
-            Err(AppError::Conflict { code, .. }) => {
-                self.errors = vec![FieldError::new(FORM_FIELD, code)];
+            Err(AppError::Conflict { code, detail }) => {
+                let mut error = FieldError::new(FORM_FIELD, code);
+                error.detail = detail;
+                self.errors = vec![error];
                 Ok(None)
             }
             other => self.absorb(other),
@@ -283,9 +285,12 @@ impl FormState {
 
 /// Renders a template as an HTML response with `status`.
 pub fn render_status<T: Template>(status: actix_web::http::StatusCode, page: &T) -> Result<HttpResponse, AppError> {
+    let html = page.render()?;
+    // A form re-shown with its errors, or an action refused on its page.
+    let refused = matches!(status.as_u16(), 409 | 422);
     Ok(HttpResponse::build(status)
         .content_type("text/html; charset=utf-8")
-        .body(page.render()?))
+        .body(if refused { error_titled(html) } else { html }))
 }
 
 /// Renders a template as a 200 HTML response.
@@ -293,9 +298,20 @@ pub fn render<T: Template>(page: &T) -> Result<HttpResponse, AppError> {
     render_status(actix_web::http::StatusCode::OK, page)
 }
 
-/// Re-shows a form with its field errors (422).
+/// Re-shows a form with its field errors (422). The tab title starts with "Virhe:" ("Fel:",
+/// "Error:"), so that a screen reader announces at once that the form came back.
 pub fn render_invalid<T: Template>(page: &T) -> Result<HttpResponse, AppError> {
     render_status(actix_web::http::StatusCode::UNPROCESSABLE_ENTITY, page)
+}
+
+/// The page with its title prefixed by the error word of its language (from `<html lang>`).
+fn error_titled(html: String) -> String {
+    let locale = html
+        .split_once("<html lang=\"")
+        .and_then(|(_, rest)| rest.split('"').next())
+        .and_then(Locale::parse)
+        .unwrap_or_default();
+    html.replacen("<title>", &format!("<title>{} ", locale.t("form.error_title")), 1)
 }
 
 /// A 303 redirect after a successful form post.

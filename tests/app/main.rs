@@ -31,3 +31,4 @@ mod process;
 mod rounds;
 mod setup;
 mod surveys;
+mod wording;
