@@ -199,6 +199,13 @@ impl Settings {
                     "mail.backend = \"memory\" is for tests; configure smtp in production".into(),
                 ));
             }
+            // The accessibility statement (law 306/2019) must give a feedback address that works.
+            let feedback = self.server.feedback_email.trim();
+            if !feedback.contains('@') || feedback.ends_with("@localhost") {
+                return Err(ConfigError::Invalid(
+                    "server.feedback_email must be a real address for accessibility feedback; set KEHITTAMO__SERVER__FEEDBACK_EMAIL".into(),
+                ));
+            }
         }
         if self.auth.jwt_secret.len() < 32 {
             return Err(ConfigError::Invalid(

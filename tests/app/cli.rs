@@ -134,6 +134,15 @@ fn production_refuses_the_demo_the_memory_mailer_and_a_padded_default_secret() {
                 ("KEHITTAMO__AUTH__JWT_SECRET", secret),
                 ("KEHITTAMO__MAIL__BACKEND", "smtp"),
             ],
+            vec!["migrate"],
+            "server.feedback_email",
+        ),
+        (
+            vec![
+                ("KEHITTAMO__AUTH__JWT_SECRET", secret),
+                ("KEHITTAMO__MAIL__BACKEND", "smtp"),
+                ("KEHITTAMO__SERVER__FEEDBACK_EMAIL", "saavutettavuus@example.fi"),
+            ],
             vec!["serve", "--demo"],
             "--demo",
         ),
