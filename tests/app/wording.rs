@@ -78,3 +78,47 @@ fn a_form_that_comes_back_says_so_in_the_tab_title() {
         &res.body[..300.min(res.body.len())]
     );
 }
+
+#[test]
+fn an_idea_names_its_persona_and_service_path_stage_with_links() {
+    let app = TestApp::with_demo();
+    kehittamo::demo_ideas::fill(&app.ctx).unwrap();
+    let employee = app.token(EMPLOYEE);
+    let persona = app.api("GET", "/api/v1/personas", Some(&employee), None).json()[0].clone();
+    let path_id = app.api("GET", "/api/v1/service-paths", Some(&employee), None).json()[0]["id"]
+        .as_i64()
+        .unwrap();
+    let path = app
+        .api(
+            "GET",
+            &format!("/api/v1/service-paths/{path_id}"),
+            Some(&employee),
+            None,
+        )
+        .json();
+    let stage = path["stages"][0].clone();
+    let res = app.api(
+        "POST",
+        "/api/v1/ideas",
+        Some(&employee),
+        Some(
+            json!({"title": "Persoonan idea", "problem": "Ongelma", "proposal": "Ehdotus",
+            "unit_ids": [unit_named(&app, "Kotihoito Ii")], "persona_id": persona["id"], "stage_id": stage["id"]}),
+        ),
+    );
+    assert_eq!(res.status, 201, "{}", res.body);
+    let idea = res.json();
+    assert_eq!(idea["persona"]["name"], persona["name"]);
+    assert_eq!(idea["stage"]["service_path_id"], path_id);
+    let page = app.signed_in(EMPLOYEE).get(&format!("/ideas/{}", idea["id"]));
+    assert!(
+        page.body
+            .contains(&format!("href=\"/service-paths#persona-{}\"", persona["id"]))
+    );
+    assert!(page.body.contains(&format!("href=\"/service-paths/{path_id}\"")));
+    let paths = app.signed_in(EMPLOYEE).get("/service-paths");
+    assert!(
+        paths.body.contains(&format!("id=\"persona-{}\"", persona["id"])),
+        "the link lands on it"
+    );
+}

@@ -4,7 +4,8 @@
 use super::{IdeaRow, IdeaStatus, Permissions, engagement, load_readable};
 use crate::db::AnyConnection;
 use crate::db::schema::{
-    directions, idea_directions, idea_supports, idea_tags, idea_units, ideas, people, units as units_t,
+    directions, idea_directions, idea_supports, idea_tags, idea_units, ideas, people, personas, service_path_stages,
+    service_paths, units as units_t,
 };
 use crate::domain::Context;
 use crate::domain::access::{Actor, PersonKind};
@@ -14,6 +15,22 @@ use crate::error::AppResult;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::Serialize;
+
+/// A customer persona as an idea names it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct PersonaRef {
+    pub id: i64,
+    pub name: String,
+}
+
+/// A service-path stage as an idea names it.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct StageRef {
+    pub id: i64,
+    pub name: String,
+    pub service_path_id: i64,
+    pub service_path_name: String,
+}
 
 /// An idea with everything its page shows.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -34,6 +51,10 @@ pub struct IdeaView {
     pub campaign_id: Option<i64>,
     /// The campaign it was written for, named on its page.
     pub campaign: Option<crate::domain::campaigns::CampaignRef>,
+    /// The customer persona it concerns, named on its page.
+    pub persona: Option<PersonaRef>,
+    /// The service-path stage it concerns, with its path.
+    pub stage: Option<StageRef>,
     pub persona_id: Option<i64>,
     pub stage_id: Option<i64>,
     pub published: bool,
@@ -171,6 +192,30 @@ pub(super) fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow, can: 
             .optional()?,
         _ => None,
     };
+    let persona = match idea.persona_id {
+        Some(id) => personas::table
+            .find(id)
+            .select(personas::name)
+            .first::<String>(conn)
+            .optional()?
+            .map(|name| PersonaRef { id, name }),
+        None => None,
+    };
+    let stage = match idea.stage_id {
+        Some(id) => service_path_stages::table
+            .inner_join(service_paths::table)
+            .filter(service_path_stages::id.eq(id))
+            .select((service_path_stages::name, service_paths::id, service_paths::name))
+            .first::<(String, i64, String)>(conn)
+            .optional()?
+            .map(|(name, service_path_id, service_path_name)| StageRef {
+                id,
+                name,
+                service_path_id,
+                service_path_name,
+            }),
+        None => None,
+    };
     let status = idea.status;
     let next_statuses = if can.move_status {
         status.next().to_vec()
@@ -190,6 +235,8 @@ pub(super) fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow, can: 
         author_kind: idea.author_kind,
         campaign_id: idea.campaign_id,
         campaign,
+        persona,
+        stage,
         persona_id: idea.persona_id,
         stage_id: idea.stage_id,
         published: idea.published,
