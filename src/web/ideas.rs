@@ -256,14 +256,38 @@ async fn idea_new(req: actix_web::HttpRequest, p: PageCtx, ctx: web::Data<Contex
         .first()
         .map(|c| c.to_string())
         .unwrap_or_default();
-    let form = FormState::with(&[("campaign_id", &campaign)]);
+    // The chosen observations' situations and challenges start the problem, in their units.
+    let actor = p.actor()?.clone();
+    let ids = observation_ids.clone();
+    let observations = with_ctx(&ctx, move |c| {
+        ids.iter()
+            .map(|id| crate::domain::observations::get(c, &actor, *id))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await?;
+    let problem = observations
+        .iter()
+        .map(|o| {
+            format!("{} {}", o.situation.trim(), o.challenge.trim())
+                .trim()
+                .to_string()
+        })
+        .collect::<Vec<_>>()
+        .join("\n\n");
+    let mut units: Vec<i64> = Vec::new();
+    for o in &observations {
+        if !units.contains(&o.unit_id) {
+            units.push(o.unit_id);
+        }
+    }
+    let form = FormState::with(&[("campaign_id", &campaign), ("problem", &problem)]);
     form_page(
         p,
         &ctx,
         form,
         "/ideas".into(),
         false,
-        (Vec::new(), Vec::new()),
+        (units, Vec::new()),
         observation_ids,
     )
     .await

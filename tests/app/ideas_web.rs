@@ -164,6 +164,15 @@ fn observations_are_written_and_turned_into_ideas_on_web_pages() {
         form.body
             .contains(&format!("name=\"observation_ids\" value=\"{}\"", ids[0]))
     );
+    // Their situations and challenges start the problem, and their unit is chosen.
+    assert!(
+        form.body.contains("Aamukäynti myöhästyi Asiakas ei tiennyt") && form.body.contains("Iltakäynti myöhästyi"),
+        "the observations' text is carried over"
+    );
+    assert!(
+        form.body.contains(&format!("value=\"{kotihoito}\" checked")),
+        "and their unit"
+    );
     let created = employee.post_raw(
         "/ideas",
         &[
