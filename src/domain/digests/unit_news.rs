@@ -53,7 +53,12 @@ impl News {
 
 /// Who reads unit news: active staff with a unit who have not switched it off.
 pub fn readers(conn: &mut AnyConnection) -> AppResult<Vec<i64>> {
-    Ok(people::table
+    readers_among(conn, None)
+}
+
+/// The readers of unit news, or only `person` if they are one.
+fn readers_among(conn: &mut AnyConnection, person: Option<i64>) -> AppResult<Vec<i64>> {
+    let mut q = people::table
         .inner_join(person_units::table)
         .filter(people::active.eq(true))
         .filter(people::kind.ne("customer"))
@@ -65,7 +70,11 @@ pub fn readers(conn: &mut AnyConnection) -> AppResult<Vec<i64>> {
         )))
         .select(people::id)
         .distinct()
-        .load(conn)?)
+        .into_boxed();
+    if let Some(person) = person {
+        q = q.filter(people::id.eq(person));
+    }
+    Ok(q.load(conn)?)
 }
 
 /// The news of the person's units between `from` and `to`; None when they read none (not
@@ -77,7 +86,7 @@ pub fn of_person(
     to: NaiveDateTime,
     parents: &HashMap<i64, Option<i64>>,
 ) -> AppResult<Option<News>> {
-    if !readers_filter(conn, person)? {
+    if readers_among(conn, Some(person))?.is_empty() {
         return Ok(None);
     }
     let mine: Vec<i64> = person_units::table
@@ -140,22 +149,4 @@ pub fn of_person(
         published,
     };
     Ok((news.total() > 0).then_some(news))
-}
-
-/// Whether this one person reads unit news (the same rule as [`readers`]).
-fn readers_filter(conn: &mut AnyConnection, person: i64) -> AppResult<bool> {
-    let staff = people::table
-        .find(person)
-        .filter(people::active.eq(true))
-        .filter(people::kind.ne("customer"))
-        .count()
-        .get_result::<i64>(conn)?
-        > 0;
-    let off = prefs::table
-        .find((person, Kind::UnitNews.as_str()))
-        .filter(prefs::channel.ne("weekly"))
-        .count()
-        .get_result::<i64>(conn)?
-        > 0;
-    Ok(staff && !off)
 }

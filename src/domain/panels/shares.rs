@@ -102,9 +102,8 @@ pub fn shared_ids(conn: &mut AnyConnection, person_id: i64, item: ItemType) -> A
         .load(conn)?)
 }
 
-/// Where a share is read, for someone who may read it (staff, or a member of its panel; 404
-/// otherwise): the item's page at the panel's voice.
-pub fn require_read(conn: &mut AnyConnection, actor: &Actor, share_id: i64) -> AppResult<String> {
+/// A share's panel and what it shares; 404 for an unknown share.
+fn shared_item(conn: &mut AnyConnection, share_id: i64) -> AppResult<(i64, ItemType, i64)> {
     let (panel_id, object_type, object_id) = panel_shares::table
         .find(share_id)
         .select((
@@ -115,12 +114,19 @@ pub fn require_read(conn: &mut AnyConnection, actor: &Actor, share_id: i64) -> A
         .first::<(i64, String, i64)>(conn)
         .optional()?
         .ok_or(AppError::NotFound)?;
+    let item = ItemType::parse(&object_type).ok_or(AppError::NotFound)?;
+    Ok((panel_id, item, object_id))
+}
+
+/// Where a share is read, for someone who may read it (staff, or a member of its panel; 404
+/// otherwise): the item's page at the panel's voice.
+pub fn require_read(conn: &mut AnyConnection, actor: &Actor, share_id: i64) -> AppResult<String> {
+    let (panel_id, item, object_id) = shared_item(conn, share_id)?;
     let member = panel_members::table
         .find((panel_id, actor.id))
         .count()
         .get_result::<i64>(conn)?
         > 0;
-    let item = ItemType::parse(&object_type).ok_or(AppError::NotFound)?;
     if !(actor.is_staff() || member) || item_title(conn, item, object_id)?.is_none() {
         return Err(AppError::NotFound);
     }
@@ -381,22 +387,12 @@ pub fn comment(ctx: &Context, actor: &Actor, share_id: i64, input: &CommentInput
     let body = v.text("body", &input.body, 1, MAX_TEXT);
     v.finish()?;
     ctx.db.transaction(|conn| {
-        let (panel_id, object_type, object_id) = panel_shares::table
-            .find(share_id)
-            .select((
-                panel_shares::panel_id,
-                panel_shares::object_type,
-                panel_shares::object_id,
-            ))
-            .first::<(i64, String, i64)>(conn)
-            .optional()?
-            .ok_or(AppError::NotFound)?;
+        let (panel_id, item, object_id) = shared_item(conn, share_id)?;
         let s = visible_standing(conn, actor, panel_id)?;
         if s.role.is_none() {
             return Err(AppError::Forbidden);
         }
         // An item hidden by moderation (or back in draft) has left the panel's view.
-        let item = ItemType::parse(&object_type).ok_or(AppError::NotFound)?;
         let Some(title) = item_title(conn, item, object_id)? else {
             return Err(AppError::NotFound);
         };
