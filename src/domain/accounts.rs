@@ -46,7 +46,6 @@ pub struct PasswordChange {
 /// Changes the password after checking the current one; revokes every token. Returns the new generation.
 pub fn change_password(ctx: &Context, person_id: i64, input: &PasswordChange) -> AppResult<i32> {
     let mut v = Validator::new();
-    v.password("new_password", &input.new_password);
     let stored = {
         let mut conn = ctx.db.read()?;
         people_t::table
@@ -57,6 +56,7 @@ pub fn change_password(ctx: &Context, person_id: i64, input: &PasswordChange) ->
     if !password::verify(&input.current_password, stored.as_deref())? {
         v.add("current_password", "wrong_password");
     }
+    v.password("new_password", &input.new_password);
     v.finish()?;
     set_password(ctx, person_id, &input.new_password, "password_changed")
 }
@@ -212,8 +212,9 @@ pub fn register(ctx: &Context, input: &Registration, locale: Locale) -> AppResul
         return Err(AppError::Forbidden);
     }
     let mut v = Validator::new();
-    let email = v.email("email", &input.email);
+    // In the form's order, so that the error summary reads top to bottom.
     let name = v.name("name", &input.name);
+    let email = v.email("email", &input.email);
     v.password("password", &input.password);
     v.finish()?;
     let hash = password::hash(&input.password)?;

@@ -74,8 +74,8 @@ pub struct SetupInput {
 pub fn setup(ctx: &Context, input: &SetupInput, locale: Locale) -> AppResult<i64> {
     let mut v = Validator::new();
     let org_name = v.name("organisation_name", &input.organisation_name);
-    let email = v.email("email", &input.email);
     let name = v.name("name", &input.name);
+    let email = v.email("email", &input.email);
     v.password("password", &input.password);
     v.finish()?;
     let hash = crate::auth::password::hash(&input.password)?;

@@ -2,6 +2,7 @@
 
 use super::{FormState, PageCtx, render, render_invalid, see_other, with_ctx};
 use crate::domain::Context;
+use crate::domain::access::Actor;
 use crate::domain::directions::{self, Direction};
 use crate::domain::experiments;
 use crate::domain::experiments::plan::{self, ExperimentInput, IndicatorInput};
@@ -119,9 +120,30 @@ pub(super) struct PlanFields {
     team: String,
 }
 
-/// Reads the posted form: the values to re-show, and the input or the fields that did not parse.
+/// The plan form's fields in the order they are shown, for the error summary.
+const FORM_ORDER: [&str; 15] = [
+    "idea_ids",
+    "title",
+    "unit_id",
+    "hypothesis",
+    "what_tried",
+    "customer_involvement",
+    "starts_on",
+    "ends_on",
+    "budget",
+    "team",
+    "direction_ids",
+    "touches_personal_data",
+    "needs_consent",
+    "vulnerable_customers",
+    "indicators",
+];
+
+/// Reads the posted form: the values to re-show, and the input; when some fields did not parse,
+/// the domain's own checks run on the rest, so that every problem is reported in one round.
 fn parse(
     ctx: &Context,
+    actor: &Actor,
     f: &PlanFields,
     pairs: &FormPairs,
 ) -> Result<(FormState, Result<ExperimentInput, AppError>), AppError> {
@@ -234,10 +256,6 @@ fn parse(
         }
         Err(e) => return Err(e),
     };
-    if !errors.is_empty() {
-        // Fields that did not parse are shown with the indicator numbers as the writer sees them.
-        return Ok((state, Err(AppError::Validation(errors))));
-    }
     let input = ExperimentInput {
         title: f.title.clone(),
         unit_id,
@@ -255,7 +273,28 @@ fn parse(
         vulnerable_customers: pairs.checked("vulnerable_customers"),
         indicators,
     };
-    Ok((state, Ok(input)))
+    if errors.is_empty() {
+        return Ok((state, Ok(input)));
+    }
+    // A field that did not parse keeps that message; the domain's message on the same field
+    // (about the placeholder value) is dropped.
+    if let Err(AppError::Validation(more)) = plan::check(ctx, actor, &input) {
+        for e in more {
+            let field = if e.field == "team_ids" {
+                "team".to_string()
+            } else {
+                e.field.clone()
+            };
+            if !errors.iter().any(|known| known.field == field) {
+                errors.push(FieldError { field, ..e });
+            }
+        }
+    }
+    errors.sort_by_key(|e| {
+        let base = e.field.split('.').next().unwrap_or_default();
+        FORM_ORDER.iter().position(|f| *f == base).unwrap_or(FORM_ORDER.len())
+    });
+    Ok((state, Err(AppError::Validation(errors))))
 }
 
 /// The form filled from an input (editing, or a new version of the plan).
@@ -329,7 +368,8 @@ async fn create(p: PageCtx, ctx: web::Data<Context>, form: CsrfForm<PlanFields>)
         ideas: pairs.ids("idea_ids")?,
     };
     let c = ctx.clone();
-    let (mut state, input) = web::block(move || parse(&c, &f, &pairs)).await??;
+    let parser = actor.clone();
+    let (mut state, input) = web::block(move || parse(&c, &parser, &f, &pairs)).await??;
     let result = match input {
         Ok(input) => with_ctx(&ctx, move |c| plan::create(c, &actor, &input)).await,
         Err(e) => Err(e),
@@ -437,7 +477,8 @@ async fn plan_post(
         ideas: pairs.ids("idea_ids")?,
     };
     let c = ctx.clone();
-    let (mut state, input) = web::block(move || parse(&c, &f, &pairs)).await??;
+    let parser = actor.clone();
+    let (mut state, input) = web::block(move || parse(&c, &parser, &f, &pairs)).await??;
     let result = match input {
         Ok(input) => {
             with_ctx(&ctx, move |c| match purpose {

@@ -212,11 +212,34 @@ fn message(locale: &Locale, e: &FieldError) -> String {
     }
 }
 
+/// The name of a form field as the error summary names it (`field_name.*`; an indicator row's
+/// field as "Mittari 2 – Nimi"; a result's actual value by its own name); `None` for the form.
+fn field_name(locale: &Locale, field: &str) -> Option<String> {
+    if field == FORM_FIELD {
+        return None;
+    }
+    let mut parts = field.split('.');
+    if let (Some("indicators"), Some(row), Some(part)) = (parts.next(), parts.next(), parts.next()) {
+        let n = row.parse::<usize>().ok()? + 1;
+        let row = locale.tf("experiments.indicator_n", &[("n", &n.to_string())]);
+        return Some(format!(
+            "{row} – {}",
+            locale.t(&format!("experiments.indicator.{part}"))
+        ));
+    }
+    let base = field.split('.').next().unwrap_or(field);
+    let key = format!("field_name.{base}");
+    let name = locale.t(&key);
+    (name != key).then(|| name.to_string())
+}
+
 /// Submitted values and their errors, for re-showing a form.
 #[derive(Default)]
 pub struct FormState {
     pub values: HashMap<String, String>,
     pub errors: Vec<FieldError>,
+    /// Names of fields made at run time (a survey's statements), for the error summary.
+    pub names: HashMap<String, String>,
 }
 
 impl FormState {
@@ -225,6 +248,7 @@ impl FormState {
         FormState {
             values: values.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
             errors: Vec::new(),
+            names: HashMap::new(),
         }
     }
 
@@ -248,11 +272,21 @@ impl FormState {
         self.errors.iter().find(|e| e.field == name).map(|e| message(locale, e))
     }
 
-    /// Every error with its field and translated message, for the summary above the form.
+    /// Every error with its field and translated message, for the summary above the form; each
+    /// item names its field ("Otsikko: Tämä kenttä on pakollinen."), so that repeated messages
+    /// can be told apart when the summary is read on its own.
     pub fn summary(&self, locale: &Locale) -> Vec<(String, String)> {
         self.errors
             .iter()
-            .map(|e| (e.field.clone(), message(locale, e)))
+            .map(|e| {
+                let text = message(locale, e);
+                let name = self.names.get(&e.field).cloned();
+                let text = match name.or_else(|| field_name(locale, &e.field)) {
+                    Some(name) => format!("{name}: {text}"),
+                    None => text,
+                };
+                (e.field.clone(), text)
+            })
             .collect()
     }
 

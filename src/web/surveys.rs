@@ -159,6 +159,10 @@ impl ShowPage {
 async fn show_page(p: PageCtx, ctx: &web::Data<Context>, id: i64, form: FormState) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
     let survey = with_ctx(ctx, move |c| surveys::get(c, &actor, id)).await?;
+    let mut form = form;
+    for s in &survey.statements {
+        form.names.insert(format!("statement_{}", s.id), s.text.clone());
+    }
     let invalid = !form.errors.is_empty();
     let page = ShowPage { p, survey, form };
     if invalid { render_invalid(&page) } else { render(&page) }

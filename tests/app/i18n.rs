@@ -88,6 +88,38 @@ fn every_key_the_templates_use_is_translated() {
 }
 
 #[test]
+fn every_form_field_has_a_name_for_the_error_summary() {
+    let fi = keys(SOURCES[0].1);
+    let mut missing = Vec::new();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut stack = vec![root];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            let literal_ids = text.split("id=\"f-").skip(1).map(|p| p.split('"').next().unwrap());
+            let macro_fields = ["input(p, ", "hint_input(p, ", "textarea(p, ", "error_for(p, "]
+                .iter()
+                .flat_map(|m| text.split(m).skip(1))
+                .filter_map(|p| p.split(", \"").nth(1)?.split('"').next());
+            for field in literal_ids.chain(macro_fields) {
+                if field.is_empty() || field.contains(['{', '-', '.']) {
+                    continue;
+                }
+                if !fi.contains(&format!("field_name.{field}")) {
+                    missing.push(format!("{}: {field}", path.display()));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "fields the error summary cannot name: {missing:?}");
+}
+
+#[test]
 fn every_error_code_has_a_message() {
     let fi = keys(SOURCES[0].1);
     for code in [

@@ -11,6 +11,7 @@ mod demo;
 mod experiments;
 mod experiments_web;
 mod follows;
+mod forms;
 mod health;
 mod helpers;
 mod i18n;

@@ -171,6 +171,9 @@ fn a_panel_shares_comments_and_votes_on_web_pages() {
     let both = member.post_form(&format!("/rounds/{round}/ballot"), &[("best", &a), ("worst", &a)]);
     assert_eq!(both.status, 422);
     assert!(both.body.contains("Sama idea ei voi olla sekä paras että huonoin."));
+    assert!(!crate::forms::summary(&both.body).is_empty());
+    crate::forms::links_resolve(&both.body);
+    assert!(both.body.contains("aria-invalid=\"true\" aria-describedby=\"f-"));
     let saved = member.post_form(&format!("/rounds/{round}/ballot"), &[("best", &b), ("worst", &c)]);
     assert_eq!(saved.status, 303);
     let ballot = member.get(&format!("/rounds/{round}"));

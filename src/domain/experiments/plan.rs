@@ -85,8 +85,18 @@ struct Checked {
 
 /// Checks every field, naming each problem; linked ideas must be ones the actor sees.
 fn validate(conn: &mut AnyConnection, actor: &Actor, input: &ExperimentInput) -> AppResult<Checked> {
+    // In the form's order, so that the error summary reads top to bottom.
     let mut v = Validator::new();
     let title = v.text("title", &input.title, 5, 140);
+    let active_unit = units::table
+        .find(input.unit_id)
+        .filter(units::active.eq(true))
+        .count()
+        .get_result::<i64>(conn)?
+        > 0;
+    if !active_unit {
+        v.add("unit_id", if input.unit_id == 0 { "required" } else { "unknown" });
+    }
     let hypothesis = v.text("hypothesis", &input.hypothesis, 10, 5_000);
     let what_tried = v.text("what_tried", &input.what_tried, 10, 10_000);
     let customer_involvement = v.text("customer_involvement", &input.customer_involvement, 0, 5_000);
@@ -95,15 +105,6 @@ fn validate(conn: &mut AnyConnection, actor: &Actor, input: &ExperimentInput) ->
     }
     if !input.budget.is_finite() || input.budget < 0.0 || input.budget > MAX_BUDGET {
         v.add("budget", "budget_range");
-    }
-    let active_unit = units::table
-        .find(input.unit_id)
-        .filter(units::active.eq(true))
-        .count()
-        .get_result::<i64>(conn)?
-        > 0;
-    if !active_unit {
-        v.add("unit_id", "unknown");
     }
     for (field, len) in [
         ("team_ids", input.team_ids.len()),
@@ -241,6 +242,13 @@ fn write_plan(conn: &mut AnyConnection, id: i64, owner: i64, input: &ExperimentI
 /// Whether the actor may start experiments: employees do (customers and trustees do not).
 pub fn may_create(actor: &Actor) -> bool {
     crate::domain::policy::capabilities(actor).start_experiments
+}
+
+/// Every problem of a plan at once, writing nothing: a form whose other fields did not parse
+/// reports these too, so that the writer fixes everything in one round.
+pub fn check(ctx: &Context, actor: &Actor, input: &ExperimentInput) -> AppResult<()> {
+    let mut conn = ctx.db.read()?;
+    validate(&mut conn, actor, input).map(|_| ())
 }
 
 /// Starts a draft (employees). The creator owns it.
