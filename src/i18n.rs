@@ -9,6 +9,9 @@ use std::future::{Ready, ready};
 use std::sync::LazyLock;
 use unic_langid::LanguageIdentifier;
 
+/// The language the organisation writes its own texts in (its units' and catalogues' names).
+pub const ORGANISATION_LANGUAGE: Locale = Locale::Fi;
+
 /// The cookie that remembers the reader's language.
 pub const LOCALE_COOKIE: &str = "kehittamo_lang";
 

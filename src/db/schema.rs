@@ -223,6 +223,7 @@ diesel::table! {
         updated_at -> Timestamp,
         last_activity_at -> Timestamp,
         hidden_reason -> Nullable<Text>,
+        lang -> Text,
     }
 }
 
@@ -278,6 +279,7 @@ diesel::table! {
         created_at -> Timestamp,
         edited_at -> Nullable<Timestamp>,
         hidden_reason -> Nullable<Text>,
+        lang -> Text,
     }
 }
 
@@ -292,6 +294,7 @@ diesel::table! {
         resolution -> Text,
         idea_id -> Nullable<BigInt>,
         created_at -> Timestamp,
+        lang -> Text,
     }
 }
 
@@ -338,6 +341,7 @@ diesel::table! {
         created_by -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        lang -> Text,
     }
 }
 
@@ -520,6 +524,7 @@ diesel::table! {
         author_id -> BigInt,
         body -> Text,
         created_at -> Timestamp,
+        lang -> Text,
     }
 }
 

@@ -31,6 +31,8 @@ pub struct Observation {
     pub idea_id: Option<i64>,
     #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
+    /// The language it was written in.
+    pub lang: String,
 }
 
 type Row = (
@@ -45,6 +47,7 @@ type Row = (
     String,
     Option<i64>,
     NaiveDateTime,
+    String,
 );
 
 fn from_row(r: Row) -> Observation {
@@ -60,6 +63,7 @@ fn from_row(r: Row) -> Observation {
         resolution: r.8,
         idea_id: r.9,
         created_at: r.10,
+        lang: r.11,
     }
 }
 
@@ -80,6 +84,7 @@ macro_rules! observation_query {
                 observations::resolution,
                 observations::idea_id,
                 observations::created_at,
+                observations::lang,
             ))
     };
 }
@@ -126,6 +131,7 @@ pub fn create(ctx: &Context, actor: &Actor, input: &ObservationInput) -> AppResu
                 observations::situation.eq(&situation),
                 observations::challenge.eq(&challenge),
                 observations::resolution.eq(&resolution),
+                observations::lang.eq(actor.locale.code()),
                 observations::created_at.eq(crate::clock::now()),
             ))
             .returning(observations::id)

@@ -126,6 +126,12 @@ impl PageCtx {
         self.locale.datetime(*at)
     }
 
+    /// The language of the organisation's own texts (unit, municipality, direction and campaign
+    /// names, survey statements), marked where a page in another language shows them.
+    pub fn org_lang(&self) -> &'static str {
+        crate::i18n::ORGANISATION_LANGUAGE.code()
+    }
+
     /// Whether `l` is the page's language.
     pub fn is_current(&self, l: &Locale) -> bool {
         *l == self.locale

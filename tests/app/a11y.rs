@@ -133,3 +133,48 @@ fn every_page_has_landmarks_headings_and_labelled_controls() {
         assert!(res.body.contains(&format!("<html lang=\"{lang}\">")));
     }
 }
+
+#[test]
+fn texts_in_another_language_than_the_page_are_marked_with_theirs() {
+    let app = TestApp::with_demo();
+    let writer = app.token(EMPLOYEE);
+    let res = app.api(
+        "PUT",
+        "/api/v1/me/locale",
+        Some(&writer),
+        Some(serde_json::json!({"locale": "sv"})),
+    );
+    assert_eq!(res.status, 204, "{}", res.body);
+    let idea = app.api(
+        "POST",
+        "/api/v1/ideas",
+        Some(&writer),
+        Some(serde_json::json!({"title": "Gemensam kalender för transporter", "problem": "Transporter bokas på tre ställen.",
+            "proposal": "Vi prövar en gemensam kalender.", "unit_ids": [unit_named(&app, "Kotihoito Ii")]})),
+    );
+    assert_eq!(idea.status, 201, "{}", idea.body);
+    let id = idea.json()["id"].as_i64().unwrap();
+    assert_eq!(
+        idea.json()["lang"],
+        "sv",
+        "the idea records the language it was written in"
+    );
+
+    // A Finnish reader's page marks the Swedish text; the Swedish writer's page marks the
+    // organisation's Finnish unit names.
+    let finnish = app.signed_in(KEY_EXPERT).get(&format!("/ideas/{id}"));
+    assert!(finnish.body.contains("<html lang=\"fi\""));
+    assert!(
+        finnish.body.contains("<h1 lang=\"sv\">Gemensam kalender"),
+        "the title is marked Swedish"
+    );
+    assert!(finnish.body.contains("<p lang=\"sv\">Transporter bokas"));
+    let swedish = app.signed_in(EMPLOYEE).get(&format!("/ideas/{id}"));
+    assert!(swedish.body.contains("<html lang=\"sv\""));
+    assert!(
+        swedish.body.contains("<dd lang=\"fi\">Kotihoito Ii"),
+        "unit names are marked Finnish"
+    );
+    let list = app.signed_in(KEY_EXPERT).get("/ideas");
+    assert!(list.body.contains(&format!("href=\"/ideas/{id}\" lang=\"sv\"")));
+}

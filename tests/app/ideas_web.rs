@@ -52,7 +52,7 @@ fn ideas_are_submitted_discussed_and_moved_on_web_pages() {
     assert_eq!(page.status, 200);
     assert!(
         page.body
-            .contains("<h1>&#60;script&#62;alert(&#39;x&#39;)&#60;/script&#62; Iltakäynnit</h1>"),
+            .contains("<h1 lang=\"fi\">&#60;script&#62;alert(&#39;x&#39;)&#60;/script&#62; Iltakäynnit</h1>"),
         "escaped"
     );
     assert!(!page.body.contains("<script>alert"));

@@ -54,7 +54,7 @@ fn typed_columns() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
     use kehittamo::domain::panels::shares::ItemType;
     use kehittamo::domain::units::UnitKind;
     let kinds: Vec<&str> = PersonKind::ALL.iter().map(|k| k.as_str()).collect();
-    vec![
+    let mut columns = vec![
         ("people", "kind", kinds.clone()),
         (
             "people",
@@ -107,7 +107,12 @@ fn typed_columns() -> Vec<(&'static str, &'static str, Vec<&'static str>)> {
             ItemType::ALL.iter().map(|k| k.as_str()).collect(),
         ),
         ("round_marks", "mark", vec!["best", "worst"]),
-    ]
+    ];
+    let languages: Vec<&str> = kehittamo::i18n::Locale::ALL.iter().map(|l| l.code()).collect();
+    for table in ["ideas", "comments", "observations", "experiments", "panel_comments"] {
+        columns.push((table, "lang", languages.clone()));
+    }
+    columns
 }
 
 #[test]

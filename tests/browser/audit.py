@@ -22,7 +22,6 @@ or a browser error); links to 4xx pages are listed but do not fail the run.
 import argparse
 import json
 import re
-import subprocess
 import sys
 import time
 from collections import defaultdict, deque
@@ -32,8 +31,8 @@ from urllib.parse import urlsplit
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import sync_playwright
 
-HERE = Path(__file__).resolve().parent
-DEFAULT_AXE = HERE / "node_modules" / "axe-core" / "axe.min.js"
+from axe_check import AXE_TAGS, DEFAULT_AXE, check_viewport, ensure_axe
+
 PASSWORD = "kehittamo-demo-2026"
 ROLES = [
     ("anonymous", None),
@@ -52,7 +51,6 @@ MAX_PER_KIND = 3        # visits per page kind
 LANG_SAMPLE = 8         # pages per role re-checked in each extra language
 EXTRA_LANGS = ["sv", "en"]
 TIMEOUT_MS = 30_000
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 # Paths never visited: downloads, static files, the API, anything that signs out or switches language.
 SKIP = re.compile(
@@ -60,55 +58,6 @@ SKIP = re.compile(
     r"|^/(static|api)(/|$)|openapi|logout|^/language"
 )
 
-# Runs axe and returns the violations in a compact form.
-AXE_RUN = """async (tags) => {
-  const r = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
-  return r.violations.map(v => ({
-    rule: v.id, impact: v.impact, help: v.help, nodes: v.nodes.length,
-    target: v.nodes.length ? v.nodes[0].target.join(' ') : null,
-  }));
-}"""
-
-# Page width, and the elements that first stick out past the viewport, to point at the cause of an
-# overflow. An element inside a scrolling/clipping ancestor does not count, unless it is positioned
-# absolutely against something outside that ancestor (e.g. a .visually-hidden span in a scrolled table).
-MEASURE = """(vw) => {
-  const width = document.documentElement.scrollWidth;
-  if (width <= vw) return {width, culprits: []};
-  const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-    [...el.classList].slice(0, 2).map(c => '.' + c).join('');
-  const escapes = pos => pos === 'absolute' || pos === 'fixed';
-  const clipped = el => {
-    let esc = escapes(getComputedStyle(el).position);
-    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
-      const s = getComputedStyle(a);
-      if (esc && s.position === 'static' && s.transform === 'none') continue;
-      if (s.overflowX !== 'visible') return true;
-      if (s.position !== 'static') esc = escapes(s.position);
-    }
-    return false;
-  };
-  const out = new Set();
-  for (const el of document.body.querySelectorAll('*')) {
-    if (el.getBoundingClientRect().right > vw + 0.5 && !clipped(el)) out.add(el);
-  }
-  // The outermost offending elements, with their parent for context.
-  const culprits = [...out].filter(el => !out.has(el.parentElement)).slice(0, 3).map(el => ({
-    el: (el.parentElement ? name(el.parentElement) + ' > ' : '') + name(el),
-    right: Math.round(el.getBoundingClientRect().right),
-  }));
-  // Text running out of its box (a long word that cannot wrap).
-  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
-  const range = document.createRange();
-  for (let t; culprits.length < 3 && (t = walker.nextNode());) {
-    const p = t.parentElement;
-    if (!t.textContent.trim() || out.has(p) || clipped(p) || getComputedStyle(p).overflowX !== 'visible') continue;
-    range.selectNodeContents(t);
-    const right = range.getBoundingClientRect().right;
-    if (right > vw + 0.5) culprits.push({el: name(p) + ' "' + t.textContent.trim().slice(0, 40) + '"', right: Math.round(right)});
-  }
-  return {width, culprits};
-}"""
 
 def kind_of(path):
     """The page kind: numeric ids and long tokens folded; all query variants (filters, paging) of
@@ -125,16 +74,6 @@ def local_path(url, origin):
     if f"{parts.scheme}://{parts.netloc}" != origin or SKIP.search(parts.path):
         return None
     return (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-
-
-def ensure_axe(path):
-    """The axe-core source; installs it with npm when the default copy is missing."""
-    path = Path(path)
-    if not path.exists() and path == DEFAULT_AXE:
-        print("installing axe-core with npm…", flush=True)
-        subprocess.run(["npm", "install", "--prefix", str(HERE), "--no-package-lock", "--no-audit",
-                        "--no-fund", "axe-core"], check=True, stdout=subprocess.DEVNULL)
-    return path.read_text(encoding="utf-8")
 
 
 class Auditor:
@@ -197,13 +136,7 @@ class Auditor:
             links = page.eval_on_selector_all(
                 "a[href]", "els => els.filter(a => !a.hasAttribute('download')).map(a => a.href)")
             for w, h in VIEWPORTS:
-                page.set_viewport_size({"width": w, "height": h})
-                if not page.evaluate("typeof window.axe !== 'undefined'"):
-                    page.add_script_tag(content=self.axe_source)
-                violations = page.evaluate(AXE_RUN, AXE_TAGS)
-                m = page.evaluate(MEASURE, w)
-                rec["viewports"][str(w)] = {"violations": violations, "scroll_width": m["width"],
-                                            "overflow": m["width"] > w, "culprits": m["culprits"]}
+                rec["viewports"][str(w)] = check_viewport(page, self.axe_source, w, h)
         except PlaywrightError as e:
             rec["error"] = f"{type(e).__name__}: {str(e).splitlines()[0]}"
         except Exception as e:  # noqa: BLE001 – one bad page must not stop the audit

@@ -53,6 +53,8 @@ pub struct ExperimentSummary {
     pub starts_on: NaiveDate,
     pub ends_on: NaiveDate,
     pub published: bool,
+    /// The language it was written in.
+    pub lang: String,
 }
 
 /// A page of experiments.
@@ -76,6 +78,7 @@ pub fn summary_of(conn: &mut AnyConnection, e: ExperimentRow) -> AppResult<Exper
         starts_on: e.starts_at.date(),
         ends_on: e.ends_at.date(),
         published: e.published,
+        lang: e.lang,
     })
 }
 
@@ -98,6 +101,7 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &ExperimentFilter) -> AppResul
             experiments::starts_at,
             experiments::ends_at,
             experiments::published,
+            experiments::lang,
         ))
         .order(experiments::id.desc())
         .limit(limit + 1)
@@ -186,6 +190,7 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &ExperimentFilter) -> AppResul
         chrono::NaiveDateTime,
         chrono::NaiveDateTime,
         bool,
+        String,
     );
     let rows: Vec<Row> = q.load(&mut conn)?;
     let more = rows.len() as i64 > limit;
@@ -193,7 +198,7 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &ExperimentFilter) -> AppResul
         .into_iter()
         .take(limit as usize)
         .map(
-            |(id, title, status, unit_name, owner_name, starts, ends, published)| ExperimentSummary {
+            |(id, title, status, unit_name, owner_name, starts, ends, published, lang)| ExperimentSummary {
                 id,
                 title,
                 status,
@@ -202,6 +207,7 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &ExperimentFilter) -> AppResul
                 starts_on: starts.date(),
                 ends_on: ends.date(),
                 published,
+                lang,
             },
         )
         .collect();

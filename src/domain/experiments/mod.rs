@@ -56,6 +56,7 @@ pub struct ExperimentRow {
     pub created_by: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    pub lang: String,
 }
 
 impl ExperimentRow {
@@ -124,6 +125,8 @@ pub fn load_visible(conn: &mut AnyConnection, actor: &Actor, id: i64) -> AppResu
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ExperimentView {
     pub id: i64,
+    /// The language its plan was written in.
+    pub lang: String,
     pub title: String,
     pub status: ExperimentStatus,
     pub owner: PersonRef,
@@ -244,6 +247,7 @@ pub fn view(conn: &mut AnyConnection, actor: &Actor, e: ExperimentRow, s: &Stand
     let can = permissions(&e, s);
     Ok(ExperimentView {
         id,
+        lang: e.lang.clone(),
         title: e.title.clone(),
         status: e.status(),
         owner: name_of(conn, e.owner_id)?,

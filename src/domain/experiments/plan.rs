@@ -305,6 +305,7 @@ fn create_in(conn: &mut AnyConnection, actor: &Actor, input: &ExperimentInput) -
             experiments::starts_at.eq(checked.starts_at),
             experiments::ends_at.eq(checked.ends_at),
             experiments::created_by.eq(actor.id),
+            experiments::lang.eq(actor.locale.code()),
             experiments::created_at.eq(now),
             experiments::updated_at.eq(now),
         ))

@@ -99,6 +99,8 @@ pub struct CommentView {
     pub author_name: Option<String>,
     pub author_kind: String,
     pub body: String,
+    /// The language it was written in.
+    pub lang: String,
     pub deleted: bool,
     /// Hidden by a moderator.
     pub hidden: bool,
@@ -126,6 +128,7 @@ type CommentRow = (
     Option<String>,
     NaiveDateTime,
     Option<NaiveDateTime>,
+    String,
 );
 
 /// The comments of an idea, threaded, oldest first, as the caller may see them.
@@ -166,12 +169,15 @@ pub fn comments_of(
             comments::hidden_reason,
             comments::created_at,
             comments::edited_at,
+            comments::lang,
         ))
         .load(conn)?;
     let now = crate::clock::now();
     let mut top: Vec<CommentView> = Vec::new();
     let mut replies: Vec<CommentView> = Vec::new();
-    for (id, parent_id, author_id, name, kind, body, deleted, hidden, hidden_reason, created_at, edited_at) in rows {
+    for (id, parent_id, author_id, name, kind, body, deleted, hidden, hidden_reason, created_at, edited_at, lang) in
+        rows
+    {
         let own = author_id == actor.id;
         let can = policy::on_idea(idea, own, hidden, deleted, created_at, now);
         let view = CommentView {
@@ -184,6 +190,7 @@ pub fn comments_of(
                 String::new()
             },
             body: if deleted || !can.read { String::new() } else { body },
+            lang,
             deleted,
             hidden,
             hidden_reason: hidden_reason.filter(|_| idea.moderate),
@@ -259,6 +266,7 @@ pub fn add_comment(ctx: &Context, actor: &Actor, idea_id: i64, input: &CommentIn
                 comments::parent_id.eq(input.parent_id),
                 comments::author_id.eq(actor.id),
                 comments::body.eq(&body),
+                comments::lang.eq(actor.locale.code()),
                 comments::created_at.eq(crate::clock::now()),
             ))
             .returning(comments::id)

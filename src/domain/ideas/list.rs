@@ -69,6 +69,8 @@ pub struct IdeaSummary {
     #[serde(with = "crate::domain::utc")]
     pub last_activity_at: NaiveDateTime,
     pub tags: Vec<String>,
+    /// The language the idea was written in.
+    pub lang: String,
 }
 
 /// One page of ideas with the cursor of the next.
@@ -90,6 +92,7 @@ type Row = (
     i32,
     NaiveDateTime,
     NaiveDateTime,
+    String,
 );
 
 fn cursor_of(sort: IdeaSort, r: &IdeaSummary) -> String {
@@ -130,6 +133,7 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &IdeaFilter) -> AppResult<Idea
             ideas::comment_count,
             ideas::created_at,
             ideas::last_activity_at,
+            ideas::lang,
         ))
         .filter(crate::domain::policy::ideas::listed(&mut conn, actor)?)
         .limit(limit + 1)
@@ -306,6 +310,7 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &IdeaFilter) -> AppResult<Idea
                 comment_count,
                 created_at,
                 last_activity_at,
+                lang,
             )| {
                 let show_name = crate::domain::policy::shows_name(actor, author_kind, author_id == actor.id);
                 IdeaSummary {
@@ -319,6 +324,7 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &IdeaFilter) -> AppResult<Idea
                     created_at,
                     last_activity_at,
                     tags: tags.iter().filter(|(i, _)| *i == id).map(|(_, t)| t.clone()).collect(),
+                    lang,
                 }
             },
         )

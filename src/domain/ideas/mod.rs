@@ -58,6 +58,7 @@ pub struct IdeaRow {
     pub updated_at: NaiveDateTime,
     pub last_activity_at: NaiveDateTime,
     pub hidden_reason: Option<String>,
+    pub lang: String,
 }
 
 impl IdeaRow {
@@ -243,6 +244,7 @@ pub fn create(ctx: &Context, actor: &Actor, input: &IdeaInput) -> AppResult<i64>
                 ideas::proposal.eq(&proposal),
                 ideas::author_id.eq(actor.id),
                 ideas::author_kind.eq(actor.kind.as_str()),
+                ideas::lang.eq(actor.locale.code()),
                 ideas::campaign_id.eq(input.campaign_id),
                 ideas::persona_id.eq(input.persona_id),
                 ideas::stage_id.eq(input.stage_id),

@@ -36,6 +36,8 @@ pub struct StageRef {
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct IdeaView {
     pub id: i64,
+    /// The language it was written in ("fi", "sv" or "en").
+    pub lang: String,
     pub title: String,
     pub problem: String,
     pub proposal: String,
@@ -224,6 +226,7 @@ pub(super) fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow, can: 
     };
     Ok(IdeaView {
         id,
+        lang: idea.lang,
         title: idea.title,
         problem: idea.problem,
         proposal: idea.proposal,

@@ -432,6 +432,7 @@ pub struct OwnIdea {
     pub id: i64,
     pub title: String,
     pub status: super::ideas::IdeaStatus,
+    pub lang: String,
 }
 
 /// A panel member's home: their panels with what is shared and open rounds, and their ideas.
@@ -470,10 +471,16 @@ pub fn home(ctx: &Context, actor: &Actor) -> AppResult<MemberHome> {
             crate::db::schema::ideas::id,
             crate::db::schema::ideas::title,
             crate::db::schema::ideas::status,
+            crate::db::schema::ideas::lang,
         ))
-        .load::<(i64, String, super::ideas::IdeaStatus)>(&mut conn)?
+        .load::<(i64, String, super::ideas::IdeaStatus, String)>(&mut conn)?
         .into_iter()
-        .map(|(id, title, status)| OwnIdea { id, title, status })
+        .map(|(id, title, status, lang)| OwnIdea {
+            id,
+            title,
+            status,
+            lang,
+        })
         .collect();
     Ok(MemberHome {
         panels: panels_out,

@@ -86,6 +86,8 @@ pub struct RoundIdea {
     pub id: i64,
     pub title: String,
     pub proposal: String,
+    /// The language it was written in.
+    pub lang: String,
 }
 
 /// A member's marks.
@@ -359,10 +361,15 @@ pub fn get(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Round> {
         .filter(round_ideas::round_id.eq(id))
         .filter(in_circulation())
         .order(round_ideas::position)
-        .select((ideas::id, ideas::title, ideas::proposal))
-        .load::<(i64, String, String)>(&mut conn)?
+        .select((ideas::id, ideas::title, ideas::proposal, ideas::lang))
+        .load::<(i64, String, String, String)>(&mut conn)?
         .into_iter()
-        .map(|(id, title, proposal)| RoundIdea { id, title, proposal })
+        .map(|(id, title, proposal, lang)| RoundIdea {
+            id,
+            title,
+            proposal,
+            lang,
+        })
         .collect();
     let marks = round_marks::table
         .inner_join(ideas::table.on(ideas::id.eq(round_marks::idea_id)))

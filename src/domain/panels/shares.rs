@@ -285,6 +285,8 @@ pub struct PanelComment {
     /// Shown to staff and to the writer; other members see "a panel member".
     pub author_name: Option<String>,
     pub body: String,
+    /// The language it was written in.
+    pub lang: String,
     #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
 }
@@ -342,13 +344,15 @@ pub fn voices(conn: &mut AnyConnection, actor: &Actor, item: ItemType, item_id: 
                 people::name,
                 panel_comments::body,
                 panel_comments::created_at,
+                panel_comments::lang,
             ))
-            .load::<(i64, i64, String, String, NaiveDateTime)>(conn)?
+            .load::<(i64, i64, String, String, NaiveDateTime, String)>(conn)?
             .into_iter()
-            .map(|(id, author_id, name, body, created_at)| PanelComment {
+            .map(|(id, author_id, name, body, created_at, lang)| PanelComment {
                 id,
                 author_name: (actor.is_staff() || author_id == actor.id).then_some(name),
                 body,
+                lang,
                 created_at,
             })
             .collect();
@@ -401,6 +405,7 @@ pub fn comment(ctx: &Context, actor: &Actor, share_id: i64, input: &CommentInput
                 panel_comments::share_id.eq(share_id),
                 panel_comments::author_id.eq(actor.id),
                 panel_comments::body.eq(&body),
+                panel_comments::lang.eq(actor.locale.code()),
                 panel_comments::created_at.eq(crate::clock::now()),
             ))
             .returning(panel_comments::id)

@@ -1,0 +1,15 @@
+DROP TRIGGER ideas_lang_allowed_insert;
+DROP TRIGGER ideas_lang_allowed_update;
+ALTER TABLE ideas DROP COLUMN lang;
+DROP TRIGGER comments_lang_allowed_insert;
+DROP TRIGGER comments_lang_allowed_update;
+ALTER TABLE comments DROP COLUMN lang;
+DROP TRIGGER observations_lang_allowed_insert;
+DROP TRIGGER observations_lang_allowed_update;
+ALTER TABLE observations DROP COLUMN lang;
+DROP TRIGGER experiments_lang_allowed_insert;
+DROP TRIGGER experiments_lang_allowed_update;
+ALTER TABLE experiments DROP COLUMN lang;
+DROP TRIGGER panel_comments_lang_allowed_insert;
+DROP TRIGGER panel_comments_lang_allowed_update;
+ALTER TABLE panel_comments DROP COLUMN lang;
