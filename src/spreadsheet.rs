@@ -1,6 +1,7 @@
 //! Tables for spreadsheets, as the reader's Excel opens them: in Finnish and Swedish with
 //! semicolons and a decimal comma, in English with commas and a decimal point. UTF-8 with a
-//! byte-order mark (so that ä and ö show), CRLF line ends, and formulas defused.
+//! byte-order mark (so that ä and ö show), CRLF line ends, and formulas defused. The same tables
+//! also as Excel workbooks (.xlsx), where numbers are numbers in any language.
 
 use crate::i18n::Locale;
 
@@ -79,6 +80,56 @@ pub fn csv(table: &Table, locale: Locale) -> String {
     format!("\u{feff}{}", String::from_utf8_lossy(&bytes))
 }
 
+/// The media type of an Excel workbook.
+pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
+
+/// The table as an Excel workbook of one sheet: bold headings, numbers stored as numbers with
+/// their decimals (Excel shows them in the reader's convention), texts never read as formulas.
+pub fn xlsx(table: &Table, sheet_name: &str) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut workbook = Workbook::new();
+    let sheet = workbook.add_worksheet();
+    // Sheet names are at most 31 characters and may not hold []:*?/\.
+    let name: String = sheet_name
+        .chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect();
+    if !name.trim().is_empty() {
+        sheet.set_name(name.trim())?;
+    }
+    let bold = Format::new().set_bold();
+    for (col, heading) in table.headings.iter().enumerate() {
+        sheet.write_string_with_format(0, col as u16, heading, &bold)?;
+    }
+    for (r, row) in table.rows.iter().enumerate() {
+        let r = r as u32 + 1;
+        for (col, cell) in row.iter().enumerate() {
+            let col = col as u16;
+            match cell {
+                Cell::Text(t) => {
+                    sheet.write_string(r, col, t)?;
+                }
+                Cell::Int(n) => {
+                    sheet.write_number(r, col, *n as f64)?;
+                }
+                Cell::Decimal(v, places) => {
+                    let pattern = if *places == 0 {
+                        "0".to_string()
+                    } else {
+                        format!("0.{}", "0".repeat(*places))
+                    };
+                    sheet.write_number_with_format(r, col, *v, &Format::new().set_num_format(&pattern))?;
+                }
+                Cell::Empty => {}
+            }
+        }
+    }
+    sheet.set_freeze_panes(1, 0)?;
+    sheet.autofit();
+    workbook.save_to_buffer()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -100,6 +151,15 @@ mod tests {
             csv(&table(), Locale::Fi),
             "\u{feff}Yksikkö;Osuus;Ideat\r\n\"Kotihoito; Ii\";0,1234;1500\r\n'=SUM(A1);;-5\r\n\"sanoi \"\"hei\"\"\";-500,00;0\r\n"
         );
+    }
+
+    #[test]
+    fn a_workbook_holds_the_table_with_numbers_as_numbers() {
+        let bytes = xlsx(&table(), "Yksiköt: [kaikki]").unwrap();
+        assert!(bytes.starts_with(b"PK"), "a zip container");
+        // The shared strings and the sheet are inside; a formula-like text stays a string.
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(text.contains("xl/worksheets/sheet1.xml"));
     }
 
     #[test]

@@ -21,6 +21,18 @@ pub fn csv_download(filename: &str, body: String) -> HttpResponse {
         .body(body)
 }
 
+/// A spreadsheet table as an Excel workbook download.
+pub fn xlsx_download(filename: &str, table: &crate::spreadsheet::Table, sheet: &str) -> Result<HttpResponse, AppError> {
+    let body = crate::spreadsheet::xlsx(table, sheet).map_err(|e| AppError::Internal(format!("xlsx: {e}")))?;
+    Ok(HttpResponse::Ok()
+        .content_type(crate::spreadsheet::XLSX_TYPE)
+        .insert_header((
+            header::CONTENT_DISPOSITION,
+            format!("attachment; filename=\"{filename}\""),
+        ))
+        .body(body))
+}
+
 /// Runs blocking domain code off the async workers.
 pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce() -> Result<T, AppError> + Send + 'static,

@@ -2,7 +2,7 @@
 //! numbers in tables beside them, CSV downloads, and the latest staff survey.
 
 use super::charts::{self, Bar};
-use super::{FormState, PageCtx, csv_download, render, render_invalid, with_ctx};
+use super::{FormState, PageCtx, csv_download, render, render_invalid, with_ctx, xlsx_download};
 use crate::domain::Context;
 use crate::domain::dashboard::{self, Dashboard, DashboardFilter, Impact, NamedCount};
 use crate::domain::directions::{self, Direction};
@@ -19,7 +19,9 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    cfg.service(dashboard_page).service(dashboard_csv);
+    cfg.service(dashboard_page)
+        .service(dashboard_csv)
+        .service(dashboard_xlsx);
 }
 
 /// The filter as the form sends it.
@@ -314,6 +316,33 @@ async fn dashboard_csv(p: PageCtx, ctx: web::Data<Context>, q: web::Query<Query>
         &format!("dashboard-{}.csv", q.table),
         spreadsheet::csv(&table, p.locale),
     ))
+}
+
+/// One table of the dashboard as an Excel workbook, within the reader's scope.
+#[get("/dashboard.xlsx")]
+async fn dashboard_xlsx(p: PageCtx, ctx: web::Data<Context>, q: web::Query<Query>) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let q = q.into_inner();
+    let filter = q.filter()?;
+    let d = with_ctx(&ctx, move |c| dashboard::figures(c, &actor, &filter)).await?;
+    let table = table(&d, &q.table, p.locale)?;
+    let sheet = p.t(table_title(&q.table)).to_string();
+    xlsx_download(&format!("dashboard-{}.xlsx", q.table), &table, &sheet)
+}
+
+/// The translation key of a named table's title.
+fn table_title(name: &str) -> &'static str {
+    match name {
+        "funnel" => "dashboard.funnel",
+        "monthly" => "dashboard.trend",
+        "unit_participation" => "dashboard.units_participation",
+        "unit_experiments" => "dashboard.units_experiments",
+        "impact_units" => "dashboard.table.impact_units",
+        "impact_directions" => "dashboard.table.impact_directions",
+        "directions" => "dashboard.table.directions",
+        "tags" => "dashboard.table.tags",
+        _ => "nav.dashboard",
+    }
 }
 
 /// The rows of a named table, headings in the reader's language.

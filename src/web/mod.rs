@@ -34,7 +34,7 @@ use crate::domain::policy::{self, Capabilities};
 use crate::error::{AppError, FieldError};
 use crate::http::csrf;
 use crate::http::extract::{SESSION_COOKIE, SessionUser, context};
-pub use crate::http::{blocking, csv_download, with_ctx};
+pub use crate::http::{blocking, csv_download, with_ctx, xlsx_download};
 use crate::i18n::{LOCALE_COOKIE, Locale};
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::header;

@@ -1,7 +1,7 @@
 //! Voting rounds on the web: the coordinators' round form, the one-page ballot (large touch
 //! targets, no scripts) and the results with their CSV download.
 
-use super::{FormState, PageCtx, csv_download, render, render_invalid, see_other, with_ctx};
+use super::{FormState, PageCtx, csv_download, render, render_invalid, see_other, with_ctx, xlsx_download};
 use crate::domain::Context;
 use crate::domain::panels::rounds::{self, Ballot, Results, Round, RoundIdea, RoundInput};
 use crate::domain::panels::shares::{self, ItemType, Share};
@@ -19,7 +19,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
         .service(round_show)
         .service(ballot_save)
         .service(results_show)
-        .service(results_csv);
+        .service(results_csv)
+        .service(results_xlsx);
 }
 
 #[derive(Template)]
@@ -266,4 +267,17 @@ async fn results_csv(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) ->
         &format!("round-{id}.csv"),
         rounds::results_csv(&results, p.locale),
     ))
+}
+
+#[get("/rounds/{id}/results.xlsx")]
+async fn results_xlsx(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> Result<HttpResponse, AppError> {
+    let actor = p.actor()?.clone();
+    let id = id.into_inner();
+    let results = with_ctx(&ctx, move |c| rounds::results(c, &actor, id)).await?;
+    let sheet = p.t("rounds.results").to_string();
+    xlsx_download(
+        &format!("round-{id}.xlsx"),
+        &rounds::results_table(&results, p.locale),
+        &sheet,
+    )
 }

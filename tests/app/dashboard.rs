@@ -589,6 +589,15 @@ fn the_dashboard_page_charts_and_csv() {
         manager.get(&format!("/dashboard.csv?table=nothing&{query}")).status,
         404
     );
+    let workbook = manager.get(&format!("/dashboard.xlsx?table=tags&{query}"));
+    assert_eq!(workbook.status, 200);
+    assert_eq!(workbook.header("content-type"), Some(kehittamo::spreadsheet::XLSX_TYPE));
+    assert!(workbook.body.starts_with("PK"), "a workbook");
+    assert!(
+        workbook
+            .header("content-disposition")
+            .is_some_and(|d| d.contains("dashboard-tags.xlsx"))
+    );
 
     // A unit manager's download holds their subtree only; employees are refused.
     let mut unit_manager = app.signed_in(UNIT_MANAGER);
@@ -598,6 +607,12 @@ fn the_dashboard_page_charts_and_csv() {
     assert_eq!(
         app.signed_in(EMPLOYEE)
             .get(&format!("/dashboard.csv?table=unit_experiments&{query}"))
+            .status,
+        403
+    );
+    assert_eq!(
+        app.signed_in(EMPLOYEE)
+            .get(&format!("/dashboard.xlsx?table=unit_experiments&{query}"))
             .status,
         403
     );

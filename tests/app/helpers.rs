@@ -183,7 +183,8 @@ impl TestApp {
             .iter()
             .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
             .collect();
-        let body = res.body_mut().read_to_string().unwrap_or_default();
+        // Binary downloads (workbooks) are kept lossily, so that their signature can be checked.
+        let body = String::from_utf8_lossy(&res.body_mut().read_to_vec().unwrap_or_default()).into_owned();
         Resp { status, headers, body }
     }
 

@@ -192,6 +192,9 @@ fn a_panel_shares_comments_and_votes_on_web_pages() {
     let results = coordinator.get(&format!("/rounds/{round}/results"));
     assert_eq!(results.status, 200);
     assert!(results.body.contains("Tekstiviesti ennen käyntiä"));
+    let workbook = coordinator.get(&format!("/rounds/{round}/results.xlsx"));
+    assert_eq!(workbook.status, 200);
+    assert!(workbook.body.starts_with("PK"));
     let csv = coordinator.get(&format!("/rounds/{round}/results.csv"));
     assert_eq!(csv.status, 200);
     assert!(csv.body.starts_with('\u{feff}'));

@@ -551,7 +551,12 @@ pub fn results(ctx: &Context, actor: &Actor, id: i64) -> AppResult<Results> {
 
 /// The results as CSV for spreadsheets in the reader's convention, headings in their language.
 pub fn results_csv(results: &Results, locale: Locale) -> String {
-    use crate::spreadsheet::{Cell, Table, csv};
+    crate::spreadsheet::csv(&results_table(results, locale), locale)
+}
+
+/// A round's results as a spreadsheet table, headings in the reader's language.
+pub fn results_table(results: &Results, locale: Locale) -> crate::spreadsheet::Table {
+    use crate::spreadsheet::{Cell, Table};
     let headings: Vec<String> = ["rank", "idea_id", "title", "best", "worst", "net"]
         .map(|h| locale.t(&format!("round.csv_{h}")).to_string())
         .to_vec();
@@ -569,7 +574,7 @@ pub fn results_csv(results: &Results, locale: Locale) -> String {
             ]
         })
         .collect();
-    csv(&Table { headings, rows }, locale)
+    Table { headings, rows }
 }
 
 /// Tells members of rounds that have opened and coordinators of rounds that have closed, once
