@@ -3,7 +3,9 @@
 
 use super::access::{Actor, PersonKind};
 use super::directions::{self, Direction};
+use super::experiments::ExperimentStatus;
 use super::experiments::list::{self as experiment_list, ExperimentFilter, ExperimentSummary};
+use super::ideas::IdeaStatus;
 use super::ideas::list::{self as idea_list, IdeaFilter, IdeaSummary};
 use super::municipalities::Municipality;
 use super::policy::people::{Record, require_edit, require_read};
@@ -94,6 +96,26 @@ pub struct MunicipalityView {
     pub directions: Vec<Direction>,
 }
 
+/// The idea statuses that mean something outside the organisation: where an idea stands, not the
+/// staff's housekeeping (not pursued, merged).
+const OUTWARD_IDEA_STATUSES: [IdeaStatus; 5] = [
+    IdeaStatus::New,
+    IdeaStatus::InDiscussion,
+    IdeaStatus::SelectedForExperiment,
+    IdeaStatus::InExperiment,
+    IdeaStatus::Implemented,
+];
+
+/// The experiment statuses a municipality hears of: approved and under way, and how it ended
+/// (not drafts, reviews, changes requested, rejections or withdrawals).
+const OUTWARD_EXPERIMENT_STATUSES: [ExperimentStatus; 5] = [
+    ExperimentStatus::Approved,
+    ExperimentStatus::Running,
+    ExperimentStatus::Completed,
+    ExperimentStatus::Adopted,
+    ExperimentStatus::NotAdopted,
+];
+
 /// How many of each kind "my municipality" lists.
 const LIST_SIZE: i64 = 20;
 
@@ -115,6 +137,7 @@ pub fn my_municipalities(ctx: &Context, actor: &Actor) -> AppResult<Vec<Municipa
             actor,
             &IdeaFilter {
                 municipality: Some(m.id),
+                statuses: Some(OUTWARD_IDEA_STATUSES.to_vec()),
                 limit: Some(LIST_SIZE),
                 ..Default::default()
             },
@@ -125,6 +148,7 @@ pub fn my_municipalities(ctx: &Context, actor: &Actor) -> AppResult<Vec<Municipa
             actor,
             &ExperimentFilter {
                 municipality: Some(m.id),
+                statuses: Some(OUTWARD_EXPERIMENT_STATUSES.to_vec()),
                 limit: Some(LIST_SIZE),
                 ..Default::default()
             },

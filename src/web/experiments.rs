@@ -122,6 +122,7 @@ async fn list_page(p: PageCtx, ctx: web::Data<Context>, q: ListQuery, results: b
         unit: opt_id(&q.unit).ok().flatten(),
         direction: opt_id(&q.direction).ok().flatten(),
         municipality: None,
+        statuses: None,
         status: ExperimentStatus::parse(&q.status),
         owner: (q.mine == "1").then_some(actor.id),
         from,

@@ -178,3 +178,33 @@ fn texts_in_another_language_than_the_page_are_marked_with_theirs() {
     let list = app.signed_in(KEY_EXPERT).get("/ideas");
     assert!(list.body.contains(&format!("href=\"/ideas/{id}\" lang=\"sv\"")));
 }
+
+#[test]
+fn forms_with_required_fields_leave_validation_to_the_error_summary() {
+    // The browser's own bubbles would stop the form before the page's error summary, in the
+    // browser's language instead of the reader's.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("templates");
+    let mut stack = vec![root];
+    let mut missing = Vec::new();
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for form in text.split("<form").skip(1) {
+                let (tag, rest) = form.split_once('>').unwrap_or_default();
+                let body = rest.split("</form>").next().unwrap_or_default();
+                let post = tag.contains("method=\"post\"");
+                let required =
+                    body.contains(" required") || body.contains("forms::input(") || body.contains("forms::textarea(");
+                if post && required && !tag.contains("novalidate") {
+                    missing.push(format!("{}: <form{tag}>", path.display()));
+                }
+            }
+        }
+    }
+    assert!(missing.is_empty(), "forms the browser would stop: {missing:?}");
+}

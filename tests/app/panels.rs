@@ -463,6 +463,16 @@ fn trustees_follow_the_municipalities_they_represent() {
         201
     );
 
+    // An idea the staff did not pursue is their housekeeping, not news for the municipality.
+    let dropped = employee_idea(&app, "Iin hylätty idea");
+    let res = app.api(
+        "POST",
+        &format!("/api/v1/ideas/{dropped}/status"),
+        Some(&app.token(KEY_EXPERT)),
+        Some(json!({"status": "not_pursued", "reason": "Ei resursseja nyt."})),
+    );
+    assert_eq!(res.status, 200, "{}", res.body);
+
     let trustee = app.token(TRUSTEE);
     let mine = app.api("GET", "/api/v1/my-municipality", Some(&trustee), None);
     assert_eq!(mine.status, 200, "{}", mine.body);
@@ -476,6 +486,7 @@ fn trustees_follow_the_municipalities_they_represent() {
         .collect();
     assert!(idea_ids.contains(&json!(in_ii)));
     assert!(!idea_ids.contains(&elsewhere));
+    assert!(!idea_ids.contains(&json!(dropped)), "not pursued is not shown");
     let directions: Vec<&str> = view["directions"]
         .as_array()
         .unwrap()

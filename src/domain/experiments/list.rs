@@ -20,6 +20,10 @@ use serde::{Deserialize, Serialize};
 pub struct ExperimentFilter {
     /// Free text over the plan and the result report.
     pub q: Option<String>,
+    /// Only these statuses (set by the domain, e.g. what a trustee's municipality view shows).
+    #[serde(skip)]
+    #[param(ignore)]
+    pub statuses: Option<Vec<ExperimentStatus>>,
     /// A unit and its sub-units.
     pub unit: Option<i64>,
     pub direction: Option<i64>,
@@ -148,6 +152,9 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &ExperimentFilter) -> AppResul
     }
     if let Some(s) = filter.status {
         q = q.filter(experiments::status.eq(s.as_str()));
+    }
+    if let Some(list) = &filter.statuses {
+        q = q.filter(experiments::status.eq_any(list.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
     }
     if filter.results == Some(true) {
         let done = [

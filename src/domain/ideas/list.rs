@@ -30,6 +30,10 @@ pub enum IdeaSort {
 pub struct IdeaFilter {
     /// Free text over title, problem, proposal and comments.
     pub q: Option<String>,
+    /// Only these statuses (set by the domain, e.g. what a trustee's municipality view shows).
+    #[serde(skip)]
+    #[param(ignore)]
+    pub statuses: Option<Vec<IdeaStatus>>,
     /// A unit, with its sub-units.
     pub unit: Option<i64>,
     pub direction: Option<i64>,
@@ -215,6 +219,9 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &IdeaFilter) -> AppResult<Idea
     }
     if let Some(s) = filter.status {
         q = q.filter(ideas::status.eq(s.as_str()));
+    }
+    if let Some(list) = &filter.statuses {
+        q = q.filter(ideas::status.eq_any(list.iter().map(|s| s.as_str()).collect::<Vec<_>>()));
     }
     if let Some(c) = filter.campaign {
         q = q.filter(ideas::campaign_id.eq(c));
