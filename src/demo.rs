@@ -176,6 +176,10 @@ pub struct Extra {
     pub experiments: usize,
 }
 
+/// Ideas and experiments of the demo organisation's two past years.
+pub const HISTORY_IDEAS: usize = 48;
+pub const HISTORY_EXPERIMENTS: usize = 12;
+
 /// Fills an empty database with the demo organisation, its ideas, experiments, panels and survey;
 /// returns the sign-ins, or None when the organisation already exists. `extra` adds the scale
 /// data set.
@@ -186,6 +190,9 @@ pub fn fill_all(ctx: &Context, extra: Extra, progress: bool) -> AppResult<Option
         crate::demo_experiments::fill(ctx)?;
         crate::demo_panels::fill(ctx)?;
         crate::demo_surveys::fill(ctx)?;
+        // Two years of history, so that last year and the monthly trend show something.
+        crate::demo_ideas::scale_over(ctx, HISTORY_IDEAS, 730, false)?;
+        crate::demo_experiments::scale_over(ctx, HISTORY_EXPERIMENTS, 700, false)?;
         if extra.ideas > 0 {
             crate::demo_ideas::scale(ctx, extra.ideas, progress)?;
         }

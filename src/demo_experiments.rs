@@ -295,6 +295,11 @@ pub fn fill(ctx: &Context) -> AppResult<()> {
 /// Adds `count` generated experiments in every state (with indicators, reviews, reports and
 /// adoptions where their state has them) for scale tests, with a progress bar.
 pub fn scale(ctx: &Context, count: usize, progress: bool) -> AppResult<()> {
+    scale_over(ctx, count, 3 * 365, progress)
+}
+
+/// Adds `count` generated experiments started evenly over the last `days` days.
+pub fn scale_over(ctx: &Context, count: usize, days: i64, progress: bool) -> AppResult<()> {
     let (owners, unit_ids, reviewer): (Vec<i64>, Vec<i64>, i64) = {
         let mut conn = ctx.db.read()?;
         (
@@ -325,13 +330,13 @@ pub fn scale(ctx: &Context, count: usize, progress: bool) -> AppResult<()> {
     };
     let statuses = ExperimentStatus::ALL;
     let bar = crate::demo::progress_bar(count, progress, "experiments");
-    let started = now() - Duration::days(3 * 365);
+    let started = now() - Duration::days(days);
     let mut done = 0;
     while done < count {
         let batch = (count - done).min(500);
         ctx.db.transaction(|conn| {
             for i in done..done + batch {
-                let at = started + Duration::minutes((i as i64 * 3 * 365 * 24 * 60) / count.max(1) as i64);
+                let at = started + Duration::minutes((i as i64 * days * 24 * 60) / count.max(1) as i64);
                 let status = statuses[i % statuses.len()];
                 let unit = unit_ids[(i * 7) % unit_ids.len()];
                 let owner = owners[(i * 13) % owners.len()];

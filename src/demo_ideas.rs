@@ -236,6 +236,7 @@ pub fn fill(ctx: &Context) -> AppResult<()> {
             stage_id: stages.get(i % stages.len()).map(|s| s.id).filter(|_| i < 4),
             campaign_id: (i == 2 || i == 5).then_some(campaign),
             observation_ids: if i == 0 { notes.clone() } else { Vec::new() },
+            municipality_id: None,
         };
         created.push(idea_domain::create(ctx, &author, &input)?);
     }
@@ -333,6 +334,12 @@ const TITLE_ENDS: [&str; 10] = [
 
 /// Adds `count` generated ideas (about three comments each) for scale tests, with a progress bar.
 pub fn scale(ctx: &Context, count: usize, progress: bool) -> AppResult<()> {
+    scale_over(ctx, count, 3 * 365, progress)
+}
+
+/// Adds `count` generated ideas spread evenly over the last `days` days (the demo's history:
+/// last year and the monthly trend show something).
+pub fn scale_over(ctx: &Context, count: usize, days: i64, progress: bool) -> AppResult<()> {
     let (people_ids, unit_ids): (Vec<(i64, String)>, Vec<i64>) = {
         let mut conn = ctx.db.read()?;
         (
@@ -345,15 +352,19 @@ pub fn scale(ctx: &Context, count: usize, progress: bool) -> AppResult<()> {
     };
     let bar = crate::demo::progress_bar(count, progress, "ideas");
     let statuses = IdeaStatus::ALL;
-    let started = now() - Duration::days(3 * 365);
+    let started = now() - Duration::days(days);
     let mut done = 0;
     while done < count {
         let batch = (count - done).min(1000);
         ctx.db.transaction(|conn| {
             for i in done..done + batch {
                 let (author, kind) = &people_ids[i % people_ids.len()];
-                let at = started + Duration::minutes((i as i64 * 3 * 365 * 24 * 60) / count.max(1) as i64);
-                let title = format!("{} {} #{}", TITLE_WORDS[i % 12], TITLE_ENDS[(i / 12) % 10], i + 1);
+                let at = started + Duration::minutes((i as i64 * days * 24 * 60) / count.max(1) as i64);
+                // Up to 120 ideas the word pairs are unique; beyond, they are numbered.
+                let title = match count {
+                    0..=120 => format!("{} {}", TITLE_WORDS[i % 12], TITLE_ENDS[(i / 12) % 10]),
+                    _ => format!("{} {} #{}", TITLE_WORDS[i % 12], TITLE_ENDS[(i / 12) % 10], i + 1),
+                };
                 let status = statuses[(i / 7) % 6];
                 let comment_count = (i % 7) as i32;
                 let id = diesel::insert_into(ideas::table)

@@ -224,6 +224,7 @@ diesel::table! {
         last_activity_at -> Timestamp,
         hidden_reason -> Nullable<Text>,
         lang -> Text,
+        municipality_id -> Nullable<BigInt>,
     }
 }
 

@@ -55,6 +55,8 @@ pub struct EventView {
 pub struct EventFilter {
     /// Only events by this person.
     pub actor_id: Option<i64>,
+    /// Only events by people whose name or email contains this text.
+    pub actor: Option<String>,
     /// Only events on this kind of object (person, unit, municipality, organisation).
     pub object_type: Option<String>,
     /// Only events on this object id.
@@ -67,6 +69,9 @@ pub struct EventFilter {
     pub before: Option<i64>,
     pub limit: Option<i64>,
 }
+
+/// At most this many people match a name in the audit log's filter.
+const MAX_ACTORS_MATCHED: i64 = 1_000;
 
 /// The audit log, newest first; administrators only.
 pub fn audit_log(ctx: &Context, actor: &Actor, filter: &EventFilter) -> AppResult<Page<EventView>> {
@@ -94,6 +99,22 @@ pub fn audit_log(ctx: &Context, actor: &Actor, filter: &EventFilter) -> AppResul
     if let Some(a) = filter.actor_id {
         q = q.filter(events::actor_id.eq(a));
     }
+    let mut conn = ctx.db.read()?;
+    if let Some(text) = filter.actor.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        let pattern = super::people::contains_pattern(text);
+        // The people first: the log already joins them once for the names.
+        let ids: Vec<i64> = people::table
+            .filter(
+                super::people::lower(people::name)
+                    .like(pattern.clone())
+                    .escape('\\')
+                    .or(people::email.like(pattern).escape('\\')),
+            )
+            .select(people::id)
+            .limit(MAX_ACTORS_MATCHED)
+            .load(&mut conn)?;
+        q = q.filter(events::actor_id.eq_any(ids));
+    }
     if let Some(t) = filter.object_type.as_deref().filter(|t| !t.is_empty()) {
         q = q.filter(events::object_type.eq(t.to_string()));
     }
@@ -109,7 +130,6 @@ pub fn audit_log(ctx: &Context, actor: &Actor, filter: &EventFilter) -> AppResul
     if let Some(b) = filter.before {
         q = q.filter(events::id.lt(b));
     }
-    let mut conn = ctx.db.read()?;
     let rows = q
         .load::<(
             i64,

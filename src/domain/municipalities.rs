@@ -22,6 +22,13 @@ pub struct Municipality {
     pub created_at: NaiveDateTime,
 }
 
+/// A municipality named on another record's page.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct MunicipalityRef {
+    pub id: i64,
+    pub name: String,
+}
+
 /// Every municipality, by name.
 pub fn list(ctx: &Context) -> AppResult<Vec<Municipality>> {
     let mut conn = ctx.db.read()?;

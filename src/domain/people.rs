@@ -13,7 +13,21 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use serde::{Deserialize, Serialize};
 
-diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+/// SQL lower(): ASCII letters on SQLite, every letter on PostgreSQL.
+pub mod sql {
+    diesel::define_sql_function!(fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text);
+}
+pub use sql::lower;
+
+/// A LIKE pattern (escape `\\`) for names and emails containing `text`, in lower case.
+pub fn contains_pattern(text: &str) -> String {
+    let escaped = text
+        .to_lowercase()
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
+    format!("%{escaped}%")
+}
 
 /// The columns to insert for a new person.
 pub struct NewPersonRow<'a> {
@@ -205,12 +219,7 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &PeopleFilter) -> AppResult<Pa
         .limit(limit + 1)
         .into_boxed();
     if let Some(text) = filter.q.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-        let escaped = text
-            .to_lowercase()
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_");
-        let pattern = format!("%{escaped}%");
+        let pattern = contains_pattern(text);
         q = q.filter(
             lower(people::name)
                 .like(pattern.clone())

@@ -374,8 +374,101 @@ struct AuditPage {
 }
 
 impl AuditPage {
-    fn object_types(&self) -> [&'static str; 4] {
-        ["person", "unit", "municipality", "organisation"]
+    fn object_types(&self) -> [&'static str; 17] {
+        [
+            "idea",
+            "comment",
+            "observation",
+            "experiment",
+            "campaign",
+            "direction",
+            "persona",
+            "service_path",
+            "panel",
+            "share",
+            "round",
+            "survey",
+            "report",
+            "person",
+            "unit",
+            "municipality",
+            "organisation",
+        ]
+    }
+
+    /// The page of an entry's object, where it has one.
+    fn object_link(&self, e: &EventView) -> Option<String> {
+        let id = e.object_id;
+        Some(match e.object_type.as_str() {
+            "idea" => format!("/ideas/{id}"),
+            "experiment" => format!("/experiments/{id}"),
+            "campaign" => format!("/campaigns/{id}"),
+            "direction" => format!("/directions/{id}"),
+            "service_path" => format!("/service-paths/{id}"),
+            "panel" => format!("/panels/{id}"),
+            "round" => format!("/rounds/{id}"),
+            "survey" => format!("/surveys/{id}"),
+            "person" => format!("/admin/people/{id}"),
+            "unit" => format!("/admin/units/{id}"),
+            "municipality" => format!("/admin/municipalities/{id}"),
+            "report" => "/moderation".to_string(),
+            "organisation" => "/admin".to_string(),
+            _ => return None,
+        })
+    }
+
+    /// An entry's details as (name, value) in words: field names translated, statuses and
+    /// roles in the reader's language, lists joined.
+    fn details(&self, e: &EventView) -> Vec<(String, String)> {
+        let serde_json::Value::Object(map) = &e.details else {
+            return Vec::new();
+        };
+        map.iter()
+            .map(|(key, value)| {
+                let name = match self.p.t(&format!("field_name.{key}")) {
+                    t if t == format!("field_name.{key}") => key.replace('_', " "),
+                    t => t.to_string(),
+                };
+                (name, self.value_text(&e.object_type, key, value))
+            })
+            .collect()
+    }
+
+    fn value_text(&self, object_type: &str, key: &str, value: &serde_json::Value) -> String {
+        use serde_json::Value;
+        match value {
+            Value::String(s) => {
+                let prefix = match (object_type, key) {
+                    ("idea", "from" | "to" | "status") => Some("idea_status"),
+                    ("experiment", "from" | "to" | "status") => Some("experiment_status"),
+                    (_, "role") => Some("role"),
+                    (_, "kind" | "author_kind") => Some("kind"),
+                    _ => None,
+                };
+                match prefix {
+                    Some(prefix) => self.p.tk(prefix, s),
+                    None => s.clone(),
+                }
+            }
+            Value::Bool(b) => self.p.t(if *b { "audit.yes" } else { "audit.no" }).to_string(),
+            Value::Null => "–".to_string(),
+            Value::Array(items) => items
+                .iter()
+                .map(|v| self.value_text(object_type, key, v))
+                .collect::<Vec<_>>()
+                .join(", "),
+            Value::Object(map) => map
+                .iter()
+                .map(|(k, v)| format!("{k}: {}", self.value_text(object_type, k, v)))
+                .collect::<Vec<_>>()
+                .join("; "),
+            Value::Number(n) => n.to_string(),
+        }
+    }
+
+    /// The log filtered to one person's entries.
+    fn actor_link(&self, e: &EventView) -> Option<String> {
+        e.actor_id.map(|id| format!("/admin/events?actor_id={id}"))
     }
 
     fn is_type(&self, t: &str) -> bool {
@@ -384,8 +477,9 @@ impl AuditPage {
 
     fn older_link(&self, before: &i64) -> String {
         format!(
-            "/admin/events?actor_id={}&object_type={}&object_id={}&from={}&to={}&before={before}",
+            "/admin/events?actor_id={}&actor={}&object_type={}&object_id={}&from={}&to={}&before={before}",
             self.q.actor_id,
+            super::errors::urlencode(&self.q.actor),
             super::errors::urlencode(&self.q.object_type),
             self.q.object_id,
             self.q.from,
@@ -398,6 +492,7 @@ impl AuditPage {
 #[serde(default)]
 struct AuditQuery {
     actor_id: String,
+    actor: String,
     object_type: String,
     object_id: String,
     from: String,
@@ -421,6 +516,7 @@ async fn audit_log(p: PageCtx, ctx: web::Data<Context>, q: web::Query<AuditQuery
     let q = q.into_inner();
     let filter = EventFilter {
         actor_id: parse_opt("actor_id", &q.actor_id)?,
+        actor: Some(q.actor.clone()),
         object_type: Some(q.object_type.clone()).filter(|t| !t.is_empty()),
         object_id: parse_opt("object_id", &q.object_id)?,
         from: parse_opt("from", &q.from)?,

@@ -4,7 +4,7 @@
 use super::charts::{self, Bar};
 use super::{FormState, PageCtx, csv_download, render, render_invalid, with_ctx, xlsx_download};
 use crate::domain::Context;
-use crate::domain::dashboard::{self, Dashboard, DashboardFilter, Impact, NamedCount};
+use crate::domain::dashboard::{self, Dashboard, DashboardFilter, FunnelStep, Impact, NamedCount};
 use crate::domain::directions::{self, Direction};
 use crate::domain::municipalities::{self, Municipality};
 use crate::domain::scope::Scope;
@@ -116,10 +116,17 @@ impl DashboardPage {
             .unwrap_or_else(|| "–".into())
     }
 
-    fn funnel_chart(&self) -> String {
-        let Some(d) = &self.figures else { return String::new() };
-        let bars: Vec<Bar> = d
-            .funnel
+    /// The ideas' and the experiments' funnels, by their table names.
+    fn funnels(&self) -> Vec<(&'static str, &[FunnelStep])> {
+        let Some(d) = &self.figures else { return Vec::new() };
+        vec![
+            ("idea_funnel", d.idea_funnel.as_slice()),
+            ("experiment_funnel", d.experiment_funnel.as_slice()),
+        ]
+    }
+
+    fn funnel_chart(&self, key: &str, steps: &[FunnelStep]) -> String {
+        let bars: Vec<Bar> = steps
             .iter()
             .map(|s| Bar {
                 label: self.p.tk("dashboard.step", &s.step),
@@ -131,7 +138,12 @@ impl DashboardPage {
             .map(|b| format!("{} {}", b.label, b.value))
             .collect::<Vec<_>>()
             .join(", ");
-        charts::horizontal("funnel-chart", self.p.t("dashboard.funnel"), &description, &bars)
+        charts::horizontal(
+            &format!("{key}-chart"),
+            &self.p.tk("dashboard", key),
+            &description,
+            &bars,
+        )
     }
 
     fn monthly_chart(&self) -> String {
@@ -333,7 +345,8 @@ async fn dashboard_xlsx(p: PageCtx, ctx: web::Data<Context>, q: web::Query<Query
 /// The translation key of a named table's title.
 fn table_title(name: &str) -> &'static str {
     match name {
-        "funnel" => "dashboard.funnel",
+        "idea_funnel" => "dashboard.idea_funnel",
+        "experiment_funnel" => "dashboard.experiment_funnel",
         "monthly" => "dashboard.trend",
         "unit_participation" => "dashboard.units_participation",
         "unit_experiments" => "dashboard.units_experiments",
@@ -415,18 +428,22 @@ fn table(d: &Dashboard, name: &str, locale: Locale) -> Result<Table, AppError> {
                 })
                 .collect(),
         ),
-        "funnel" => (
+        "idea_funnel" | "experiment_funnel" => (
             h(&["step", "count", "rate"]),
-            d.funnel
-                .iter()
-                .map(|s| {
-                    vec![
-                        Cell::text(locale.t(&format!("dashboard.step.{}", s.step))),
-                        Cell::int(s.count),
-                        share(s.rate),
-                    ]
-                })
-                .collect(),
+            if name == "idea_funnel" {
+                &d.idea_funnel
+            } else {
+                &d.experiment_funnel
+            }
+            .iter()
+            .map(|s| {
+                vec![
+                    Cell::text(locale.t(&format!("dashboard.step.{}", s.step))),
+                    Cell::int(s.count),
+                    share(s.rate),
+                ]
+            })
+            .collect(),
         ),
         "monthly" => (
             h(&["month", "ideas", "submitted"]),

@@ -3,7 +3,7 @@
 
 use super::{FormState, PageCtx, render, render_invalid, see_other, with_ctx};
 use crate::domain::Context;
-use crate::domain::experiments::plan::{self, PlanVersion, VersionDecision, VersionState};
+use crate::domain::experiments::plan::{self, ExperimentInput, PlanVersion, VersionDecision, VersionState};
 use crate::domain::experiments::results::{self, ActualInput, REPORT_TEXTS, Report, ReportInput};
 use crate::domain::experiments::review::{self, QueueItem};
 use crate::domain::experiments::{self, ExperimentView};
@@ -220,6 +220,8 @@ struct VersionsPage {
     experiment: ExperimentView,
     versions: Vec<PlanVersion>,
     form: FormState,
+    /// Unit names, for a plan moved to another unit.
+    units: Vec<(i64, String)>,
 }
 
 impl VersionsPage {
@@ -230,6 +232,77 @@ impl VersionsPage {
     fn euros(&self, v: &f64) -> String {
         self.p.euros(*v)
     }
+
+    /// What changed from the version before: (field's name, before, after) in words.
+    fn changes(&self, v: &PlanVersion) -> Vec<(String, String, String)> {
+        let Some(i) = self.versions.iter().position(|x| x.version == v.version) else {
+            return Vec::new();
+        };
+        let Some(before) = i.checked_sub(1).and_then(|j| self.versions.get(j)) else {
+            return Vec::new();
+        };
+        plan::changed_fields(&before.plan, &v.plan)
+            .into_iter()
+            .map(|field| {
+                (
+                    self.p.t(&format!("experiments.changed.{field}")).to_string(),
+                    self.plan_value(&before.plan, field),
+                    self.plan_value(&v.plan, field),
+                )
+            })
+            .collect()
+    }
+
+    /// One field of a plan as the page shows it.
+    fn plan_value(&self, plan: &ExperimentInput, field: &str) -> String {
+        let yes_no = |b: bool| self.p.t(if b { "audit.yes" } else { "audit.no" }).to_string();
+        match field {
+            "title" => plan.title.clone(),
+            "unit_id" => self
+                .units
+                .iter()
+                .find(|(id, _)| *id == plan.unit_id)
+                .map(|(_, name)| name.clone())
+                .unwrap_or_else(|| plan.unit_id.to_string()),
+            "hypothesis" => plan.hypothesis.clone(),
+            "what_tried" => plan.what_tried.clone(),
+            "customer_involvement" => plan.customer_involvement.clone(),
+            "period" => format!("{} – {}", self.p.day(&plan.starts_on), self.p.day(&plan.ends_on)),
+            "budget" => self.p.euros(plan.budget),
+            "team_ids" => self.p.t1("experiments.people_n", "n", plan.team_ids.len()),
+            "idea_ids" => plan
+                .idea_ids
+                .iter()
+                .map(|i| format!("#{i}"))
+                .collect::<Vec<_>>()
+                .join(", "),
+            "direction_ids" => self.p.t1("experiments.directions_n", "n", plan.direction_ids.len()),
+            "safeguards" => format!(
+                "{}: {}, {}: {}, {}: {}",
+                self.p.t("experiments.touches_personal_data"),
+                yes_no(plan.touches_personal_data),
+                self.p.t("experiments.needs_consent"),
+                yes_no(plan.needs_consent),
+                self.p.t("experiments.vulnerable_customers"),
+                yes_no(plan.vulnerable_customers)
+            ),
+            "indicators" => plan
+                .indicators
+                .iter()
+                .map(|i| {
+                    format!(
+                        "{} ({} → {} {})",
+                        i.name,
+                        self.p.number(i.baseline),
+                        self.p.number(i.target),
+                        i.measure
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("; "),
+            _ => String::new(),
+        }
+    }
 }
 
 async fn versions_page(
@@ -239,8 +312,12 @@ async fn versions_page(
     form: FormState,
 ) -> Result<HttpResponse, AppError> {
     let actor = p.actor()?.clone();
-    let (experiment, versions) = with_ctx(ctx, move |c| {
-        Ok((experiments::get(c, &actor, id)?, plan::versions(c, &actor, id)?))
+    let (experiment, versions, units) = with_ctx(ctx, move |c| {
+        Ok((
+            experiments::get(c, &actor, id)?,
+            plan::versions(c, &actor, id)?,
+            crate::domain::units::choices(c)?,
+        ))
     })
     .await?;
     let invalid = !form.errors.is_empty();
@@ -249,6 +326,7 @@ async fn versions_page(
         experiment,
         versions,
         form,
+        units,
     };
     if invalid { render_invalid(&page) } else { render(&page) }
 }

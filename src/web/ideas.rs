@@ -170,9 +170,16 @@ struct FormPage {
     observation_ids: Vec<i64>,
     personas: Vec<Persona>,
     paths: Vec<ServicePath>,
+    /// Offered to customers and trustees beside the service areas.
+    municipalities: Vec<crate::domain::municipalities::Municipality>,
 }
 
 impl FormPage {
+    /// Customers and trustees pick a municipality and service areas instead of internal units.
+    fn by_service_area(&self) -> bool {
+        self.p.user.as_ref().is_some_and(|u| !u.is_staff())
+    }
+
     fn flat(&self) -> Vec<&UnitNode> {
         units::flatten(&self.tree)
     }
@@ -197,12 +204,13 @@ async fn form_page(
 ) -> Result<HttpResponse, AppError> {
     let invalid = !form.errors.is_empty();
     let reader = p.actor()?.clone();
-    let (tree, directions, personas, paths) = with_ctx(ctx, move |c| {
+    let (tree, directions, personas, paths, municipalities) = with_ctx(ctx, move |c| {
         Ok((
-            units::tree(c)?,
+            crate::domain::ideas::unit_choices(c, &reader)?,
             directions::choices(c, &reader)?,
             personas::list_personas(c)?,
             personas::list_paths(c)?,
+            crate::domain::municipalities::list(c)?,
         ))
     })
     .await?;
@@ -218,6 +226,7 @@ async fn form_page(
         observation_ids,
         personas,
         paths,
+        municipalities,
     };
     if invalid { render_invalid(&page) } else { render(&page) }
 }
@@ -303,6 +312,7 @@ struct IdeaFields {
     persona_id: String,
     stage_id: String,
     campaign_id: String,
+    municipality_id: String,
 }
 
 fn idea_input(f: &IdeaFields, pairs: &FormPairs) -> Result<IdeaInput, AppError> {
@@ -317,6 +327,7 @@ fn idea_input(f: &IdeaFields, pairs: &FormPairs) -> Result<IdeaInput, AppError> 
         stage_id: opt_id(&f.stage_id)?,
         campaign_id: opt_id(&f.campaign_id)?,
         observation_ids: pairs.ids("observation_ids")?,
+        municipality_id: opt_id(&f.municipality_id)?,
     })
 }
 
@@ -329,6 +340,7 @@ fn typed(f: &IdeaFields) -> FormState {
         ("persona_id", &f.persona_id),
         ("stage_id", &f.stage_id),
         ("campaign_id", &f.campaign_id),
+        ("municipality_id", &f.municipality_id),
     ])
 }
 
@@ -421,6 +433,7 @@ async fn idea_edit(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> R
     let tags = idea.tags.iter().map(|t| format!("#{t}")).collect::<Vec<_>>().join(" ");
     let opt = |v: Option<i64>| v.map(|v| v.to_string()).unwrap_or_default();
     let (persona, stage, campaign) = (opt(idea.persona_id), opt(idea.stage_id), opt(idea.campaign_id));
+    let municipality = opt(idea.municipality.as_ref().map(|m| m.id));
     let form = FormState::with(&[
         ("title", &idea.title),
         ("problem", &idea.problem),
@@ -429,6 +442,7 @@ async fn idea_edit(p: PageCtx, ctx: web::Data<Context>, id: web::Path<i64>) -> R
         ("persona_id", &persona),
         ("stage_id", &stage),
         ("campaign_id", &campaign),
+        ("municipality_id", &municipality),
     ]);
     let selected = (
         idea.units.iter().map(|u| u.id).collect(),

@@ -433,6 +433,16 @@ fn web_admin_manages_municipalities_units_and_people_with_forms() {
     let audit = b.get("/admin/events?object_type=person");
     assert!(audit.body.contains("rooli annettu"));
     assert!(audit.body.contains("Aino Ylläpitäjä"));
+    // Details read as words, each entry links to its object and its doer.
+    assert!(audit.body.contains("<dt>Rooli</dt><dd>"), "details in words");
+    assert!(!audit.body.contains("<code>{"), "no raw JSON");
+    assert!(audit.body.contains(&format!("href=\"/admin/people/{id}\"")));
+    // Filtering by a person's name, not a number.
+    let by_name = b.get(&format!("/admin/events?actor={}", urlencode("ylläpitäjä")));
+    assert_eq!(by_name.status, 200);
+    assert!(by_name.body.contains("rooli annettu"));
+    let nobody = b.get("/admin/events?actor=nobody-with-this-name");
+    assert!(!nobody.body.contains("rooli annettu"));
 }
 
 #[test]

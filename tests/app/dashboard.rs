@@ -193,41 +193,50 @@ fn every_figure_matches_the_hand_built_data_set() {
     // Employee, customer, trustee and key expert; seven demo people in all.
     assert_eq!(d["participants"], 4);
     assert_eq!(d["people_in_scope"], 7);
-    let steps: Vec<(String, i64)> = d["funnel"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| (s["step"].as_str().unwrap().to_string(), s["count"].as_i64().unwrap()))
-        .collect();
+    let steps = |funnel: &str| -> Vec<(String, i64, Value)> {
+        d[funnel]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| {
+                (
+                    s["step"].as_str().unwrap().to_string(),
+                    s["count"].as_i64().unwrap(),
+                    s["rate"].clone(),
+                )
+            })
+            .collect()
+    };
+    // Two funnels, each following the same ideas or experiments further: no rate above 100 %.
     assert_eq!(
-        steps,
+        steps("idea_funnel"),
         [
-            ("ideas", 4),
-            ("selected", 1),
-            ("submitted", 3),
-            ("approved", 2),
-            ("completed", 1),
-            ("adopted", 1)
+            ("ideas", 4, Value::Null),
+            ("selected", 1, json!(0.25)),
+            ("in_experiment", 1, json!(1.0)),
+            ("implemented", 1, json!(1.0)),
         ]
-        .map(|(s, n)| (s.to_string(), n))
+        .map(|(s, n, r)| (s.to_string(), n, r))
     );
-    let rates: Vec<Value> = d["funnel"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|s| s["rate"].clone())
-        .collect();
     assert_eq!(
-        rates,
+        steps("experiment_funnel"),
         [
-            Value::Null,
-            json!(0.25),
-            json!(3.0),
-            json!(2.0 / 3.0),
-            json!(0.5),
-            json!(1.0)
+            ("submitted", 3, Value::Null),
+            ("approved", 2, json!(2.0 / 3.0)),
+            ("completed", 1, json!(0.5)),
+            ("adopted", 1, json!(1.0)),
+            ("spread", 1, json!(1.0)),
         ]
+        .map(|(s, n, r)| (s.to_string(), n, r))
     );
+    for funnel in ["idea_funnel", "experiment_funnel"] {
+        assert!(
+            steps(funnel)
+                .iter()
+                .all(|(_, _, r)| r.as_f64().is_none_or(|r| r <= 1.0)),
+            "{funnel}"
+        );
+    }
     assert_eq!(d["review_lead_time"]["decided"], 2);
     assert!(d["review_lead_time"]["median_days"].as_f64().unwrap() < 0.01);
     assert!(d["review_lead_time"]["p90_days"].as_f64().unwrap() < 0.01);
@@ -315,7 +324,7 @@ fn every_figure_matches_the_hand_built_data_set() {
     // Filters: a direction, a municipality.
     let by_direction = dashboard(&app, &app.token(MANAGER), &format!("&direction={direction}")).json();
     assert_eq!(by_direction["ideas"]["total"], 1);
-    assert_eq!(by_direction["funnel"][2]["count"], 1);
+    assert_eq!(by_direction["experiment_funnel"][0]["count"], 1);
     let utajarvi = app
         .api("GET", "/api/v1/municipalities", Some(&app.token(ADMIN)), None)
         .json()
@@ -541,7 +550,7 @@ fn the_dashboard_page_charts_and_csv() {
     assert!(page.body.contains("role=\"img\""));
     assert!(
         page.body
-            .contains("<desc id=\"funnel-chart-desc\">Ideat 4, Valittu kokeiltavaksi 1")
+            .contains("<desc id=\"idea_funnel-chart-desc\">Ideat 4, Valittu kokeiltavaksi 1")
     );
     assert!(!page.body.contains("<script"));
     assert_eq!(manager.get("/dashboard?period=last_year").status, 200);

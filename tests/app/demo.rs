@@ -1,4 +1,5 @@
 use crate::helpers::*;
+use chrono::Datelike;
 
 #[test]
 fn demo_data_fills_a_realistic_organisation_and_scales() {
@@ -23,7 +24,31 @@ fn demo_data_fills_a_realistic_organisation_and_scales() {
     );
     let token = app.token(TRUSTEE);
     let ideas = app.api("GET", "/api/v1/ideas?limit=100", Some(&token), None).json();
-    assert_eq!(ideas["items"].as_array().unwrap().len(), 68);
+    let after = ideas["next_after"].as_str().unwrap();
+    let more = app
+        .api(
+            "GET",
+            &format!("/api/v1/ideas?limit=100&after={after}"),
+            Some(&token),
+            None,
+        )
+        .json();
+    assert_eq!(
+        ideas["items"].as_array().unwrap().len() + more["items"].as_array().unwrap().len(),
+        8 + 60 + kehittamo::demo::HISTORY_IDEAS,
+        "the demo's own ideas, the scale set and two years of history"
+    );
+    // The history reaches back two years: last year has ideas.
+    let last_year = chrono::Utc::now().date_naive().year() - 1;
+    let old = app
+        .api(
+            "GET",
+            &format!("/api/v1/ideas?from={last_year}-01-01&to={last_year}-12-31&limit=100"),
+            Some(&token),
+            None,
+        )
+        .json();
+    assert!(old["items"].as_array().unwrap().len() >= 10, "{old}");
     assert!(
         app.api("GET", "/api/v1/ideas?tag=kokeilevakunta", Some(&token), None)
             .json()["items"]

@@ -467,6 +467,31 @@ fn an_approved_plan_is_frozen_and_changes_become_versions() {
     );
     assert_eq!(versions[0]["state"], "accepted");
     assert_eq!(versions[1]["plan"]["budget"], 2000.0);
+
+    // The versions page says what changed, and only that.
+    let page = app.signed_in(EMPLOYEE).get(&format!("/experiments/{id}/versions"));
+    assert_eq!(page.status, 200);
+    let changes = page
+        .body
+        .split("class=\"changes\"")
+        .nth(1)
+        .and_then(|c| c.split("</dl>").next())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        page.body.contains("Muutokset versioon 1"),
+        "the second version names its changes"
+    );
+    assert!(
+        changes.contains("<dt>Nimi</dt>") && changes.contains("<del>Tekstiviesti ennen kotikäyntiä</del>"),
+        "{changes}"
+    );
+    assert!(changes.contains("<ins>Tekstiviesti ja soitto</ins>"), "{changes}");
+    assert!(changes.contains("<dt>Budjetti</dt>"), "{changes}");
+    assert!(
+        !changes.contains("<dt>Hypoteesi</dt>"),
+        "unchanged fields are not listed: {changes}"
+    );
 }
 
 #[test]

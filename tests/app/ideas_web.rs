@@ -482,3 +482,83 @@ fn the_idea_form_loads_the_duplicate_hint_script_in_the_head_not_in_the_title() 
     assert!(page.body.contains(r#"id="similar-ideas""#) && page.body.contains(r#"id="f-title""#));
     assert_eq!(b.get("/static/similar.js").status, 200);
 }
+
+#[test]
+fn customers_pick_a_municipality_and_a_service_area_not_internal_units() {
+    let app = TestApp::with_demo();
+    let mut customer = app.signed_in(CUSTOMER);
+    let form = customer.get("/ideas/new");
+    assert_eq!(form.status, 200);
+    assert!(form.body.contains("name=\"municipality_id\""), "a municipality to pick");
+    assert!(form.body.contains("Ikäihmisten palvelut"), "service areas are offered");
+    assert!(!form.body.contains("Kotihoito Ii"), "internal teams are not");
+    let staff_form = app.signed_in(EMPLOYEE).get("/ideas/new");
+    assert!(
+        staff_form.body.contains("Kotihoito Ii"),
+        "staff pick from the whole tree"
+    );
+    assert!(!staff_form.body.contains("name=\"municipality_id\""));
+
+    let admin = app.token(ADMIN);
+    let municipalities = app.api("GET", "/api/v1/municipalities", Some(&admin), None).json();
+    let id_of = |name: &str| {
+        municipalities
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["name"] == name)
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap()
+    };
+    let (ii, vaala) = (id_of("Ii"), id_of("Vaala"));
+    let sector = unit_named(&app, "Ikäihmisten palvelut");
+    let res = customer.post_form(
+        "/ideas",
+        &[
+            ("title", "Penkki terveysaseman pihaan"),
+            ("problem", "Odottaessa kyytiä ei ole missä istua."),
+            ("proposal", "Pihaan penkki ja katos."),
+            ("unit_ids", &sector.to_string()),
+            ("municipality_id", &vaala.to_string()),
+        ],
+    );
+    assert_eq!(res.status, 303, "{}", res.body);
+    let location = res.header("location").unwrap().to_string();
+    let page = customer.get(&location);
+    assert!(
+        page.body.contains("<dd lang=\"fi\">Vaala</dd>"),
+        "the idea names its municipality"
+    );
+
+    // Listed for Vaala, not for Ii although its service area serves Ii too.
+    let staff = app.token(KEY_EXPERT);
+    let titles = |m: i64| {
+        app.api(
+            "GET",
+            &format!("/api/v1/ideas?municipality={m}&limit=100"),
+            Some(&staff),
+            None,
+        )
+        .json()["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|i| i["title"].as_str().unwrap().to_string())
+            .collect::<Vec<_>>()
+    };
+    assert!(titles(vaala).contains(&"Penkki terveysaseman pihaan".to_string()));
+    assert!(!titles(ii).contains(&"Penkki terveysaseman pihaan".to_string()));
+    let bad = customer.post_form(
+        "/ideas",
+        &[
+            ("title", "Toinen idea kunnasta"),
+            ("problem", "Ongelma."),
+            ("proposal", "Ehdotus."),
+            ("unit_ids", &sector.to_string()),
+            ("municipality_id", "999999"),
+        ],
+    );
+    assert_eq!(bad.status, 422);
+    assert!(bad.body.contains("href=\"#f-municipality_id\""));
+}

@@ -28,6 +28,8 @@ pub(super) struct ExperimentFigures {
     pub impact: Vec<(i64, Option<i64>, Option<i64>)>,
     /// Adoptions by other units in the period, by the experiment's unit.
     pub adoptions_elsewhere: Vec<(i64, i64)>,
+    /// Of the experiments submitted in the period, those adopted also by another unit.
+    pub spread: Vec<(i64, i64)>,
 }
 
 const APPROVED_OR_FURTHER: [ExperimentStatus; 5] = [
@@ -134,6 +136,20 @@ pub(super) fn figures(conn: &mut AnyConnection, s: &Selection) -> AppResult<Expe
         .into_boxed();
     let adoptions_elsewhere = experiments_in_view!(adoption_q, s).load(conn)?;
     let [submitted, approved, completed, adopted] = funnel(conn, s)?;
+    // The funnel's last step: adopted at home and by another unit too.
+    let spread_q = experiments::table
+        .filter(experiments::submitted_at.ge(s.start))
+        .filter(experiments::submitted_at.lt(s.end))
+        .filter(experiments::status.eq(ExperimentStatus::Adopted.as_str()))
+        .filter(exists(
+            adoptions::table
+                .filter(adoptions::experiment_id.eq(experiments::id))
+                .filter(adoptions::unit_id.ne(experiments::unit_id)),
+        ))
+        .group_by(experiments::unit_id)
+        .select((experiments::unit_id, count_star()))
+        .into_boxed();
+    let spread = experiments_in_view!(spread_q, s).load(conn)?;
     let [_, waiting, running, overdue] = now(conn, s)?;
     Ok(ExperimentFigures {
         submitted,
@@ -151,6 +167,7 @@ pub(super) fn figures(conn: &mut AnyConnection, s: &Selection) -> AppResult<Expe
         lead,
         impact,
         adoptions_elsewhere,
+        spread,
     })
 }
 

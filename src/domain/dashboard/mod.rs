@@ -80,6 +80,15 @@ macro_rules! selected_sum {
     };
 }
 
+/// The ideas that reached the experiment step, and those implemented (each a subset of the one
+/// before, so that the ideas' funnel never exceeds 100 %).
+macro_rules! further_sums {
+    () => {
+        "CAST(SUM(CASE WHEN ideas.status IN ('in_experiment', 'implemented') THEN 1 ELSE 0 END) AS BIGINT), \
+         CAST(SUM(CASE WHEN ideas.status = 'implemented' THEN 1 ELSE 0 END) AS BIGINT)"
+    };
+}
+
 mod experiment_counts;
 mod participation;
 mod side;
@@ -169,10 +178,12 @@ pub struct ByKind {
     pub total: i64,
 }
 
-/// One step of the funnel, with the share of the step before it.
+/// One step of a funnel, with the share of the step before it. Each step counts a subset of the
+/// step before (the same ideas or experiments, further along), so a rate is at most 100 %.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct FunnelStep {
-    /// ideas, selected, submitted, approved, completed or adopted.
+    /// Ideas: ideas, selected, in_experiment, implemented. Experiments: submitted, approved,
+    /// completed, adopted, spread.
     pub step: String,
     pub count: i64,
     /// This step's count divided by the previous step's (absent for the first, or after zero).
@@ -261,7 +272,11 @@ pub struct Dashboard {
     /// Active people of the units in view (everyone, organisation-wide).
     pub people_in_scope: i64,
     pub participation_rate: Option<f64>,
-    pub funnel: Vec<FunnelStep>,
+    /// The ideas written in the period and how far they got.
+    pub idea_funnel: Vec<FunnelStep>,
+    /// The experiments submitted in the period and how far they got: approved, completed,
+    /// adopted, and adopted also by another unit (spread).
+    pub experiment_funnel: Vec<FunnelStep>,
     pub review_lead_time: LeadTime,
     /// Submitted experiments waiting for review now.
     pub waiting_for_review: i64,
@@ -386,6 +401,19 @@ fn select(conn: &mut AnyConnection, actor: &Actor, filter: &DashboardFilter) -> 
     })
 }
 
+/// Steps with each one's share of the step before.
+fn funnel(counts: &[(&str, i64)]) -> Vec<FunnelStep> {
+    counts
+        .iter()
+        .enumerate()
+        .map(|(i, (step, count))| FunnelStep {
+            step: step.to_string(),
+            count: *count,
+            rate: if i == 0 { None } else { rate(*count, counts[i - 1].1) },
+        })
+        .collect()
+}
+
 fn rate(count: i64, of: i64) -> Option<f64> {
     (of > 0).then(|| count as f64 / of as f64)
 }
@@ -465,23 +493,19 @@ pub fn figures(ctx: &Context, actor: &Actor, filter: &DashboardFilter) -> AppRes
             total(&exp.completed),
             total(&exp.adopted),
         );
-        let counts = [
+        let idea_funnel = funnel(&[
             ("ideas", people.by_kind.total),
             ("selected", people.selected),
+            ("in_experiment", people.in_experiment),
+            ("implemented", people.implemented),
+        ]);
+        let experiment_funnel = funnel(&[
             ("submitted", submitted),
             ("approved", approved),
             ("completed", completed),
             ("adopted", adopted),
-        ];
-        let funnel = counts
-            .iter()
-            .enumerate()
-            .map(|(i, (step, count))| FunnelStep {
-                step: step.to_string(),
-                count: *count,
-                rate: if i == 0 { None } else { rate(*count, counts[i - 1].1) },
-            })
-            .collect();
+            ("spread", total(&exp.spread)),
+        ]);
         let mut lead: Vec<f64> = exp.lead.iter().map(|(_, days)| *days).collect();
         lead.sort_by(|a, b| a.total_cmp(b));
         let mut impact_by_unit: Vec<Impact> = exp
@@ -506,7 +530,8 @@ pub fn figures(ctx: &Context, actor: &Actor, filter: &DashboardFilter) -> AppRes
             people_in_scope: people.people_in_scope,
             participation_rate: rate(participants.len() as i64, people.people_in_scope),
             ideas: people.by_kind,
-            funnel,
+            idea_funnel,
+            experiment_funnel,
             review_lead_time: LeadTime {
                 decided: lead.len() as i64,
                 median_days: quantile(&lead, 0.5),

@@ -15,13 +15,18 @@ pub(super) const KIND_SUMS: &str = concat!(
     "CAST(SUM(CASE WHEN ideas.author_kind = 'employee' THEN 1 ELSE 0 END) AS BIGINT), \
      CAST(SUM(CASE WHEN ideas.author_kind = 'customer' THEN 1 ELSE 0 END) AS BIGINT), \
      CAST(SUM(CASE WHEN ideas.author_kind = 'trustee' THEN 1 ELSE 0 END) AS BIGINT), ",
-    selected_sum!()
+    selected_sum!(),
+    ", ",
+    further_sums!()
 );
 
 /// The main connection's share of participation.
 pub(super) struct Participation {
     pub by_kind: ByKind,
     pub selected: i64,
+    /// Of those, in an experiment or implemented.
+    pub in_experiment: i64,
+    pub implemented: i64,
     pub idea_authors: Vec<i64>,
     /// (author, unit, observations).
     pub observations: Vec<(i64, i64, i64)>,
@@ -46,15 +51,25 @@ impl Participation {
 
 pub(super) fn figures(conn: &mut AnyConnection, s: &Selection) -> AppResult<Participation> {
     // One pass over the period's ideas in the covering index, no grouping.
-    let (employee, customer, trustee, selected) = ideas::table
+    type Sums = (
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+        Option<i64>,
+    );
+    let (employee, customer, trustee, selected, in_experiment, implemented) = ideas::table
         .filter(s.new_ideas())
         .select(diesel::dsl::sql::<(
             Nullable<BigInt>,
             Nullable<BigInt>,
             Nullable<BigInt>,
             Nullable<BigInt>,
+            Nullable<BigInt>,
+            Nullable<BigInt>,
         )>(KIND_SUMS))
-        .first::<(Option<i64>, Option<i64>, Option<i64>, Option<i64>)>(conn)?;
+        .first::<Sums>(conn)?;
     let (employee, customer, trustee) = (employee.unwrap_or(0), customer.unwrap_or(0), trustee.unwrap_or(0));
     let idea_authors: Vec<i64> = ideas::table
         .filter(s.new_ideas())
@@ -97,6 +112,8 @@ pub(super) fn figures(conn: &mut AnyConnection, s: &Selection) -> AppResult<Part
             total: employee + customer + trustee,
         },
         selected: selected.unwrap_or(0),
+        in_experiment: in_experiment.unwrap_or(0),
+        implemented: implemented.unwrap_or(0),
         idea_authors,
         observations,
         people_in_scope,

@@ -417,6 +417,63 @@ crate::stored_as_text!(VersionState {
     Declined => "declined",
 });
 
+/// The fields of a plan that differ between two versions, in the form's order: title, unit_id,
+/// hypothesis, what_tried, customer_involvement, period, budget, team_ids, idea_ids,
+/// direction_ids, safeguards, indicators.
+pub fn changed_fields(before: &ExperimentInput, after: &ExperimentInput) -> Vec<&'static str> {
+    let same_indicators = before.indicators.len() == after.indicators.len()
+        && before.indicators.iter().zip(&after.indicators).all(|(a, b)| {
+            a.name == b.name
+                && a.measure == b.measure
+                && a.baseline == b.baseline
+                && a.target == b.target
+                && a.method == b.method
+        });
+    let sorted = |ids: &[i64]| {
+        let mut ids = ids.to_vec();
+        ids.sort_unstable();
+        ids
+    };
+    [
+        ("title", before.title == after.title),
+        ("unit_id", before.unit_id == after.unit_id),
+        ("hypothesis", before.hypothesis == after.hypothesis),
+        ("what_tried", before.what_tried == after.what_tried),
+        (
+            "customer_involvement",
+            before.customer_involvement == after.customer_involvement,
+        ),
+        (
+            "period",
+            before.starts_on == after.starts_on && before.ends_on == after.ends_on,
+        ),
+        ("budget", before.budget == after.budget),
+        ("team_ids", sorted(&before.team_ids) == sorted(&after.team_ids)),
+        ("idea_ids", sorted(&before.idea_ids) == sorted(&after.idea_ids)),
+        (
+            "direction_ids",
+            sorted(&before.direction_ids) == sorted(&after.direction_ids),
+        ),
+        (
+            "safeguards",
+            (
+                before.touches_personal_data,
+                before.needs_consent,
+                before.vulnerable_customers,
+            ) == (
+                after.touches_personal_data,
+                after.needs_consent,
+                after.vulnerable_customers,
+            ),
+        ),
+        ("indicators", same_indicators),
+    ]
+    .into_iter()
+    .filter(|(_, same)| !same)
+    .map(|(field, _)| field)
+    .collect()
+}
+
 /// One version of an approved plan.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PlanVersion {

@@ -168,6 +168,10 @@ pub fn list(ctx: &Context, actor: &Actor, filter: &IdeaFilter) -> AppResult<Idea
             Some(set)
         }
     };
+    if let Some(m) = filter.municipality {
+        // An idea that names another municipality is not this one's, whatever its units serve.
+        q = q.filter(ideas::municipality_id.is_null().or(ideas::municipality_id.eq(m)));
+    }
     if let Some(set) = unit_set {
         // Many matching ideas: walk the ideas in order and test each (stops after a page).
         // Few: collect them first. Either way the work stays bounded by a page or the threshold.

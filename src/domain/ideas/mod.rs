@@ -59,6 +59,7 @@ pub struct IdeaRow {
     pub last_activity_at: NaiveDateTime,
     pub hidden_reason: Option<String>,
     pub lang: String,
+    pub municipality_id: Option<i64>,
 }
 
 impl IdeaRow {
@@ -94,6 +95,10 @@ pub struct IdeaInput {
     /// Observations this idea grows from (the author's own, or any of a key expert's units).
     #[serde(default)]
     pub observation_ids: Vec<i64>,
+    /// The municipality it concerns, when the writer names one (customers and trustees pick a
+    /// municipality and a service area instead of internal units).
+    #[serde(default)]
+    pub municipality_id: Option<i64>,
 }
 
 /// Normalises hashtags: without '#', lower case, letters, digits, '-' and '_' only.
@@ -161,6 +166,15 @@ fn validate(
             .get_result(c)
     })? {
         v.add("direction_ids", "unknown");
+    }
+    if let Some(m) = input.municipality_id
+        && crate::db::schema::municipalities::table
+            .find(m)
+            .count()
+            .get_result::<i64>(conn)?
+            == 0
+    {
+        v.add("municipality_id", "unknown");
     }
     if let Some(p) = input.persona_id
         && personas::table.find(p).count().get_result::<i64>(conn)? == 0
@@ -245,6 +259,7 @@ pub fn create(ctx: &Context, actor: &Actor, input: &IdeaInput) -> AppResult<i64>
                 ideas::author_id.eq(actor.id),
                 ideas::author_kind.eq(actor.kind.as_str()),
                 ideas::lang.eq(actor.locale.code()),
+                ideas::municipality_id.eq(input.municipality_id),
                 ideas::campaign_id.eq(input.campaign_id),
                 ideas::persona_id.eq(input.persona_id),
                 ideas::stage_id.eq(input.stage_id),
@@ -300,6 +315,7 @@ pub fn update(ctx: &Context, actor: &Actor, id: i64, input: &IdeaInput) -> AppRe
                 ideas::problem.eq(&problem),
                 ideas::proposal.eq(&proposal),
                 ideas::campaign_id.eq(input.campaign_id),
+                ideas::municipality_id.eq(input.municipality_id),
                 ideas::persona_id.eq(input.persona_id),
                 ideas::stage_id.eq(input.stage_id),
                 ideas::updated_at.eq(crate::clock::now()),
@@ -316,6 +332,24 @@ pub fn update(ctx: &Context, actor: &Actor, id: i64, input: &IdeaInput) -> AppRe
             serde_json::json!({ "title": title }),
         )
     })
+}
+
+/// The units a writer picks from for an idea: staff the whole tree of active units; customers
+/// and trustees the service areas (the sectors), named as residents know them, beside a
+/// municipality.
+pub fn unit_choices(ctx: &Context, actor: &Actor) -> AppResult<Vec<super::units::UnitNode>> {
+    let tree = super::units::tree(ctx)?;
+    if actor.is_staff() {
+        return Ok(tree);
+    }
+    Ok(tree
+        .into_iter()
+        .filter(|u| u.active && u.kind == super::units::UnitKind::Sector.as_str())
+        .map(|u| super::units::UnitNode {
+            children: Vec::new(),
+            ..u
+        })
+        .collect())
 }
 
 /// The units of an idea.

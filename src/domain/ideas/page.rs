@@ -53,6 +53,8 @@ pub struct IdeaView {
     pub campaign_id: Option<i64>,
     /// The campaign it was written for, named on its page.
     pub campaign: Option<crate::domain::campaigns::CampaignRef>,
+    /// The municipality it concerns, when its writer named one.
+    pub municipality: Option<crate::domain::municipalities::MunicipalityRef>,
     /// The customer persona it concerns, named on its page.
     pub persona: Option<PersonaRef>,
     /// The service-path stage it concerns, with its path.
@@ -224,9 +226,19 @@ pub(super) fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow, can: 
     } else {
         Vec::new()
     };
+    let municipality = match idea.municipality_id {
+        Some(m) => crate::db::schema::municipalities::table
+            .find(m)
+            .select(crate::db::schema::municipalities::name)
+            .first::<String>(conn)
+            .optional()?
+            .map(|name| crate::domain::municipalities::MunicipalityRef { id: m, name }),
+        None => None,
+    };
     Ok(IdeaView {
         id,
         lang: idea.lang,
+        municipality,
         title: idea.title,
         problem: idea.problem,
         proposal: idea.proposal,

@@ -1,0 +1,2 @@
+DROP INDEX ideas_municipality;
+ALTER TABLE ideas DROP COLUMN municipality_id;
