@@ -425,7 +425,10 @@ impl AuditPage {
         };
         map.iter()
             .map(|(key, value)| {
+                let status_change = matches!(e.object_type.as_str(), "idea" | "experiment") && value.is_string();
                 let name = match self.p.t(&format!("field_name.{key}")) {
+                    _ if status_change && key == "from" => self.p.t("audit.from_status").to_string(),
+                    _ if status_change && key == "to" => self.p.t("audit.to_status").to_string(),
                     t if t == format!("field_name.{key}") => key.replace('_', " "),
                     t => t.to_string(),
                 };

@@ -204,6 +204,12 @@ async fn form_page(
 ) -> Result<HttpResponse, AppError> {
     let invalid = !form.errors.is_empty();
     let reader = p.actor()?.clone();
+    let mut form = form;
+    if !reader.is_staff() {
+        // Customers and trustees pick service areas, and the summary says so.
+        form.names
+            .insert("unit_ids".into(), p.t("idea.service_areas").to_string());
+    }
     let (tree, directions, personas, paths, municipalities) = with_ctx(ctx, move |c| {
         Ok((
             crate::domain::ideas::unit_choices(c, &reader)?,
