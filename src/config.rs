@@ -17,6 +17,7 @@ pub struct Settings {
     pub auth: AuthSettings,
     pub mail: MailSettings,
     pub log: LogSettings,
+    pub showcase: ShowcaseSettings,
     /// The environment name (development, test, production), from KEHITTAMO_ENV.
     #[serde(skip)]
     pub environment: String,
@@ -37,6 +38,16 @@ pub struct ServerSettings {
     pub trusted_proxies: Vec<String>,
     /// On SIGTERM or SIGINT: how long requests in flight may take before the process exits.
     pub shutdown_seconds: u64,
+}
+
+/// The public showcase.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShowcaseSettings {
+    /// Whether the showcase may be opened at all (an administrator still turns it on).
+    pub enabled: bool,
+    /// Origins (scheme://host[:port]) whose pages may frame the embeddable list.
+    pub embed_origins: Vec<String>,
 }
 
 /// Database settings.

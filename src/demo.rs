@@ -190,6 +190,7 @@ pub fn fill_all(ctx: &Context, extra: Extra, progress: bool) -> AppResult<Option
         crate::demo_experiments::fill(ctx)?;
         crate::demo_panels::fill(ctx)?;
         crate::demo_surveys::fill(ctx)?;
+        open_showcase(ctx)?;
         // Two years of history, so that last year and the monthly trend show something.
         crate::demo_ideas::scale_over(ctx, HISTORY_IDEAS, 730, false)?;
         crate::demo_experiments::scale_over(ctx, HISTORY_EXPERIMENTS, 700, false)?;
@@ -201,6 +202,31 @@ pub fn fill_all(ctx: &Context, extra: Extra, progress: bool) -> AppResult<Option
         }
     }
     Ok(logins)
+}
+
+/// The demo organisation shows its results in public: the showcase is on, the hand-written
+/// experiments that run or have a result and the ideas they made real are public, and the demo
+/// employee lets their name appear.
+fn open_showcase(ctx: &Context) -> AppResult<()> {
+    use crate::db::schema::{experiments, ideas, organisation, people};
+    use crate::domain::experiments::ExperimentStatus;
+    let now = crate::clock::now();
+    ctx.db.transaction(|conn| {
+        diesel::update(organisation::table)
+            .set(organisation::showcase_on.eq(true))
+            .execute(conn)?;
+        let shown = crate::domain::policy::showcase::PUBLIC_EXPERIMENT_STATUSES.map(ExperimentStatus::as_str);
+        diesel::update(experiments::table.filter(experiments::status.eq_any(shown)))
+            .set(experiments::public_at.eq(now))
+            .execute(conn)?;
+        diesel::update(ideas::table.filter(ideas::status.eq_any(["implemented", "in_experiment"])))
+            .set(ideas::public_at.eq(now))
+            .execute(conn)?;
+        diesel::update(people::table.filter(people::email.eq("tyontekija@demo.kehittamo.fi")))
+            .set(people::public_name.eq(true))
+            .execute(conn)?;
+        Ok(())
+    })
 }
 
 /// Fills an empty database with the organisation and people only (the tests' fixture).

@@ -30,6 +30,9 @@ impl FieldError {
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    /// Was here and was taken down on purpose (a public page withdrawn from the showcase).
+    #[error("gone")]
+    Gone,
     #[error("sign-in required")]
     Unauthenticated,
     #[error("forbidden")]
@@ -129,6 +132,7 @@ impl AppError {
     pub fn code(&self) -> &'static str {
         match self {
             AppError::NotFound => "not_found",
+            AppError::Gone => "gone",
             AppError::Unauthenticated => "unauthenticated",
             AppError::Forbidden => "forbidden",
             AppError::Csrf => "csrf",
@@ -256,6 +260,7 @@ impl ResponseError for AppError {
     fn status_code(&self) -> StatusCode {
         match self {
             AppError::NotFound => StatusCode::NOT_FOUND,
+            AppError::Gone => StatusCode::GONE,
             AppError::Unauthenticated | AppError::InvalidCredentials => StatusCode::UNAUTHORIZED,
             AppError::Forbidden | AppError::Csrf => StatusCode::FORBIDDEN,
             AppError::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,

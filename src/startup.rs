@@ -258,7 +258,9 @@ async fn page_guard(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     // The unsubscribe link's signed token is its own authority: mail clients POST to it in one
     // click (RFC 8058), without the form token or cookies.
+    // The public showcase sets no cookie and changes nothing: caches may keep its pages.
     if req.path().starts_with("/api/")
+        || pages::showcase::is_public_path(req.path())
         || req.path() == "/healthz"
         || req.path() == "/readyz"
         || req.path() == "/unsubscribe"
@@ -276,7 +278,9 @@ async fn no_store_when_signed_in(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let signed_in = req.headers().contains_key(actix_web::http::header::AUTHORIZATION)
         || req.cookie(crate::http::extract::SESSION_COOKIE).is_some();
-    let static_file = req.path().starts_with("/static/") || req.path() == "/favicon.svg";
+    let static_file = req.path().starts_with("/static/")
+        || req.path() == "/favicon.svg"
+        || pages::showcase::is_public_path(req.path());
     let mut res = next.call(req).await?;
     if signed_in && !static_file {
         res.headers_mut().insert(

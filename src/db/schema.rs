@@ -5,6 +5,7 @@ diesel::table! {
         id -> BigInt,
         name -> Text,
         created_at -> Timestamp,
+        showcase_on -> Bool,
     }
 }
 
@@ -26,6 +27,7 @@ diesel::table! {
         active -> Bool,
         required_approvals -> Integer,
         created_at -> Timestamp,
+        public_budget -> Bool,
     }
 }
 
@@ -49,6 +51,7 @@ diesel::table! {
         token_generation -> Integer,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        public_name -> Bool,
     }
 }
 
@@ -225,6 +228,8 @@ diesel::table! {
         hidden_reason -> Nullable<Text>,
         lang -> Text,
         municipality_id -> Nullable<BigInt>,
+        public_at -> Nullable<Timestamp>,
+        public_withdrawn_at -> Nullable<Timestamp>,
     }
 }
 
@@ -343,6 +348,8 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         lang -> Text,
+        public_at -> Nullable<Timestamp>,
+        public_withdrawn_at -> Nullable<Timestamp>,
     }
 }
 

@@ -23,6 +23,7 @@ pub mod personas;
 pub mod policy;
 pub mod preferences;
 pub mod sessions;
+pub mod showcase;
 pub mod sign_in;
 pub use policy::scope;
 pub mod surveys;
@@ -45,6 +46,8 @@ pub struct Context {
     /// The organisation's name once set up; it never changes afterwards, so every page need
     /// not ask the database.
     pub organisation_name: Arc<std::sync::OnceLock<String>>,
+    /// The showcase's year in numbers, per municipality filter, with when it was counted.
+    pub showcase_figures: Arc<std::sync::Mutex<showcase::FiguresCache>>,
 }
 
 impl Context {
@@ -60,6 +63,7 @@ impl Context {
             tokens,
             settings: Arc::new(settings),
             organisation_name: Arc::default(),
+            showcase_figures: Arc::default(),
         }
     }
 

@@ -411,6 +411,8 @@ struct ProfilePage {
     form: FormState,
     /// How the person hears of each kind of event.
     preferences: Vec<Preference>,
+    /// Whether their name may appear in the public showcase.
+    public_name: bool,
 }
 
 impl ProfilePage {
@@ -420,23 +422,29 @@ impl ProfilePage {
     }
 }
 
-async fn load_me(p: &PageCtx, ctx: &web::Data<Context>) -> Result<(PersonView, Vec<Preference>), AppError> {
+async fn load_me(p: &PageCtx, ctx: &web::Data<Context>) -> Result<(PersonView, Vec<Preference>, bool), AppError> {
     let actor = p.actor()?.clone();
     with_ctx(ctx, move |c| {
+        let public_name = crate::domain::showcase::publish::public_name(c, actor.id)?;
         let mut conn = c.db.read()?;
-        Ok((people::view(&mut conn, actor.id)?, preferences::list(c, &actor)?))
+        Ok((
+            people::view(&mut conn, actor.id)?,
+            preferences::list(c, &actor)?,
+            public_name,
+        ))
     })
     .await
 }
 
 #[get("/profile")]
 async fn profile(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
-    let (me, preferences) = load_me(&p, &ctx).await?;
+    let (me, preferences, public_name) = load_me(&p, &ctx).await?;
     render(&ProfilePage {
         p,
         me,
         form: FormState::default(),
         preferences,
+        public_name,
     })
 }
 
@@ -491,12 +499,13 @@ async fn password_submit(
             Ok(sign_in_redirect(&ctx, &signed_in, "/profile?done=password_changed"))
         }
         None => {
-            let (me, preferences) = load_me(&p, &ctx).await?;
+            let (me, preferences, public_name) = load_me(&p, &ctx).await?;
             render_invalid(&ProfilePage {
                 p,
                 me,
                 form: state,
                 preferences,
+                public_name,
             })
         }
     }

@@ -26,12 +26,20 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 #[template(path = "pages/admin/index.html")]
 struct AdminIndexPage {
     p: PageCtx,
+    /// Whether the public showcase is on, and whether the configuration allows it at all.
+    showcase_on: bool,
+    showcase_allowed: bool,
 }
 
 #[get("/admin")]
-async fn admin_index(p: PageCtx) -> Result<HttpResponse, AppError> {
+async fn admin_index(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppError> {
     p.admin()?;
-    render(&AdminIndexPage { p })
+    let showcase_on = with_ctx(&ctx, crate::domain::showcase::is_on).await?;
+    render(&AdminIndexPage {
+        p,
+        showcase_on,
+        showcase_allowed: ctx.settings.showcase.enabled,
+    })
 }
 
 #[derive(Template)]

@@ -25,6 +25,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
 struct LandingPage {
     p: PageCtx,
     self_registration: bool,
+    /// The public showcase is open: the landing page points to it.
+    showcase_on: bool,
 }
 
 #[derive(Template)]
@@ -44,10 +46,15 @@ async fn index(p: PageCtx, ctx: web::Data<Context>) -> Result<HttpResponse, AppE
         return Ok(super::see_other("/setup"));
     }
     match &p.user {
-        None => render(&LandingPage {
-            self_registration: ctx.settings.auth.self_registration,
-            p,
-        }),
+        None => {
+            let c = ctx.get_ref().clone();
+            let showcase_on = blocking(move || crate::domain::showcase::is_on(&c)).await?;
+            render(&LandingPage {
+                self_registration: ctx.settings.auth.self_registration,
+                showcase_on,
+                p,
+            })
+        }
         Some(actor) => {
             let actor = actor.clone();
             let ctx = ctx.clone();

@@ -22,6 +22,8 @@ mod panel_members;
 mod panels;
 mod paths;
 mod rounds;
+pub mod showcase;
+mod showcase_staff;
 mod surveys;
 mod unsubscribe;
 
@@ -67,6 +69,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     surveys::routes(cfg);
     dashboard::routes(cfg);
     unsubscribe::routes(cfg);
+    showcase::routes(cfg);
+    showcase_staff::routes(cfg);
 }
 
 /// What every page template needs: language, the signed-in person, CSRF token, organisation.

@@ -105,7 +105,7 @@ fn every_form_field_has_a_name_for_the_error_summary() {
             let macro_fields = ["input(p, ", "hint_input(p, ", "textarea(p, ", "error_for(p, "]
                 .iter()
                 .flat_map(|m| text.split(m).skip(1))
-                .filter_map(|p| p.split(", \"").nth(1)?.split('"').next());
+                .filter_map(|p| p.split(')').next()?.split(", \"").nth(1)?.split('"').next());
             for field in literal_ids.chain(macro_fields) {
                 if field.is_empty() || field.contains(['{', '-', '.']) {
                     continue;
@@ -124,6 +124,7 @@ fn every_error_code_has_a_message() {
     let fi = keys(SOURCES[0].1);
     for code in [
         "not_found",
+        "gone",
         "unauthenticated",
         "forbidden",
         "csrf",

@@ -31,5 +31,6 @@ mod policy;
 mod process;
 mod rounds;
 mod setup;
+mod showcase;
 mod surveys;
 mod wording;

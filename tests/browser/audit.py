@@ -54,7 +54,7 @@ TIMEOUT_MS = 30_000
 
 # Paths never visited: downloads, static files, the API, anything that signs out or switches language.
 SKIP = re.compile(
-    r"\.(csv|svg|json|js|css|png|jpe?g|ico|pdf|zip)$"
+    r"\.(csv|xlsx|svg|json|md|atom|xml|txt|js|css|png|jpe?g|ico|pdf|zip)$"
     r"|^/(static|api)(/|$)|openapi|logout|^/language"
 )
 

@@ -349,8 +349,7 @@ fn day_start(d: NaiveDate) -> NaiveDateTime {
     crate::i18n::finnish_day_start(d)
 }
 
-fn select(conn: &mut AnyConnection, actor: &Actor, filter: &DashboardFilter) -> AppResult<Selection> {
-    let scope = Scope::of(actor)?;
+fn select(conn: &mut AnyConnection, scope: &Scope, filter: &DashboardFilter) -> AppResult<Selection> {
     let mut v = Validator::new();
     if filter.to < filter.from {
         v.add("to", "before_start");
@@ -379,7 +378,7 @@ fn select(conn: &mut AnyConnection, actor: &Actor, filter: &DashboardFilter) -> 
         });
     }
     // The table lists the selected unit's children, a unit manager's own units, or the sectors.
-    let rows = match (filter.unit, &scope) {
+    let rows = match (filter.unit, scope) {
         (Some(u), _) => units_t::table
             .filter(units_t::parent_id.eq(u))
             .order(units_t::name)
@@ -433,9 +432,19 @@ fn quantile(sorted: &[f64], q: f64) -> Option<f64> {
 
 /// The figures for the reader's scope (managers, trustees, administrators; others 403).
 pub fn figures(ctx: &Context, actor: &Actor, filter: &DashboardFilter) -> AppResult<Dashboard> {
+    figures_in(ctx, &Scope::of(actor)?, filter)
+}
+
+/// The organisation-wide figures, for the public showcase's year in numbers: counted by the
+/// same code as the dashboard, read by nobody in particular.
+pub fn organisation_figures(ctx: &Context, filter: &DashboardFilter) -> AppResult<Dashboard> {
+    figures_in(ctx, &Scope::All, filter)
+}
+
+fn figures_in(ctx: &Context, scope: &Scope, filter: &DashboardFilter) -> AppResult<Dashboard> {
     let mut conn = ctx.db.read()?;
     let conn = &mut conn;
-    let s = select(conn, actor, filter)?;
+    let s = select(conn, scope, filter)?;
     // The heaviest counts run on a second connection meanwhile (the machine has two cores);
     // with a single read connection they run first instead, so that nothing waits for itself.
     let early = if ctx.settings.database.pool_size < 2 {

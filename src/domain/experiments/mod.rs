@@ -57,6 +57,8 @@ pub struct ExperimentRow {
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
     pub lang: String,
+    pub public_at: Option<NaiveDateTime>,
+    pub public_withdrawn_at: Option<NaiveDateTime>,
 }
 
 impl ExperimentRow {
@@ -127,6 +129,9 @@ pub struct ExperimentView {
     pub id: i64,
     /// The language its plan was written in.
     pub lang: String,
+    /// Shown in the public showcase since (absent when not, or taken down).
+    #[serde(with = "crate::domain::utc::option")]
+    pub public_since: Option<NaiveDateTime>,
     pub title: String,
     pub status: ExperimentStatus,
     pub owner: PersonRef,
@@ -248,6 +253,7 @@ pub fn view(conn: &mut AnyConnection, actor: &Actor, e: ExperimentRow, s: &Stand
     Ok(ExperimentView {
         id,
         lang: e.lang.clone(),
+        public_since: e.public_at.filter(|_| e.public_withdrawn_at.is_none()),
         title: e.title.clone(),
         status: e.status(),
         owner: name_of(conn, e.owner_id)?,

@@ -60,6 +60,8 @@ pub struct IdeaRow {
     pub hidden_reason: Option<String>,
     pub lang: String,
     pub municipality_id: Option<i64>,
+    pub public_at: Option<NaiveDateTime>,
+    pub public_withdrawn_at: Option<NaiveDateTime>,
 }
 
 impl IdeaRow {

@@ -53,6 +53,9 @@ pub struct IdeaView {
     pub campaign_id: Option<i64>,
     /// The campaign it was written for, named on its page.
     pub campaign: Option<crate::domain::campaigns::CampaignRef>,
+    /// Shown in the public showcase since (absent when not, or taken down).
+    #[serde(with = "crate::domain::utc::option")]
+    pub public_since: Option<NaiveDateTime>,
     /// The municipality it concerns, when its writer named one.
     pub municipality: Option<crate::domain::municipalities::MunicipalityRef>,
     /// The customer persona it concerns, named on its page.
@@ -238,6 +241,7 @@ pub(super) fn view(conn: &mut AnyConnection, actor: &Actor, idea: IdeaRow, can: 
     Ok(IdeaView {
         id,
         lang: idea.lang,
+        public_since: idea.public_at.filter(|_| idea.public_withdrawn_at.is_none()),
         municipality,
         title: idea.title,
         problem: idea.problem,

@@ -58,6 +58,9 @@ pub struct Permissions {
     pub complete: bool,
     pub decide_outcome: bool,
     pub publish: bool,
+    /// Show it in the public showcase or take it down: running or with a result (its unit's key
+    /// experts and managers, administrators).
+    pub show_publicly: bool,
     pub propose_version: bool,
     pub decide_version: bool,
     pub record_adoption: bool,
@@ -128,6 +131,7 @@ pub fn permissions(s: &Standing, state: State) -> Permissions {
         complete: s.member && status == Running,
         decide_outcome: steward && status == Completed,
         publish: steward && status.has_result(),
+        show_publicly: steward && (status == Running || status.has_result()),
         propose_version: s.member && matches!(status, Approved | Running),
         decide_version: s.key_expert && !s.member && matches!(status, Approved | Running),
         record_adoption: read && status.has_result() && s.adopter,

@@ -53,6 +53,9 @@ pub struct Permissions {
     pub move_status: bool,
     /// Publish it to customers or withdraw the publication.
     pub publish: bool,
+    /// Show it in the public showcase or take it down (its unit's key experts and managers,
+    /// administrators).
+    pub show_publicly: bool,
     /// Hide or restore it and its comments.
     pub moderate: bool,
 }
@@ -97,6 +100,7 @@ pub fn permissions(s: &Standing, state: State) -> Permissions {
         report: act,
         move_status: act && s.steward,
         publish: act && s.steward,
+        show_publicly: act && (s.steward || s.admin),
         moderate: read && moderate,
     }
 }

@@ -14,6 +14,7 @@ pub mod observations;
 pub mod panels;
 pub mod people;
 pub mod scope;
+pub mod showcase;
 pub mod surveys;
 
 use super::access::{Actor, PersonKind};

@@ -16,6 +16,8 @@ pub enum Record {
     TrusteeMunicipalities,
     Unit,
     Municipality,
+    /// The organisation's settings (its name, the public showcase).
+    Organisation,
     /// The audit log.
     Event,
 }
@@ -34,7 +36,7 @@ pub fn permissions(actor: &Actor, record: Record, own: bool) -> Permissions {
     let admin = actor.is_admin();
     let read = match record {
         Record::Person | Record::TrusteeMunicipalities => admin || own,
-        Record::Unit | Record::Municipality => true,
+        Record::Unit | Record::Municipality | Record::Organisation => true,
         Record::Event => admin,
     };
     let keep = admin && record != Record::Event;
