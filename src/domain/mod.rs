@@ -48,6 +48,8 @@ pub struct Context {
     pub organisation_name: Arc<std::sync::OnceLock<String>>,
     /// The showcase's year in numbers, per municipality filter, with when it was counted.
     pub showcase_figures: Arc<std::sync::Mutex<showcase::FiguresCache>>,
+    /// The showcase's built list pages.
+    pub showcase_pages: Arc<std::sync::Mutex<showcase::PageCache>>,
 }
 
 impl Context {
@@ -64,6 +66,7 @@ impl Context {
             settings: Arc::new(settings),
             organisation_name: Arc::default(),
             showcase_figures: Arc::default(),
+            showcase_pages: Arc::default(),
         }
     }
 

@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 pub fn routes(cfg: &mut web::ServiceConfig) {
     cfg.service(front_page)
-        .service(feed)
+        .service(feed_page)
         .service(experiment_page)
         .service(idea_page)
         .service(embed)
@@ -207,6 +207,64 @@ impl FilterQuery {
     }
 }
 
+/// How long a built list page is reused at most, even when nothing it depends on changed.
+const PAGE_REUSE: std::time::Duration = std::time::Duration::from_secs(10);
+/// At most this many built pages are kept (filters make many addresses).
+const PAGE_CACHE_SIZE: usize = 512;
+
+/// The ETag of a body.
+fn etag_of(body: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    body.hash(&mut hasher);
+    format!("\"{:016x}\"", hasher.finish())
+}
+
+/// A public list page built by `build` (content type, body, last change), or the same page
+/// built before while the showcase's fingerprint is unchanged: one small query per request.
+async fn cached_page<F>(req: &HttpRequest, ctx: &web::Data<Context>, build: F) -> Result<HttpResponse, AppError>
+where
+    F: std::future::Future<Output = Result<(&'static str, String, Option<NaiveDateTime>), AppError>>,
+{
+    let key = req.uri().to_string();
+    let c = ctx.get_ref().clone();
+    let fingerprint = blocking(move || showcase::fingerprint(&c)).await?;
+    let hit = ctx.showcase_pages.lock().ok().and_then(|pages| {
+        pages
+            .get(&key)
+            .filter(|p| p.fingerprint == fingerprint && p.built.elapsed() < PAGE_REUSE)
+            .cloned()
+    });
+    let page = match hit {
+        Some(page) => page,
+        None => {
+            let (content_type, body, last_modified) = build.await?;
+            let page = showcase::CachedPage {
+                fingerprint,
+                built: std::time::Instant::now(),
+                content_type,
+                etag: etag_of(&body),
+                body: body.into(),
+                last_modified,
+            };
+            if let Ok(mut pages) = ctx.showcase_pages.lock() {
+                if pages.len() >= PAGE_CACHE_SIZE {
+                    pages.clear();
+                }
+                pages.insert(key, page.clone());
+            }
+            page
+        }
+    };
+    Ok(respond(
+        req,
+        page.content_type,
+        page.body.to_string(),
+        page.etag,
+        page.last_modified,
+    ))
+}
+
 /// A public answer: cacheable for a minute by anyone, validated by ETag and Last-Modified.
 fn public_response(
     req: &HttpRequest,
@@ -214,10 +272,17 @@ fn public_response(
     body: String,
     last_modified: Option<NaiveDateTime>,
 ) -> HttpResponse {
-    use std::hash::{Hash, Hasher};
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    body.hash(&mut hasher);
-    let etag = format!("\"{:016x}\"", hasher.finish());
+    let etag = etag_of(&body);
+    respond(req, content_type, body, etag, last_modified)
+}
+
+fn respond(
+    req: &HttpRequest,
+    content_type: &str,
+    body: String,
+    etag: String,
+    last_modified: Option<NaiveDateTime>,
+) -> HttpResponse {
     let matches = req
         .headers()
         .get(header::IF_NONE_MATCH)
@@ -284,14 +349,17 @@ async fn front_page(
     ctx: web::Data<Context>,
     q: web::Query<FilterQuery>,
 ) -> Result<HttpResponse, AppError> {
-    let p = PublicCtx::of(&req, &ctx).await?;
-    let q = q.into_inner();
-    let filter = q.filter()?;
-    let c = ctx.get_ref().clone();
-    let front = blocking(move || showcase::front(&c, &filter)).await?;
-    let updated = front.updated_at;
-    let html = FrontPage { p, front, q }.render()?;
-    Ok(public_response(&req, "text/html; charset=utf-8", html, updated))
+    cached_page(&req, &ctx, async {
+        let p = PublicCtx::of(&req, &ctx).await?;
+        let q = q.into_inner();
+        let filter = q.filter()?;
+        let c = ctx.get_ref().clone();
+        let front = blocking(move || showcase::front(&c, &filter)).await?;
+        let updated = front.updated_at;
+        let html = FrontPage { p, front, q }.render()?;
+        Ok(("text/html; charset=utf-8", html, updated))
+    })
+    .await
 }
 
 #[derive(Template)]
@@ -407,9 +475,21 @@ pub(super) async fn preview_ctx(req: &HttpRequest, ctx: &Context, locale: Locale
 /// The showcase's Atom feed: everything public, or one municipality's, service area's or
 /// direction's; newest first.
 #[get("/showcase/feed.atom")]
-async fn feed(req: HttpRequest, ctx: web::Data<Context>, q: web::Query<FilterQuery>) -> Result<HttpResponse, AppError> {
+async fn feed_page(
+    req: HttpRequest,
+    ctx: web::Data<Context>,
+    q: web::Query<FilterQuery>,
+) -> Result<HttpResponse, AppError> {
+    cached_page(&req, &ctx, build_feed(&req, &ctx, q.into_inner())).await
+}
+
+async fn build_feed(
+    req: &HttpRequest,
+    ctx: &web::Data<Context>,
+    q: FilterQuery,
+) -> Result<(&'static str, String, Option<NaiveDateTime>), AppError> {
     use atom_syndication::{Entry, Feed, Link, Person, Text};
-    let p = PublicCtx::of(&req, &ctx).await?;
+    let p = PublicCtx::of(req, ctx).await?;
     let filter = q.filter()?;
     let c = ctx.get_ref().clone();
     let front = blocking(move || showcase::front(&c, &filter)).await?;
@@ -476,12 +556,7 @@ async fn feed(req: HttpRequest, ctx: web::Data<Context>, q: web::Query<FilterQue
         entries: entries.into_iter().map(|(_, e)| e).collect(),
         ..Default::default()
     };
-    Ok(public_response(
-        &req,
-        "application/atom+xml; charset=utf-8",
-        feed.to_string(),
-        updated,
-    ))
+    Ok(("application/atom+xml; charset=utf-8", feed.to_string(), updated))
 }
 
 #[derive(Template)]

@@ -6,7 +6,7 @@
 pub mod publish;
 mod read;
 
-pub use read::{everything_public, experiment, front, idea, preview_experiment, preview_idea};
+pub use read::{everything_public, experiment, fingerprint, front, idea, preview_experiment, preview_idea};
 
 use super::Context;
 use crate::db::schema::organisation;
@@ -17,6 +17,21 @@ use serde::{Deserialize, Serialize};
 
 /// The year's figures per municipality filter, with the moment they were counted.
 pub type FiguresCache = std::collections::HashMap<Option<i64>, (std::time::Instant, YearFigures)>;
+
+/// A built public list page (the front page, a feed, the embed, the sitemap), reused while the
+/// showcase's fingerprint holds and for at most a few seconds.
+#[derive(Debug, Clone)]
+pub struct CachedPage {
+    pub fingerprint: String,
+    pub built: std::time::Instant,
+    pub content_type: &'static str,
+    pub body: std::sync::Arc<str>,
+    pub etag: String,
+    pub last_modified: Option<NaiveDateTime>,
+}
+
+/// Built pages by address.
+pub type PageCache = std::collections::HashMap<String, CachedPage>;
 
 /// Whether the showcase is open: allowed by the configuration (`showcase.enabled`) and turned
 /// on by an administrator in the organisation's settings.

@@ -591,3 +591,41 @@ pub fn everything_public(ctx: &Context) -> AppResult<Vec<(super::publish::Public
         .chain(ideas.into_iter().map(|(id, at)| (PublicKind::Idea, id, at)))
         .collect())
 }
+
+/// What the public lists depend on, read in one small statement over the public rows only
+/// (their partial indexes): when it is unchanged, a page built from them is unchanged too.
+/// The showcase switch, and per kind the count of ever-public rows and their newest change,
+/// publication and withdrawal.
+pub fn fingerprint(ctx: &Context) -> AppResult<String> {
+    use diesel::sql_types::{BigInt, Bool, Nullable, Timestamp};
+    #[derive(QueryableByName)]
+    struct Row {
+        #[diesel(sql_type = Nullable<Bool>)]
+        showcase_on: Option<bool>,
+        #[diesel(sql_type = BigInt)]
+        experiments: i64,
+        #[diesel(sql_type = Nullable<Timestamp>)]
+        experiments_at: Option<NaiveDateTime>,
+        #[diesel(sql_type = BigInt)]
+        ideas: i64,
+        #[diesel(sql_type = Nullable<Timestamp>)]
+        ideas_at: Option<NaiveDateTime>,
+    }
+    let mut conn = ctx.db.read()?;
+    let row = diesel::sql_query(
+        "SELECT (SELECT showcase_on FROM organisation LIMIT 1) AS showcase_on, \
+         (SELECT count(*) FROM experiments WHERE public_at IS NOT NULL) AS experiments, \
+         (SELECT max(CASE WHEN public_withdrawn_at > updated_at THEN public_withdrawn_at \
+                          WHEN public_at > updated_at THEN public_at ELSE updated_at END) \
+            FROM experiments WHERE public_at IS NOT NULL) AS experiments_at, \
+         (SELECT count(*) FROM ideas WHERE public_at IS NOT NULL) AS ideas, \
+         (SELECT max(CASE WHEN public_withdrawn_at > updated_at THEN public_withdrawn_at \
+                          WHEN public_at > updated_at THEN public_at ELSE updated_at END) \
+            FROM ideas WHERE public_at IS NOT NULL) AS ideas_at",
+    )
+    .get_result::<Row>(&mut conn)?;
+    Ok(format!(
+        "{:?}/{}/{:?}/{}/{:?}",
+        row.showcase_on, row.experiments, row.experiments_at, row.ideas, row.ideas_at
+    ))
+}
