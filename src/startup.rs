@@ -261,6 +261,8 @@ async fn page_guard(
     // The public showcase sets no cookie and changes nothing: caches may keep its pages.
     if req.path().starts_with("/api/")
         || pages::showcase::is_public_path(req.path())
+        || req.path().starts_with("/static/")
+        || req.path() == "/favicon.svg"
         || req.path() == "/healthz"
         || req.path() == "/readyz"
         || req.path() == "/unsubscribe"

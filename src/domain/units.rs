@@ -55,6 +55,8 @@ pub struct Unit {
     pub required_approvals: i32,
     #[serde(with = "crate::domain::utc")]
     pub created_at: NaiveDateTime,
+    /// Whether the unit's experiments show their budgets in the public showcase.
+    pub public_budget: bool,
 }
 
 /// A unit with its served municipalities and its children.
@@ -231,6 +233,8 @@ pub struct UnitPatch {
     pub active: Option<bool>,
     pub required_approvals: Option<i32>,
     pub municipality_ids: Option<Vec<i64>>,
+    /// Whether its experiments show their budgets in the public showcase.
+    pub public_budget: Option<bool>,
 }
 
 fn check_common(
@@ -371,6 +375,7 @@ pub fn update(ctx: &Context, actor: &Actor, id: i64, patch: &UnitPatch) -> AppRe
                 units::parent_id.eq(parent_id),
                 units::active.eq(active),
                 units::required_approvals.eq(patch.required_approvals.unwrap_or(current.required_approvals)),
+                units::public_budget.eq(patch.public_budget.unwrap_or(current.public_budget)),
             ))
             .execute(conn)?;
         if let Some(ids) = &patch.municipality_ids {

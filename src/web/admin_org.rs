@@ -287,6 +287,7 @@ async fn unit_page(
                 ("parent_id", &parent),
                 ("required_approvals", &approvals),
                 ("active", if unit.active { "on" } else { "" }),
+                ("public_budget", if unit.public_budget { "on" } else { "" }),
             ]),
             served,
         )
@@ -320,12 +321,14 @@ async fn unit_update(
     let CsrfForm(f, pairs) = form;
     let municipality_ids = pairs.ids("municipality_ids")?;
     let active = pairs.checked("active");
+    let public_budget = pairs.checked("public_budget");
     let mut state = FormState::with(&[
         ("name", &f.name),
         ("kind", &f.kind),
         ("parent_id", &f.parent_id),
         ("required_approvals", &f.required_approvals),
         ("active", if active { "on" } else { "" }),
+        ("public_budget", if public_budget { "on" } else { "" }),
     ]);
     let patch = UnitPatch {
         name: Some(f.name),
@@ -334,6 +337,7 @@ async fn unit_update(
         active: Some(active),
         required_approvals: state.absorb(approvals(&f.required_approvals))?.flatten(),
         municipality_ids: Some(municipality_ids.clone()),
+        public_budget: Some(public_budget),
     };
     let result = if state.errors.is_empty() {
         with_ctx(&ctx, move |c| units::update(c, &actor, id, &patch)).await

@@ -76,6 +76,13 @@ fn the_showcase_is_off_until_an_administrator_turns_it_on() {
     let page = app.request("GET", "/showcase", &[], None);
     assert_eq!(page.status, 200, "{}", page.body);
     assert!(page.header("set-cookie").is_none(), "public pages carry no cookies");
+    for asset in ["/static/app.css", "/favicon.svg"] {
+        let res = app.request("GET", asset, &[], None);
+        assert!(
+            res.header("set-cookie").is_none(),
+            "{asset} loaded by a public page sets no cookie"
+        );
+    }
     assert_eq!(page.header("cache-control"), Some("public, max-age=60"));
     let etag = page.header("etag").unwrap().to_string();
     let again = app.request("GET", "/showcase", &[("If-None-Match".into(), etag)], None);
@@ -168,6 +175,25 @@ fn a_key_expert_shows_a_result_in_public_after_the_checklist_and_takes_it_down()
             .body
             .contains("Pekka Työntekijä")
     );
+
+    // A unit that shows its budgets shows them (when there is one).
+    let admin = app.token(ADMIN);
+    let own = app
+        .api("GET", &format!("/api/v1/experiments/{adopted}"), Some(&admin), None)
+        .json();
+    let unit = own["unit"]["id"].as_i64().unwrap();
+    let res = app.api(
+        "PATCH",
+        &format!("/api/v1/units/{unit}"),
+        Some(&admin),
+        Some(serde_json::json!({"public_budget": true})),
+    );
+    assert_eq!(res.status, 200, "{}", res.body);
+    let shown = app
+        .request("GET", &demo_page, &[], None)
+        .body
+        .contains("Haettu budjetti");
+    assert_eq!(shown, own["budget"].as_f64().unwrap_or(0.0) > 0.0);
 
     // Taken down: 410 at once, and out of the feed.
     let withdrawn = app

@@ -425,6 +425,53 @@ def owner_runs(emp, experiment):
     check(answers["where_we_succeeded"] in emp.text(), "owner: the result report shows the answers")
 
 
+def showcase_published_and_withdrawn(browser, experiment):
+    """A key expert shows the completed experiment in public after the preview and the checklist;
+    a resident finds it on /showcase by municipality without signing in, sees its share card,
+    subscribes to the feed; taken down, its address answers 410 and it leaves the feed."""
+    ke = Person(browser, "key expert (showcase)", KEY_EXPERT)
+    p = ke.page
+    ke.goto(experiment, "the completed experiment")
+    title = p.inner_text("main h1").strip()
+    ke.submit(f"main a[href='{experiment}/public']", "the page that makes it public")
+    ke.goto(f"{experiment}/public/preview", "the preview, as the public will see it")
+    check(title in ke.text(), "key expert (showcase): the preview shows the experiment")
+    ke.goto(f"{experiment}/public", "the page that makes it public again")
+    ke.submit(f"form[action='{experiment}/public'] button[type=submit]", "the checklist sent unconfirmed", status=422)
+    ke.error_summary("the unconfirmed checklist", ["no_personal_data", "pictures_consented", "names_consented"])
+    for item in ("no_personal_data", "pictures_consented", "names_consented"):
+        p.check(f"#f-{item}")
+    ke.submit(f"form[action='{experiment}/public'] button[type=submit]", "the experiment, now public")
+    check("shown_publicly" in p.url, "key expert (showcase): the experiment is shown in public")
+
+    resident = Person(browser, "resident")
+    r = resident.page
+    resident.goto("/showcase", "the public showcase")
+    check(r.context.cookies() == [], "resident: the showcase sets no cookies")
+    value = r.eval_on_selector("#municipality", "(s) => [...s.options].find(o => o.textContent.trim() === 'Ii').value")
+    r.select_option("#municipality", value)
+    resident.submit("form[action='/showcase'] button[type=submit]", "the showcase for Ii")
+    public_path = "/showcase/experiments/" + experiment.rsplit("/", 1)[1]
+    check(title in resident.text(), "resident: the experiment is among Ii's results")
+    resident.submit(f"main a[href='{public_path}']", "the public experiment")
+    og = r.eval_on_selector("meta[property='og:title']", "m => m.content")
+    check(og == title, f"resident: the share card carries the title ({og!r})")
+    check(r.input_value("#share-link").endswith(public_path), "resident: the link to copy is the page's own")
+    feed = r.request.get(BASE + "/showcase/feed.atom")
+    check(feed.ok and title in feed.text(), "resident: the Atom feed has the experiment")
+
+    ke.goto(f"{experiment}/public", "the public experiment's page of settings")
+    ke.submit(f"form[action='{experiment}/public/withdraw'] button[type=submit]", "the experiment, taken down")
+    # The server answers 410 at once; this browser may keep its copy for the minute the page
+    # allows caching, so the address is asked directly and then in another spelling.
+    check(r.request.get(BASE + public_path).status == 410, "resident: the old address answers 410 Gone")
+    resident.goto(public_path + "?lang=fi", "the withdrawn experiment's old address", status=410)
+    feed = r.request.get(BASE + "/showcase/feed.atom")
+    check(title not in feed.text(), "resident: the feed no longer has it")
+    resident.close()
+    ke.close()
+
+
 def manager_dashboard_and_survey(browser, emp):
     mgr = Person(browser, "manager", MANAGER)
     p = mgr.page
@@ -608,6 +655,7 @@ with sync_playwright() as pw:
     experiment, plan, idea = employee_plans(employee)
     key_expert_reviews(browser, experiment, plan)
     owner_runs(employee, experiment)
+    showcase_published_and_withdrawn(browser, experiment)
     manager_dashboard_and_survey(browser, employee)
     customer_joins(browser)
     administrator_sets_up(browser)

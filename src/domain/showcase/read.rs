@@ -450,7 +450,7 @@ fn experiment_view(conn: &mut AnyConnection, id: i64) -> AppResult<PublicExperim
         report,
         adopted_by,
         contact: owner_consents.then_some(owner_name),
-        budget: public_budget.then_some(budget_cents as f64 / 100.0),
+        budget: (public_budget && budget_cents > 0).then_some(budget_cents as f64 / 100.0),
         ideas,
     })
 }
