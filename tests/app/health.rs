@@ -217,6 +217,7 @@ fn readyz_answers_503_and_pages_stay_friendly_when_the_database_goes_away() {
     let app = TestApp::with_demo();
     assert_eq!(app.api("GET", "/readyz", None, None).status, 200);
     let name = app.database_url.rsplit('/').next().unwrap().to_string();
+    openssl_sys::init();
     let mut admin = diesel::pg::PgConnection::establish(&admin_url).unwrap();
     let sql = |admin: &mut diesel::pg::PgConnection, q: &str| {
         diesel::sql_query(q)

@@ -281,6 +281,10 @@ fn replace_database(url: &str, name: &str) -> String {
 
 pub fn pg_execute(url: &str, sql: &str) {
     use diesel::{Connection, RunQueryDsl};
+    // The first PostgreSQL connection of the process initialises OpenSSL: without its exit
+    // handler, as the app does (diesel-rs/diesel#3441), or the test process may crash as it
+    // exits while servers still connect (seen in CI: SIGSEGV after every test had passed).
+    openssl_sys::init();
     let mut conn = diesel::pg::PgConnection::establish(url).expect("connect to TEST_DATABASE_URL");
     diesel::sql_query(sql)
         .execute(&mut conn)
