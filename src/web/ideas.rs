@@ -177,7 +177,10 @@ struct FormPage {
 impl FormPage {
     /// Customers and trustees pick a municipality and service areas instead of internal units.
     fn by_service_area(&self) -> bool {
-        self.p.user.as_ref().is_some_and(|u| !u.is_staff())
+        self.p
+            .user
+            .as_ref()
+            .is_some_and(crate::domain::ideas::picks_service_areas)
     }
 
     fn flat(&self) -> Vec<&UnitNode> {
@@ -205,7 +208,7 @@ async fn form_page(
     let invalid = !form.errors.is_empty();
     let reader = p.actor()?.clone();
     let mut form = form;
-    if !reader.is_staff() {
+    if crate::domain::ideas::picks_service_areas(&reader) {
         // Customers and trustees pick service areas, and the summary says so.
         form.names
             .insert("unit_ids".into(), p.t("idea.service_areas").to_string());

@@ -336,12 +336,18 @@ pub fn update(ctx: &Context, actor: &Actor, id: i64, input: &IdeaInput) -> AppRe
     })
 }
 
+/// Whether the writer picks service areas and a municipality for an idea (customers and
+/// trustees) rather than units from the whole tree (staff).
+pub fn picks_service_areas(actor: &Actor) -> bool {
+    !actor.is_staff()
+}
+
 /// The units a writer picks from for an idea: staff the whole tree of active units; customers
 /// and trustees the service areas (the sectors), named as residents know them, beside a
 /// municipality.
 pub fn unit_choices(ctx: &Context, actor: &Actor) -> AppResult<Vec<super::units::UnitNode>> {
     let tree = super::units::tree(ctx)?;
-    if actor.is_staff() {
+    if !picks_service_areas(actor) {
         return Ok(tree);
     }
     Ok(tree

@@ -40,6 +40,25 @@ type ExperimentRow = (
     NaiveDateTime,
 );
 
+/// The columns of an `ExperimentRow`, over experiments joined with their unit.
+macro_rules! experiment_row {
+    () => {
+        (
+            experiments::id,
+            experiments::title,
+            experiments::lang,
+            experiments::status,
+            experiments::unit_id,
+            units::name,
+            experiments::starts_at,
+            experiments::ends_at,
+            experiments::what_tried,
+            experiments::public_at,
+            experiments::updated_at,
+        )
+    };
+}
+
 /// The units a filter leaves, or None for all.
 fn unit_set(conn: &mut AnyConnection, filter: &ShowcaseFilter) -> AppResult<Option<Vec<i64>>> {
     let mut set: Option<Vec<i64>> = None;
@@ -68,19 +87,7 @@ fn experiment_summaries(
         .inner_join(units::table)
         .filter(rule::public_experiments())
         .filter(experiments::status.eq_any(statuses.iter().map(|s| s.as_str()).collect::<Vec<_>>()))
-        .select((
-            experiments::id,
-            experiments::title,
-            experiments::lang,
-            experiments::status,
-            experiments::unit_id,
-            units::name,
-            experiments::starts_at,
-            experiments::ends_at,
-            experiments::what_tried,
-            experiments::public_at,
-            experiments::updated_at,
-        ))
+        .select(experiment_row!())
         .order(experiments::public_at.desc())
         .then_order_by(experiments::id.desc())
         .limit(LIST_SIZE)
@@ -352,19 +359,7 @@ fn experiment_view(conn: &mut AnyConnection, id: i64) -> AppResult<PublicExperim
     let row: ExperimentRow = experiments::table
         .inner_join(units::table)
         .filter(experiments::id.eq(id))
-        .select((
-            experiments::id,
-            experiments::title,
-            experiments::lang,
-            experiments::status,
-            experiments::unit_id,
-            units::name,
-            experiments::starts_at,
-            experiments::ends_at,
-            experiments::what_tried,
-            experiments::public_at,
-            experiments::updated_at,
-        ))
+        .select(experiment_row!())
         .first(conn)?;
     let unit_id = row.4;
     let summary = summaries_of(conn, vec![row])?.pop().ok_or(AppError::NotFound)?;
